@@ -1,0 +1,32 @@
+# syntax=docker/dockerfile:1
+# manifold container image: build with the full toolchain, run on a slim Node LTS with
+# production dependencies only, as a non-root user.
+#   docker build -t manifold .
+#   docker run --rm -v "$PWD:/work" -w /work manifold publish --from-spec manifest.yml
+
+ARG NODE_VERSION=24
+
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json tsconfig.cli.json ./
+COPY src ./src
+COPY schemas ./schemas
+RUN npx tsc -p tsconfig.cli.json && npm prune --omit=dev
+
+FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HOME=/home/node \
+    DOCKER_CONFIG=/home/node/.docker
+WORKDIR /app
+COPY --from=build /src/package.json ./package.json
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/schemas ./schemas
+RUN chmod 0755 /app/dist/src/cli/bin.js \
+ && ln -s /app/dist/src/cli/bin.js /usr/local/bin/manifold
+USER node
+WORKDIR /work
+ENTRYPOINT ["manifold"]
+CMD ["--help"]

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the system packages the test suite and the demo need, when they are missing:
+# the CNCF Distribution registry, skopeo (the independent client) and openssl (test PKI).
+set -euo pipefail
+need=()
+[ -x /usr/bin/docker-registry ] || need+=(docker-registry)
+[ -x /usr/bin/skopeo ] || need+=(skopeo)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "manifold: installing system packages: ${need[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo "manifold: please install them as root: apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

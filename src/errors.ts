@@ -1,0 +1,116 @@
+/**
+ * Stable error codes. Callers branch on `code`, never on message text.
+ * Each code maps to one exit code in `exitCodeFor` (documented in the README).
+ */
+export type ErrorCode =
+  | 'USAGE'
+  | 'SPEC_SYNTAX'
+  | 'SPEC_INVALID'
+  | 'REF_INVALID'
+  | 'AUTH'
+  | 'NOT_FOUND'
+  | 'PLATFORM_MISMATCH'
+  | 'DIGEST_MISMATCH'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_LARGE'
+  | 'REGISTRY'
+  | 'NETWORK'
+  | 'PUSH_FAILED'
+  | 'INTERNAL';
+
+/** Base of every error manifold throws on purpose. */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** One problem found in a spec file, located by file, line, column and key path. */
+export interface SpecIssue {
+  file: string;
+  line: number;
+  col: number;
+  /** Key path such as `manifests[1].platform.architecture`; empty for the document root. */
+  path: string;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** Thrown when a spec cannot be read or is invalid; carries every issue found, not just the first. */
+export class SpecError extends AppError {
+  override name = 'SpecError';
+  constructor(
+    code: 'SPEC_SYNTAX' | 'SPEC_INVALID' | 'USAGE',
+    readonly issues: SpecIssue[],
+    options?: ErrorOptions,
+  ) {
+    super(code, issues.map(formatIssue).join('\n'), options);
+  }
+}
+
+/** Formats an issue as `file:line:col key.path: message`. */
+export function formatIssue(issue: SpecIssue): string {
+  const where = `${issue.file}:${issue.line}:${issue.col}`;
+  const prefix = issue.severity === 'warning' ? 'warning: ' : '';
+  return issue.path ? `${where} ${prefix}${issue.path}: ${issue.message}` : `${where} ${prefix}${issue.message}`;
+}
+
+/** Error answered by a registry, or raised while talking to one. */
+export class RegistryError extends AppError {
+  override name = 'RegistryError';
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly details: { status?: number; method?: string; url?: string; registryCodes?: string[] } = {},
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
+  }
+}
+
+/** Several failures reported together (for example every child that could not be resolved). */
+export class AggregateAppError extends AppError {
+  override name = 'AggregateAppError';
+  constructor(
+    code: ErrorCode,
+    readonly errors: AppError[],
+    headline: string,
+  ) {
+    super(code, [headline, ...errors.map((e) => `  - ${e.message}`)].join('\n'));
+  }
+}
+
+/** Process exit codes, one per outcome class. */
+export const EXIT = { OK: 0, UNEXPECTED: 1, USAGE_OR_SPEC: 2, RESOLVE: 3, PUSH: 4 } as const;
+
+/**
+ * Maps an error code to the process exit code.
+ *
+ * | code                                                  | exit |
+ * |-------------------------------------------------------|------|
+ * | USAGE, SPEC_SYNTAX, SPEC_INVALID, REF_INVALID         | 2    |
+ * | AUTH, NOT_FOUND, PLATFORM_MISMATCH, DIGEST_MISMATCH,  |      |
+ * | UNSUPPORTED_MEDIA_TYPE, TOO_LARGE, REGISTRY, NETWORK  | 3    |
+ * | PUSH_FAILED                                           | 4    |
+ * | INTERNAL (and anything not an AppError)               | 1    |
+ */
+export function exitCodeFor(code: ErrorCode): number {
+  switch (code) {
+    case 'USAGE':
+    case 'SPEC_SYNTAX':
+    case 'SPEC_INVALID':
+    case 'REF_INVALID':
+      return EXIT.USAGE_OR_SPEC;
+    case 'PUSH_FAILED':
+      return EXIT.PUSH;
+    case 'INTERNAL':
+      return EXIT.UNEXPECTED;
+    default:
+      return EXIT.RESOLVE;
+  }
+}

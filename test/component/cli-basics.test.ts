@@ -1,0 +1,20 @@
+/** The built CLI as a subprocess: version, help, usage errors. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from '@jest/globals';
+import { runCli } from '../helpers/cli.js';
+
+describe('manifold binary', () => {
+  test('--version prints the package version and exits 0', async () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const res = await runCli(['--version']);
+    expect(res.code).toBe(0);
+    expect(res.stdout.trim()).toBe(pkg.version);
+  });
+
+  test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', async () => {
+    const res = await runCli(['--no-such-flag']);
+    expect(res.code).toBe(2);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain("unknown option '--no-such-flag'");
+  });
+});

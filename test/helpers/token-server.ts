@@ -1,0 +1,117 @@
+/**
+ * A Docker token-auth server for the tests: it checks Basic credentials, decides which actions
+ * to grant per repository, and signs JWTs that the real registry verifies (`auth: token` with
+ * `rootcertbundle`). It records what was asked so tests can assert on scopes.
+ * Reference: distribution docs/spec/auth/token.md and jwt.md.
+ */
+import { createSign, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { makeTokenSigningKey, type SigningKey } from './pki.js';
+
+export const TOKEN_SERVICE = 'manifold-test-registry';
+export const TOKEN_ISSUER = 'manifold-test-issuer';
+
+/** Decides which actions `account` (undefined = anonymous) gets on `repository`. */
+export type GrantPolicy = (account: string | undefined, repository: string, requested: string[]) => string[];
+
+export interface TokenRequestRecord {
+  method: string;
+  account?: string;
+  authenticated: boolean;
+  scopes: string[];
+  service?: string;
+  granted: { name: string; actions: string[] }[];
+}
+
+export interface TokenServer {
+  realm: string;
+  signingKey: SigningKey;
+  requests: TokenRequestRecord[];
+  /** Replace the grant policy (tests of refusals). */
+  setPolicy(policy: GrantPolicy): void;
+  /** Sign a token directly, bypassing the policy (tests of a registry refusing a token). */
+  issue(account: string | undefined, access: { name: string; actions: string[] }[], expiresIn?: number): string;
+  close(): Promise<void>;
+}
+
+/** Default policy: known users get what they ask for; anonymous callers get pull only. */
+export const defaultPolicy: GrantPolicy = (account, _repo, requested) =>
+  account ? requested : requested.filter((a) => a === 'pull');
+
+function b64url(data: Buffer | string): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+function signJwt(key: SigningKey, claims: object): string {
+  const header = { typ: 'JWT', alg: 'RS256', x5c: [key.certDerBase64] };
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
+  const signature = createSign('RSA-SHA256').update(input).sign(key.privateKeyPem);
+  return `${input}.${b64url(signature)}`;
+}
+
+function parseScopes(scopes: string[]): { name: string; actions: string[] }[] {
+  const out: { name: string; actions: string[] }[] = [];
+  for (const s of scopes.flatMap((x) => x.split(' ')).filter(Boolean)) {
+    const first = s.indexOf(':');
+    const last = s.lastIndexOf(':');
+    if (first < 0 || last === first || s.slice(0, first) !== 'repository') continue;
+    out.push({ name: s.slice(first + 1, last), actions: s.slice(last + 1).split(',') });
+  }
+  return out;
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+/** Starts the token server on a free 127.0.0.1 port. `users` maps user name to password. */
+export async function startTokenServer(users: Record<string, string>, policy: GrantPolicy = defaultPolicy): Promise<TokenServer> {
+  const signingKey = makeTokenSigningKey();
+  const requests: TokenRequestRecord[] = [];
+  let current = policy;
+  const issue = (account: string | undefined, access: { name: string; actions: string[] }[], expiresIn = 300): string => {
+    const now = Math.floor(Date.now() / 1000);
+    return signJwt(signingKey, { iss: TOKEN_ISSUER, sub: account ?? '', aud: TOKEN_SERVICE, exp: now + expiresIn, nbf: now - 10, iat: now, jti: randomUUID(), access: access.map((a) => ({ type: 'repository', ...a })) });
+  };
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      let params = url.searchParams;
+      if (req.method === 'POST') params = new URLSearchParams(await readBody(req));
+      let account: string | undefined;
+      const auth = req.headers.authorization;
+      if (auth?.startsWith('Basic ')) {
+        const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
+        const i = decoded.indexOf(':');
+        const user = decoded.slice(0, i);
+        if (i < 0 || users[user] === undefined || users[user] !== decoded.slice(i + 1)) {
+          requests.push({ method: req.method ?? 'GET', account: user, authenticated: false, scopes: params.getAll('scope'), service: params.get('service') ?? undefined, granted: [] });
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
+          return;
+        }
+        account = user;
+      }
+      const scopes = params.getAll('scope');
+      const granted = parseScopes(scopes).map((s) => ({ name: s.name, actions: current(account, s.name, s.actions) }));
+      requests.push({ method: req.method ?? 'GET', account, authenticated: account !== undefined, scopes, service: params.get('service') ?? undefined, granted });
+      const token = issue(account, granted.filter((g) => g.actions.length > 0));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    realm: `http://127.0.0.1:${port}/token`,
+    signingKey,
+    requests,
+    setPolicy: (p) => { current = p; },
+    issue,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
