@@ -56,10 +56,10 @@ export function parseReference(input: string): ImageRef {
   if (tag !== undefined && !TAG.test(tag)) {
     throw refError(input, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
   }
-  if (digest !== undefined && !DIGEST.test(digest)) throw refError(input, `digest "${digest}" is not algorithm:hex`);
   if (digest !== undefined && digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
-    throw refError(input, `sha256 digest must be 64 lowercase hex characters`);
+    throw refError(input, `digest "${digest}": a sha256 digest is 64 lowercase hex characters`);
   }
+  if (digest !== undefined && !DIGEST.test(digest)) throw refError(input, `digest "${digest}" is not algorithm:hex`);
   const slash = name.indexOf('/');
   const first = slash >= 0 ? name.slice(0, slash) : '';
   const isDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());

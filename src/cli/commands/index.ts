@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
+import { registerSchema } from './schema.js';
+import { registerValidate } from './validate.js';
 
 /** Registers every subcommand on the program. */
-export function registerCommands(_program: Command, _io: Io): void {
-  // Commands are added by the spec, publish and inspect modules.
+export function registerCommands(program: Command, io: Io): void {
+  registerValidate(program, io);
+  registerSchema(program, io);
 }

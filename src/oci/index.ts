@@ -1,0 +1,5 @@
+export * from './media-types.js';
+export * from './digest.js';
+export type * from './descriptor.js';
+export * from './reference.js';
+export * from './platform.js';

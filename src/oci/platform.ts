@@ -1,0 +1,60 @@
+import type { Platform } from './descriptor.js';
+
+/** Formats a platform as `os/arch[/variant]`, with `@os.version` when set (Windows). */
+export function formatPlatform(p: Platform): string {
+  const base = [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  return p['os.version'] ? `${base}@${p['os.version']}` : base;
+}
+
+/** Parses `os/arch[/variant]`; returns undefined when the text has not 2 or 3 non-empty parts. */
+export function parsePlatform(text: string): Platform | undefined {
+  const parts = text.trim().split('/');
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => p.length === 0)) return undefined;
+  const [os, architecture, variant] = parts as [string, string, string | undefined];
+  return variant ? { os, architecture, variant } : { os, architecture };
+}
+
+/**
+ * The key two entries may not share in one index: os, architecture, variant, os.version and
+ * os.features (sorted), as manifest-tool compares them.
+ */
+export function platformKey(p: Platform): string {
+  return [p.os, p.architecture, p.variant ?? '', p['os.version'] ?? '', [...(p['os.features'] ?? [])].sort().join('+')].join('|');
+}
+
+/**
+ * Variants defined by the OCI image-index platform-variant table, per architecture.
+ * Reference: OCI image-spec image-index.md §Platform Variants.
+ */
+export const VARIANT_RULES: Record<string, { test: RegExp; expected: string }> = {
+  amd64: { test: /^v[1-4]$/, expected: 'v1, v2, v3 or v4' },
+  arm: { test: /^v[5-8]$/, expected: 'v5, v6, v7 or v8' },
+  arm64: { test: /^v(8|9)(\.[0-9])?$/, expected: 'v8, v8.x, v9 or v9.x' },
+  ppc64le: { test: /^power[0-9]+$/, expected: 'power8, power9, power10 …' },
+  riscv64: { test: /^rva[0-9]+u64$/, expected: 'rva20u64, rva22u64, rva23u64 …' },
+};
+
+/** Architectures that have no variants in the OCI table. */
+export const NO_VARIANT_ARCHITECTURES = new Set(['386', 's390x', 'ppc64', 'mips', 'mipsle', 'mips64', 'mips64le', 'loong64', 'wasm']);
+
+/** Non-canonical names people write, with the canonical platform parts to use instead. */
+export const PLATFORM_ALIASES: Record<string, { architecture: string; variant?: string }> = {
+  aarch64: { architecture: 'arm64' },
+  arm64v8: { architecture: 'arm64', variant: 'v8' },
+  armv8: { architecture: 'arm64', variant: 'v8' },
+  x86_64: { architecture: 'amd64' },
+  'x86-64': { architecture: 'amd64' },
+  x64: { architecture: 'amd64' },
+  armhf: { architecture: 'arm', variant: 'v7' },
+  armv7: { architecture: 'arm', variant: 'v7' },
+  armv7l: { architecture: 'arm', variant: 'v7' },
+  arm32v7: { architecture: 'arm', variant: 'v7' },
+  armv6: { architecture: 'arm', variant: 'v6' },
+  armv6l: { architecture: 'arm', variant: 'v6' },
+  arm32v6: { architecture: 'arm', variant: 'v6' },
+  armel: { architecture: 'arm', variant: 'v5' },
+  i386: { architecture: '386' },
+  i686: { architecture: '386' },
+  x86: { architecture: '386' },
+  ppc64el: { architecture: 'ppc64le' },
+};

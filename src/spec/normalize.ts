@@ -1,0 +1,40 @@
+import type { ImageRef } from '../oci/index.js';
+import { toPlatform } from './platform-fields.js';
+import type { RawSpec, Spec, SpecEntry } from './types.js';
+
+/**
+ * Builds the frozen Spec from a schema-valid, rule-checked document. `refs` holds the references
+ * the rules parsed (keyed `image`, `subject`, `manifests.N.image`); `lineOf` locates entries.
+ */
+export function normalizeSpec(
+  raw: RawSpec,
+  context: { file: string; document: number; refs: Map<string, ImageRef>; lineOf: (index: number) => number },
+): Spec {
+  const target = context.refs.get('image')!;
+  const tags: string[] = [];
+  for (const t of [target.tag ?? 'latest', ...(raw.tags ?? [])]) if (!tags.includes(t)) tags.push(t);
+  const manifests: SpecEntry[] = raw.manifests.map((e, i) => {
+    const entry: SpecEntry = {
+      source: e.image,
+      ref: context.refs.get(`manifests.${i}.image`)!,
+      optional: e.optional ?? false,
+      location: { path: `manifests[${i}]`, line: context.lineOf(i) },
+    };
+    if (e.platform) entry.platform = toPlatform(e.platform);
+    if (e.annotations) entry.annotations = { ...e.annotations };
+    return entry;
+  });
+  const spec: Spec = { file: context.file, document: context.document, target, tags, mediaType: raw.mediaType ?? 'auto', manifests };
+  if (raw.annotations) spec.annotations = { ...raw.annotations };
+  if (raw.artifactType) spec.artifactType = raw.artifactType;
+  if (raw.subject) spec.subject = context.refs.get('subject');
+  return deepFreeze(spec);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,133 @@
+/**
+ * Rules JSON Schema cannot express. Each rule reads a schema-valid document and appends issues;
+ * none of them rewrites the spec: a non-canonical name gets a suggestion, never a silent fix.
+ */
+import { AppError } from '../errors.js';
+import { NO_VARIANT_ARCHITECTURES, parseReference, PLATFORM_ALIASES, platformKey, VARIANT_RULES, type ImageRef } from '../oci/index.js';
+import type { PathSegment } from './locate.js';
+import type { RawPlatform, RawSpec } from './types.js';
+import { toPlatform } from './platform-fields.js';
+
+/** Reports one issue at a key path. */
+export type Report = (path: PathSegment[], message: string, options?: { atKey?: boolean; warning?: boolean }) => void;
+
+export interface RuleContext {
+  spec: RawSpec;
+  report: Report;
+  /** References parsed by the reference rule, by key path text (`image`, `manifests.0.image`). */
+  refs: Map<string, ImageRef>;
+}
+
+export type Rule = (ctx: RuleContext) => void;
+
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+function parseInto(ctx: RuleContext, path: PathSegment[], text: string): ImageRef | undefined {
+  try {
+    const ref = parseReference(text);
+    ctx.refs.set(path.join('.'), ref);
+    return ref;
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    ctx.report(path, `${err.message.replace(/^invalid image reference "[^"]*": /, `"${text}" is not a valid image reference: `)}; expected [registry/]repository[:tag][@sha256:digest]`);
+    return undefined;
+  }
+}
+
+/** The target and every child parse as references; children live on the target's registry host. */
+export const referencesRule: Rule = (ctx) => {
+  const target = parseInto(ctx, ['image'], ctx.spec.image);
+  if (target?.digest) ctx.report(['image'], `the target "${ctx.spec.image}" names a digest; expected repository:tag (the index digest is computed when it is pushed)`);
+  if (target?.defaultedTag) ctx.report(['image'], `no tag given: the index will be pushed as "${ctx.spec.image}:latest"`, { warning: true });
+  ctx.spec.tags?.forEach((tag, i) => {
+    if (!TAG.test(tag)) ctx.report(['tags', i], `"${tag}" is not a valid tag; expected up to 128 of A-Z a-z 0-9 _ . - not starting with . or -`);
+  });
+  ctx.spec.manifests.forEach((entry, i) => {
+    const ref = parseInto(ctx, ['manifests', i, 'image'], entry.image);
+    if (!ref || !target) return;
+    if (ref.registry !== target.registry) {
+      ctx.report(['manifests', i, 'image'], `child is on registry "${ref.registry}" but the target is on "${target.registry}"; every child must be on the target's registry`);
+    }
+    if (ref.digest && ref.tag) {
+      ctx.report(['manifests', i, 'image'], `both a tag and a digest are given: the digest ${ref.digest} is used and the tag "${ref.tag}" is ignored`, { warning: true });
+    }
+  });
+  if (ctx.spec.subject !== undefined) {
+    const subject = parseInto(ctx, ['subject'], ctx.spec.subject);
+    if (subject && target && (subject.registry !== target.registry || subject.repository !== target.repository)) {
+      ctx.report(['subject'], `the subject must be in the target's repository ${target.registry}/${target.repository}`);
+    }
+  }
+};
+
+const OS_ALIASES: Record<string, string> = { win: 'windows', win32: 'windows', macos: 'darwin', osx: 'darwin', mac: 'darwin' };
+
+function checkNames(ctx: RuleContext, p: RawPlatform, at: PathSegment[]): void {
+  const alias = PLATFORM_ALIASES[p.architecture] ?? PLATFORM_ALIASES[p.architecture.toLowerCase()];
+  if (alias) {
+    const fix = `architecture: ${alias.architecture}${alias.variant ? ` with variant: ${alias.variant}` : ''}`;
+    ctx.report([...at, 'architecture'], `"${p.architecture}" is not a canonical architecture name; did you mean ${fix}?`);
+  } else if (p.architecture !== p.architecture.toLowerCase()) {
+    ctx.report([...at, 'architecture'], `"${p.architecture}" must be lowercase; did you mean "${p.architecture.toLowerCase()}"?`);
+  } else if (p.architecture.includes('/')) {
+    ctx.report([...at, 'architecture'], `"${p.architecture}" holds more than an architecture; put the variant under "variant"`);
+  }
+  const osFix = OS_ALIASES[p.os.toLowerCase()] ?? (p.os !== p.os.toLowerCase() ? p.os.toLowerCase() : undefined);
+  if (osFix) ctx.report([...at, 'os'], `"${p.os}" is not a canonical OS name; did you mean "${osFix}"?`);
+}
+
+function checkVariant(ctx: RuleContext, p: RawPlatform, at: PathSegment[]): void {
+  if (p.variant === undefined || PLATFORM_ALIASES[p.architecture]) return;
+  const rule = VARIANT_RULES[p.architecture];
+  if (rule && !rule.test.test(p.variant)) {
+    const near = /^(?:arm|armv|v)?([5-9](?:\.[0-9])?)l?$/i.exec(p.variant)?.[1];
+    const hint = near && rule.test.test(`v${near}`) ? `; did you mean "v${near}"?` : '';
+    ctx.report([...at, 'variant'], `"${p.variant}" is not a variant of ${p.architecture}; expected ${rule.expected} (OCI image-index variant table)${hint}`);
+  } else if (!rule && NO_VARIANT_ARCHITECTURES.has(p.architecture)) {
+    ctx.report([...at, 'variant'], `${p.architecture} has no variants in the OCI image-index variant table; remove "variant"`);
+  }
+}
+
+/** Platform names are canonical, variants are in the OCI table, and duplicate Windows keys agree. */
+export const platformNamesRule: Rule = (ctx) => {
+  ctx.spec.manifests.forEach((entry, i) => {
+    const p = entry.platform;
+    if (!p) return;
+    const at: PathSegment[] = ['manifests', i, 'platform'];
+    checkNames(ctx, p, at);
+    checkVariant(ctx, p, at);
+    if (p.osversion !== undefined && p['os.version'] !== undefined) ctx.report([...at, 'osversion'], 'both "osversion" and "os.version" are given; keep one (they mean the same)', { atKey: true });
+    if (p.osfeatures !== undefined && p['os.features'] !== undefined) ctx.report([...at, 'osfeatures'], 'both "osfeatures" and "os.features" are given; keep one (they mean the same)', { atKey: true });
+  });
+};
+
+/** No two entries with explicit platforms share a platform. */
+export const duplicatePlatformsRule: Rule = (ctx) => {
+  const seen = new Map<string, number>();
+  ctx.spec.manifests.forEach((entry, i) => {
+    if (!entry.platform) return;
+    const key = platformKey(toPlatform(entry.platform));
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, i);
+      return;
+    }
+    const a = ctx.spec.manifests[first]!;
+    ctx.report(['manifests', i, 'platform'], `duplicate platform ${[entry.platform.os, entry.platform.architecture, entry.platform.variant].filter(Boolean).join('/')}: manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) would both match it`);
+  });
+};
+
+/** OCI-only fields cannot go into a Docker manifest list. */
+export const dockerListRule: Rule = (ctx) => {
+  if (ctx.spec.mediaType !== 'docker') return;
+  const why = 'a Docker manifest list cannot carry it; use mediaType: oci (or auto)';
+  for (const key of ['annotations', 'artifactType', 'subject'] as const) {
+    if (ctx.spec[key] !== undefined) ctx.report([key], `"${key}" is OCI-only and mediaType is docker: ${why}`, { atKey: true });
+  }
+  ctx.spec.manifests.forEach((entry, i) => {
+    if (entry.annotations !== undefined) ctx.report(['manifests', i, 'annotations'], `per-entry annotations are OCI-only and mediaType is docker: ${why}`, { atKey: true });
+  });
+};
+
+/** Every rule, in the order their issues are reported. */
+export const RULES: readonly Rule[] = [referencesRule, platformNamesRule, duplicatePlatformsRule, dockerListRule];

@@ -1,0 +1,62 @@
+import type { Platform } from '../oci/index.js';
+import type { ImageRef } from '../oci/index.js';
+
+/** `mediaType` of the index to push. */
+export type IndexFormat = 'oci' | 'docker' | 'auto';
+
+/** The spec document as written, after YAML parsing, interpolation and schema validation. */
+export interface RawPlatform {
+  architecture: string;
+  os: string;
+  variant?: string;
+  features?: string[];
+  'os.version'?: string;
+  'os.features'?: string[];
+  osversion?: string;
+  osfeatures?: string[];
+}
+
+export interface RawEntry {
+  image: string;
+  platform?: RawPlatform;
+  annotations?: Record<string, string>;
+  optional?: boolean;
+}
+
+export interface RawSpec {
+  image: string;
+  tags?: string[];
+  mediaType?: IndexFormat;
+  annotations?: Record<string, string>;
+  artifactType?: string;
+  subject?: string;
+  manifests: RawEntry[];
+}
+
+/** One child of the index, normalised. */
+export interface SpecEntry {
+  /** The reference as written in the spec (after interpolation). */
+  source: string;
+  ref: ImageRef;
+  /** Platform from the spec with manifest-tool's key names mapped to OCI's; undefined when omitted. */
+  platform?: Platform;
+  annotations?: Record<string, string>;
+  optional: boolean;
+  /** Where the entry is, for messages: `manifests[2]` at `file:line`. */
+  location: { path: string; line: number };
+}
+
+/** One index to publish: a normalised, frozen spec document. */
+export interface Spec {
+  file: string;
+  /** 0-based index of the YAML document in the file. */
+  document: number;
+  target: ImageRef;
+  /** Every tag to push, the target's own tag first, without duplicates. */
+  tags: string[];
+  mediaType: IndexFormat;
+  annotations?: Record<string, string>;
+  artifactType?: string;
+  subject?: ImageRef;
+  manifests: SpecEntry[];
+}
