@@ -1,0 +1,119 @@
+/**
+ * Answers one registry host's auth challenges: learns the scheme once (GET /v2/), then gives each
+ * request its Authorization header. Bearer tokens cover every scope the job declared, so one
+ * publish fetches one token, and concurrent requests share that fetch.
+ * Reference: distribution docs/spec/auth/token.md and oauth.md.
+ */
+import { RegistryError } from '../../errors.js';
+import { safeUrl, silentLogger, type Logger } from '../../log.js';
+import type { HttpResponse, HttpTransport } from '../http.js';
+import { pickChallenge, parseChallenges, type Challenge } from './challenge.js';
+import type { Credential, CredentialStore } from './credentials.js';
+import { validateRealm } from './realm.js';
+import { expiryOf, TokenCache, type CachedToken } from './token-cache.js';
+
+const MAX_TOKEN_BODY = 64 * 1024;
+
+type State = { kind: 'none' } | { kind: 'basic' } | { kind: 'bearer'; realm: URL; service: string };
+
+export interface AuthenticatorOptions {
+  baseUrl: URL;
+  transport: HttpTransport;
+  credentials?: CredentialStore;
+  logger?: Logger;
+  cache?: TokenCache;
+  /** The answer to a GET /v2/ already sent (by scheme detection), so it is not sent twice. */
+  ping?: HttpResponse;
+}
+
+export class Authenticator {
+  private state?: Promise<State>;
+  private credential?: Promise<Credential | undefined>;
+  private readonly scopes = new Set<string>();
+  private readonly cache: TokenCache;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: AuthenticatorOptions) {
+    this.cache = options.cache ?? new TokenCache();
+    this.logger = options.logger ?? silentLogger();
+  }
+
+  /** Declares scopes the job will need, so the first token covers them all. */
+  addScopes(scopes: string[]): void {
+    for (const s of scopes) this.scopes.add(s);
+  }
+
+  /** The credential for this host (looked up once), or undefined for anonymous. */
+  credentialFor(): Promise<Credential | undefined> {
+    this.credential ??= this.options.credentials?.get(this.options.baseUrl.host) ?? Promise.resolve(undefined);
+    return this.credential;
+  }
+
+  private discover(): Promise<State> {
+    this.state ??= (async () => {
+      const res = this.options.ping ?? (await this.options.transport.send({ method: 'GET', url: new URL('/v2/', this.options.baseUrl).toString(), maxBytes: MAX_TOKEN_BODY }));
+      if (res.status === 200) return { kind: 'none' } as State;
+      if (res.status !== 401) throw new RegistryError('REGISTRY', `${this.options.baseUrl.host} does not answer as a registry (GET /v2/: HTTP ${res.status})`, { status: res.status });
+      return this.stateFrom(pickChallenge(parseChallenges(res.headers['www-authenticate'])));
+    })();
+    return this.state;
+  }
+
+  private stateFrom(challenge: Challenge | undefined): State {
+    if (!challenge) throw new RegistryError('AUTH', `${this.options.baseUrl.host} asks for an authentication scheme manifold does not support`);
+    if (challenge.scheme === 'basic') return { kind: 'basic' };
+    const realm = validateRealm(challenge.params['realm']!, this.options.baseUrl);
+    return { kind: 'bearer', realm, service: challenge.params['service'] ?? '' };
+  }
+
+  /** The Authorization header for a request needing `scopes` (empty for anonymous registries). */
+  async header(scopes: string[]): Promise<Record<string, string>> {
+    const state = await this.discover();
+    if (state.kind === 'none') return {};
+    const cred = await this.credentialFor();
+    if (state.kind === 'basic') {
+      if (!cred?.username || cred.password === undefined) return {};
+      return { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` };
+    }
+    this.addScopes(scopes);
+    const all = [...this.scopes];
+    const key = TokenCache.key(state.realm.toString(), state.service, all);
+    const token = await this.cache.get(key, () => this.fetchToken(state, all, cred));
+    return { authorization: `Bearer ${token}` };
+  }
+
+  /** Called after a 401 on an authorised request: drops the cached token and learns new scopes. */
+  async refused(wwwAuthenticate: string | string[] | undefined, scopes: string[]): Promise<void> {
+    const state = await this.discover();
+    if (state.kind === 'bearer') this.cache.invalidate(TokenCache.key(state.realm.toString(), state.service, [...this.scopes]));
+    const challenge = pickChallenge(parseChallenges(wwwAuthenticate));
+    if (challenge?.params['scope']) this.addScopes(challenge.params['scope'].split(' '));
+    this.addScopes(scopes);
+  }
+
+  private async fetchToken(state: Extract<State, { kind: 'bearer' }>, scopes: string[], cred: Credential | undefined): Promise<CachedToken> {
+    const url = new URL(state.realm);
+    if (state.service) url.searchParams.set('service', state.service);
+    for (const s of scopes) url.searchParams.append('scope', s);
+    const headers: Record<string, string> = {};
+    if (cred?.username && cred.password !== undefined) {
+      headers['authorization'] = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
+      url.searchParams.set('account', cred.username);
+    }
+    const started = Date.now();
+    const res = await this.options.transport.send({ method: 'GET', url: url.toString(), headers, maxBytes: MAX_TOKEN_BODY });
+    this.logger.debug({ realm: safeUrl(url), scopes, status: res.status, credentials: cred ? cred.source : 'anonymous', ms: Date.now() - started }, 'token');
+    if (res.status !== 200) {
+      throw new RegistryError('AUTH', `token request to ${url.origin}${url.pathname} for ${this.options.baseUrl.host} refused: HTTP ${res.status}${cred ? ` (credentials from ${cred.source})` : ' (anonymous)'}`, { status: res.status });
+    }
+    let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
+    try {
+      body = JSON.parse(res.body.toString('utf8')) as typeof body;
+    } catch {
+      throw new RegistryError('AUTH', `token response from ${url.origin} is not JSON`);
+    }
+    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
+    if (!token) throw new RegistryError('AUTH', `token response from ${url.origin} has no token`);
+    return { token, expiresAt: expiryOf(body, Date.now()) };
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * RegistryClient: the distribution-spec operations manifold needs, for one registry host.
+ * Owns the one auth loop: send; on 401, refresh the token once and resend; then report.
+ * Reference: OCI distribution-spec v1.1 (pull, push, blob mount).
+ */
+import { AppError, RegistryError } from '../errors.js';
+import { safeUrl, silentLogger, type Logger } from '../log.js';
+import { isSha256Digest, MANIFEST_ACCEPT, sha256Digest } from '../oci/index.js';
+import { Authenticator } from './auth/authenticator.js';
+import type { CredentialStore } from './auth/credentials.js';
+import { registryErrorFrom } from './errors.js';
+import { DEFAULT_MAX_BODY, HttpTransport, type HttpRequest, type HttpResponse, type TransportOptions } from './http.js';
+
+export interface ClientOptions {
+  /** `host[:port]` to connect to. */
+  host: string;
+  /** Plain HTTP: default for localhost, 127.0.0.1 and [::1] only. */
+  plainHttp?: boolean;
+  credentials?: CredentialStore;
+  logger?: Logger;
+  transport?: HttpTransport;
+  transportOptions?: TransportOptions;
+}
+
+/** A manifest as fetched: the exact bytes and what they are. */
+export interface FetchedManifest {
+  bytes: Buffer;
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+export interface ManifestHead {
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
+const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
+const MAX_REDIRECTS = 5;
+
+/** Scope strings. Reference: distribution docs/spec/auth/scope.md. */
+export const pullScope = (repo: string): string => `repository:${repo}:pull`;
+export const pushScope = (repo: string): string => `repository:${repo}:pull,push`;
+
+/** TLS errors that mean "the server speaks plain HTTP", the only case where a loopback registry falls back to http. */
+const PLAIN_HTTP_SIGNS = /EPROTO|wrong version number|ERR_SSL_WRONG_VERSION_NUMBER|packet length too long/i;
+
+export class RegistryClient {
+  readonly host: string;
+  readonly transport: HttpTransport;
+  private readonly logger: Logger;
+  private readonly options: ClientOptions;
+  private readonly pendingScopes: string[] = [];
+  private setup?: Promise<{ baseUrl: URL; auth: Authenticator }>;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+    this.host = options.host;
+    this.logger = options.logger ?? silentLogger();
+    this.transport = options.transport ?? new HttpTransport({ ...options.transportOptions, logger: this.logger });
+  }
+
+  /** Declares scopes the job will need, so the first token covers them all. */
+  addScopes(scopes: string[]): void {
+    this.pendingScopes.push(...scopes);
+    void this.setup?.then((s) => s.auth.addScopes(scopes));
+  }
+
+  /** The registry's base URL once the scheme is known (https, or http where allowed). */
+  async baseUrl(): Promise<URL> {
+    return (await this.ready()).baseUrl;
+  }
+
+  /**
+   * Picks the scheme: https, except plain http when asked (--plain-http) and for a loopback
+   * registry that answers https with plain HTTP. A certificate error never falls back to http.
+   */
+  private ready(): Promise<{ baseUrl: URL; auth: Authenticator }> {
+    this.setup ??= (async () => {
+      const make = (baseUrl: URL, ping?: HttpResponse): { baseUrl: URL; auth: Authenticator } => {
+        const auth = new Authenticator({ baseUrl, transport: this.transport, credentials: this.options.credentials, logger: this.logger, ping });
+        auth.addScopes(this.pendingScopes);
+        return { baseUrl, auth };
+      };
+      if (this.options.plainHttp) return make(new URL(`http://${this.host}`));
+      const https = new URL(`https://${this.host}`);
+      if (!LOOPBACK.test(this.host)) return make(https);
+      try {
+        return make(https, await this.transport.send({ method: 'GET', url: `${https.origin}/v2/`, maxBytes: 64 * 1024 }));
+      } catch (err) {
+        if (err instanceof RegistryError && err.code === 'NETWORK' && PLAIN_HTTP_SIGNS.test(`${err.message} ${String((err.cause as { code?: string })?.code)}`)) {
+          this.logger.debug({ host: this.host }, 'loopback registry speaks plain http');
+          return make(new URL(`http://${this.host}`));
+        }
+        throw err;
+      }
+    })();
+    return this.setup;
+  }
+
+  /** Sends a request to this registry with auth; follows GET/HEAD redirects, dropping credentials across origins. */
+  async request(req: Omit<HttpRequest, 'url'> & { path: string; scopes: string[] }): Promise<HttpResponse> {
+    const { baseUrl } = await this.ready();
+    let url = new URL(req.path, baseUrl);
+    let res = await this.sendAuthed(url, req, false);
+    if (res.status === 401) {
+      await (await this.ready()).auth.refused(res.headers['www-authenticate'], req.scopes);
+      res = await this.sendAuthed(url, req, false);
+    }
+    for (let hops = 0; (req.method === 'GET' || req.method === 'HEAD') && [301, 302, 303, 307, 308].includes(res.status); hops++) {
+      if (hops >= MAX_REDIRECTS) throw new RegistryError('REGISTRY', `${req.method} ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`);
+      const next = new URL(String(res.headers['location'] ?? ''), url);
+      if (url.protocol === 'https:' && next.protocol !== 'https:') throw new RegistryError('REGISTRY', `${req.method} ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`);
+      url = next;
+      res = await this.sendAuthed(url, req, url.origin !== baseUrl.origin);
+    }
+    return res;
+  }
+
+  private async sendAuthed(url: URL, req: Omit<HttpRequest, 'url'> & { scopes: string[] }, anonymous: boolean): Promise<HttpResponse> {
+    const auth = anonymous ? {} : await (await this.ready()).auth.header(req.scopes);
+    return this.transport.send({ method: req.method, url: url.toString(), headers: { ...req.headers, ...auth }, body: req.body, maxBytes: req.maxBytes });
+  }
+
+  /** GETs a manifest by tag or digest; checks its digest against the header and the reference. */
+  async getManifest(repo: string, reference: string): Promise<FetchedManifest> {
+    const res = await this.request({ method: 'GET', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)], maxBytes: DEFAULT_MAX_BODY });
+    if (res.status !== 200) throw registryErrorFrom('GET', res, `${this.host}/${repo}:${reference}`);
+    const digest = sha256Digest(res.body);
+    const header = res.headers['docker-content-digest'];
+    const subject = `${this.host}/${repo}${reference.includes(':') ? '@' : ':'}${reference}`;
+    if (typeof header === 'string' && header.startsWith('sha256:') && header !== digest) {
+      throw new RegistryError('DIGEST_MISMATCH', `${subject}: the registry says ${header} but the bytes it sent hash to ${digest}`);
+    }
+    if (reference.startsWith('sha256:') && reference !== digest) {
+      throw new RegistryError('DIGEST_MISMATCH', `${subject}: asked for ${reference} but the bytes hash to ${digest}`);
+    }
+    return { bytes: res.body, digest, size: res.body.length, mediaType: mediaTypeOf(res, subject) };
+  }
+
+  /** HEADs a manifest; undefined when it does not exist. Falls back to GET when the digest header is missing. */
+  async headManifest(repo: string, reference: string, scopes = [pullScope(repo)]): Promise<ManifestHead | undefined> {
+    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes });
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw registryErrorFrom('HEAD', res, `${this.host}/${repo}:${reference}`);
+    const digest = res.headers['docker-content-digest'];
+    if (typeof digest !== 'string' || !isSha256Digest(digest)) {
+      const full = await this.getManifest(repo, reference);
+      return { digest: full.digest, size: full.size, mediaType: full.mediaType };
+    }
+    return { digest, size: Number(res.headers['content-length'] ?? 0), mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
+  }
+
+  /** GETs a blob by digest (at most `maxBytes`) and checks its digest. */
+  async getBlob(repo: string, digest: string, maxBytes = DEFAULT_MAX_BODY): Promise<Buffer> {
+    assertDigest(digest);
+    const res = await this.request({ method: 'GET', path: `/v2/${repo}/blobs/${digest}`, scopes: [pullScope(repo)], maxBytes });
+    if (res.status !== 200) throw registryErrorFrom('GET', res, `blob ${digest} in ${this.host}/${repo}`);
+    const actual = sha256Digest(res.body);
+    if (actual !== digest) throw new RegistryError('DIGEST_MISMATCH', `blob ${digest} in ${this.host}/${repo}: the bytes hash to ${actual}`);
+    return res.body;
+  }
+
+  /** True when the blob exists in the repository. */
+  async blobExists(repo: string, digest: string): Promise<boolean> {
+    assertDigest(digest);
+    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scopes: [pushScope(repo)] });
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw registryErrorFrom('HEAD', res, `blob ${digest} in ${this.host}/${repo}`);
+  }
+
+  /**
+   * Mounts a blob from another repository of this registry. Returns true when mounted (201);
+   * false when the registry started an upload instead (202), which is then completed by copying
+   * the blob's bytes across.
+   */
+  async mountBlob(repo: string, digest: string, from: string, size: number): Promise<'mounted' | 'copied'> {
+    assertDigest(digest);
+    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, scopes: [pushScope(repo), pullScope(from)] });
+    if (res.status === 201) return 'mounted';
+    if (res.status !== 202) throw registryErrorFrom('POST', res, `mount of ${digest} from ${from} into ${this.host}/${repo}`);
+    const bytes = await this.getBlob(from, digest, Math.max(size, 1));
+    await this.finishUpload(repo, await this.uploadLocation(res), digest, bytes);
+    return 'copied';
+  }
+
+  /** Uploads a blob monolithically: POST an upload session, then PUT the bytes with the digest. */
+  async uploadBlob(repo: string, digest: string, bytes: Buffer): Promise<void> {
+    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/`, scopes: [pushScope(repo)] });
+    if (res.status !== 202) throw registryErrorFrom('POST', res, `upload of ${digest} to ${this.host}/${repo}`);
+    await this.finishUpload(repo, await this.uploadLocation(res), digest, bytes);
+  }
+
+  private async uploadLocation(res: HttpResponse): Promise<URL> {
+    const base = await this.baseUrl();
+    const location = new URL(String(res.headers['location'] ?? ''), base);
+    if (location.origin !== base.origin) {
+      throw new RegistryError('REGISTRY', `${this.host} named an upload location on another origin (${location.protocol}//${location.host}); refused`);
+    }
+    return location;
+  }
+
+  private async finishUpload(repo: string, location: URL, digest: string, bytes: Buffer): Promise<void> {
+    location.searchParams.set('digest', digest);
+    const res = await this.request({ method: 'PUT', path: `${location.pathname}${location.search}`, headers: { 'content-type': 'application/octet-stream' }, body: bytes, scopes: [pushScope(repo)] });
+    if (res.status !== 201) throw registryErrorFrom('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
+  }
+
+  /** PUTs a manifest under a tag or digest; returns its digest after checking the registry agrees. */
+  async putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+    const digest = sha256Digest(bytes);
+    const res = await this.request({ method: 'PUT', path: `/v2/${repo}/manifests/${reference}`, headers: { 'content-type': mediaType }, body: bytes, scopes: [pushScope(repo)] });
+    if (res.status !== 201 && res.status !== 200) throw registryErrorFrom('PUT', res, `${this.host}/${repo}:${reference}`);
+    const answered = res.headers['docker-content-digest'];
+    if (typeof answered === 'string' && answered.startsWith('sha256:') && answered !== digest) {
+      throw new RegistryError('DIGEST_MISMATCH', `${this.host}/${repo}:${reference}: pushed ${digest} but the registry stored ${answered}`);
+    }
+    return digest;
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.transport.close();
+  }
+}
+
+function assertDigest(digest: string): void {
+  if (!isSha256Digest(digest)) throw new AppError('DIGEST_MISMATCH', `refusing to use "${digest.slice(0, 80)}" as a digest: expected sha256:<64 lowercase hex>`);
+}
+
+function mediaTypeOf(res: HttpResponse, subject: string): string {
+  const header = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+  let body: string | undefined;
+  try {
+    const parsed = JSON.parse(res.body.toString('utf8')) as { mediaType?: unknown; manifests?: unknown; config?: unknown };
+    body = typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
+    if (!body && Array.isArray(parsed.manifests)) body = header.includes('docker') ? header : 'application/vnd.oci.image.index.v1+json';
+    if (!body && parsed.config) body = header.includes('docker') ? header : 'application/vnd.oci.image.manifest.v1+json';
+  } catch {
+    throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', `${subject}: the manifest is not JSON`);
+  }
+  if (body && header && header !== body && header !== 'application/json' && header !== 'application/octet-stream') {
+    throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', `${subject}: Content-Type ${header} does not match the manifest's mediaType ${body}`);
+  }
+  return body ?? header;
+}
