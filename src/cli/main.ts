@@ -10,6 +10,9 @@ export function buildProgram(io: Io): Command {
   const program = new Command('manifold')
     .description('Publish multi-platform container images (OCI image index / Docker manifest list) from a YAML spec')
     .version(packageVersion(), '-V, --version')
+    .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
+    .option('--log-format <format>', 'pretty (one readable line per record) or json (JSON lines)', 'pretty')
+    .option('--debug', 'same as --log-level debug', false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError(false);

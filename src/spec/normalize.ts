@@ -1,4 +1,4 @@
-import type { ImageRef } from '../oci/index.js';
+import { parsePlatform, type ImageRef, type Platform } from '../oci/index.js';
 import { toPlatform } from './platform-fields.js';
 import type { RawSpec, Spec, SpecEntry } from './types.js';
 
@@ -18,10 +18,13 @@ export function normalizeSpec(
       source: e.image,
       ref: context.refs.get(`manifests.${i}.image`)!,
       optional: e.optional ?? false,
+      overridePlatform: e.overridePlatform ?? false,
+      index: e.index ?? 'flatten',
       location: { path: `manifests[${i}]`, line: context.lineOf(i) },
     };
     if (e.platform) entry.platform = toPlatform(e.platform);
     if (e.annotations) entry.annotations = { ...e.annotations };
+    if (e.platforms) entry.platforms = e.platforms.map((p) => parsePlatform(p)).filter((p): p is Platform => p !== undefined);
     return entry;
   });
   const spec: Spec = { file: context.file, document: context.document, target, tags, mediaType: raw.mediaType ?? 'auto', manifests };

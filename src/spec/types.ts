@@ -21,6 +21,9 @@ export interface RawEntry {
   platform?: RawPlatform;
   annotations?: Record<string, string>;
   optional?: boolean;
+  overridePlatform?: boolean;
+  index?: 'flatten' | 'nest';
+  platforms?: string[];
 }
 
 export interface RawSpec {
@@ -42,6 +45,12 @@ export interface SpecEntry {
   platform?: Platform;
   annotations?: Record<string, string>;
   optional: boolean;
+  /** Publish the spec's platform even when the image config disagrees. */
+  overridePlatform: boolean;
+  /** For a child that is an index: take its entries over (flatten) or nest it as one entry. */
+  index: 'flatten' | 'nest';
+  /** For a child that is an index: only these platforms (os/arch[/variant]). */
+  platforms?: Platform[];
   /** Where the entry is, for messages: `manifests[2]` at `file:line`. */
   location: { path: string; line: number };
 }

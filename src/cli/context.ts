@@ -1,0 +1,116 @@
+/**
+ * Turns global and registry options into the dependencies commands need: the logger, the
+ * credential chain and one RegistryClient per registry host.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { LevelWithSilent } from 'pino';
+import { AppError } from '../errors.js';
+import { createLogger, type Logger } from '../log.js';
+import { CredentialChain, DockerConfigStore, RegistryClient, StaticCredentials, type CredentialStore } from '../registry/index.js';
+import type { Io } from './io.js';
+
+export interface GlobalOptions {
+  logLevel: string;
+  logFormat: string;
+  debug: boolean;
+}
+
+export interface RegistryOptions {
+  username?: string;
+  passwordStdin?: boolean;
+  dockerCfg?: string;
+  plainHttp?: boolean;
+  insecure?: boolean;
+  caFile?: string;
+  concurrency: string;
+  timeout: string;
+}
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+/** Adds the options every command that talks to a registry shares. */
+export function addRegistryOptions(cmd: Command): Command {
+  return cmd
+    .option('--username <name>', 'registry user name (password from --password-stdin or MANIFOLD_PASSWORD)')
+    .option('--password-stdin', 'read the password or token from standard input', false)
+    .option('--docker-cfg <path>', 'docker config directory or config.json file (default: $DOCKER_CONFIG or ~/.docker)')
+    .option('--plain-http', 'talk plain HTTP to the registry (default only for localhost, 127.0.0.1 and [::1])', false)
+    .option('--insecure', 'skip TLS certificate verification for the registry', false)
+    .option('--ca-file <pem>', 'trust this PEM CA bundle for the registry, besides the system roots')
+    .option('--concurrency <n>', 'requests in flight at once', '16')
+    .option('--timeout <seconds>', 'timeout of one HTTP request, retries excluded', '60');
+}
+
+export function makeLogger(global: GlobalOptions, io: Io): Logger {
+  const level = global.debug ? 'debug' : global.logLevel;
+  if (!LEVELS.includes(level)) throw new AppError('USAGE', `--log-level must be one of ${LEVELS.join(', ')}, found "${level}"`);
+  if (global.logFormat !== 'json' && global.logFormat !== 'pretty') throw new AppError('USAGE', `--log-format must be pretty or json, found "${global.logFormat}"`);
+  return createLogger({ level: level as LevelWithSilent, format: global.logFormat, stream: { write: (s: string) => io.stderr(s) } });
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new AppError('USAGE', `${flag} must be a positive whole number, found "${value}"`);
+  return n;
+}
+
+function credentialChain(opts: RegistryOptions, io: Io): CredentialStore {
+  const stores: CredentialStore[] = [];
+  const user = opts.username ?? io.env['MANIFOLD_USERNAME'];
+  if (user) {
+    const password = opts.passwordStdin ? io.readStdin().replace(/\r?\n$/, '') : io.env['MANIFOLD_PASSWORD'];
+    if (password === undefined || password === '') throw new AppError('USAGE', `a user name was given (${opts.username ? '--username' : 'MANIFOLD_USERNAME'}) but no password: use --password-stdin or MANIFOLD_PASSWORD`);
+    stores.push(new StaticCredentials({ username: user, password, source: opts.username ? '--username' : 'MANIFOLD_USERNAME' }));
+  } else if (opts.passwordStdin) {
+    throw new AppError('USAGE', '--password-stdin needs --username');
+  }
+  let cfg = opts.dockerCfg ? opts.dockerCfg : DockerConfigStore.defaultPath(io.env);
+  try {
+    if (opts.dockerCfg && statSync(cfg).isDirectory()) cfg = join(cfg, 'config.json');
+  } catch {
+    throw new AppError('USAGE', `--docker-cfg ${opts.dockerCfg}: no such file or directory`);
+  }
+  stores.push(new DockerConfigStore(cfg));
+  return new CredentialChain(stores);
+}
+
+export interface RegistryContext {
+  logger: Logger;
+  concurrency: number;
+  clientFor(host: string): RegistryClient;
+  close(): void;
+}
+
+/** Builds the registry context for a command: one client (connection pool, token cache) per host. */
+export function registryContext(global: GlobalOptions, opts: RegistryOptions, io: Io): RegistryContext {
+  const logger = makeLogger(global, io);
+  const concurrency = positiveInt(opts.concurrency, '--concurrency');
+  const timeoutMs = positiveInt(opts.timeout, '--timeout') * 1000;
+  let ca: Buffer | undefined;
+  if (opts.caFile) {
+    try {
+      ca = readFileSync(opts.caFile);
+    } catch {
+      throw new AppError('USAGE', `--ca-file ${opts.caFile}: cannot read it`);
+    }
+  }
+  const credentials = credentialChain(opts, io);
+  const clients = new Map<string, RegistryClient>();
+  return {
+    logger,
+    concurrency,
+    clientFor(host) {
+      let c = clients.get(host);
+      if (!c) {
+        c = new RegistryClient({ host, plainHttp: opts.plainHttp, credentials, logger, transportOptions: { ca, insecure: opts.insecure, timeoutMs, logger } });
+        clients.set(host, c);
+      }
+      return c;
+    },
+    close() {
+      for (const c of clients.values()) c.close();
+    },
+  };
+}

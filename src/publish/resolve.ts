@@ -1,0 +1,132 @@
+/**
+ * Resolves every child of a spec in parallel (bounded by p-limit): the manifest's exact bytes,
+ * digest, size and media type, then the config's platform. Every failure is collected and
+ * reported together; missing optional children are skipped with a warning.
+ */
+import pLimit from 'p-limit';
+import { AggregateAppError, AppError } from '../errors.js';
+import type { Logger } from '../log.js';
+import {
+  formatPlatform, isAttestation, isImageManifestMediaType, isIndexMediaType, parseImageIndex, parseImageManifest,
+  platformFromConfig, ATTESTATION_DIGEST_KEY, type Descriptor, type Platform,
+} from '../oci/index.js';
+import type { RegistryClient } from '../registry/index.js';
+import type { Spec, SpecEntry } from '../spec/index.js';
+import { reconcilePlatform } from './platform-check.js';
+import type { ResolvedEntry, SkippedEntry } from './types.js';
+
+export interface ResolveDeps {
+  client: RegistryClient;
+  logger: Logger;
+  concurrency: number;
+  ignoreMissing: boolean;
+}
+
+export interface Resolved {
+  entries: ResolvedEntry[];
+  skipped: SkippedEntry[];
+  subject?: Descriptor;
+}
+
+const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+function label(entry: SpecEntry): string {
+  return `${entry.location.path} (${entry.source})`;
+}
+
+function platformMatches(want: Platform, have: Platform | undefined): boolean {
+  if (!have || want.os !== have.os || want.architecture !== have.architecture) return false;
+  if (!want.variant) return true;
+  const norm = (p: Platform): string => p.variant ?? (p.architecture === 'arm64' ? 'v8' : p.architecture === 'arm' ? 'v7' : '');
+  return norm(want) === norm(have);
+}
+
+async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): Promise<ResolvedEntry[]> {
+  const repo = entry.ref.repository;
+  const manifest = parseImageManifest(m.bytes, label(entry));
+  const config = await deps.client.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES);
+  const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
+  const rec = reconcilePlatform(entry.platform, fromConfig, entry.overridePlatform);
+  if (!rec.ok) throw new AppError('PLATFORM_MISMATCH', `${label(entry)}: ${rec.message}`);
+  if (entry.overridePlatform && entry.platform && formatPlatform(entry.platform) !== formatPlatform(fromConfig)) {
+    deps.logger.warn({ entry: entry.location.path, spec: formatPlatform(entry.platform), config: formatPlatform(fromConfig) }, 'platform overridden by the spec');
+  }
+  const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size, platform: rec.platform };
+  if (entry.annotations) descriptor.annotations = { ...entry.annotations };
+  deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, platform: formatPlatform(rec.platform) }, 'child resolved');
+  return [{ descriptor, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes }];
+}
+
+function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): ResolvedEntry[] {
+  const from = { path: entry.location.path, source: entry.source };
+  const repo = entry.ref.repository;
+  if (entry.index === 'nest') {
+    const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
+    if (entry.platform) descriptor.platform = entry.platform;
+    if (entry.annotations) descriptor.annotations = { ...entry.annotations };
+    return [{ descriptor, sourceRepo: repo, from, kind: 'index', bytes: m.bytes }];
+  }
+  if (entry.platform) deps.logger.warn({ entry: entry.location.path }, 'platform ignored: the child is an index, its entries keep their own platforms');
+  const index = parseImageIndex(m.bytes, label(entry));
+  let images = index.manifests.filter((d) => !isAttestation(d));
+  if (entry.platforms) {
+    const missing = entry.platforms.filter((want) => !images.some((d) => platformMatches(want, d.platform)));
+    if (missing.length > 0) throw new AppError('NOT_FOUND', `${label(entry)}: the index has no entry for ${missing.map(formatPlatform).join(', ')}`);
+    images = images.filter((d) => entry.platforms!.some((want) => platformMatches(want, d.platform)));
+  }
+  const kept = new Set(images.map((d) => d.digest));
+  const attestations = index.manifests.filter((d) => isAttestation(d) && kept.has(d.annotations?.[ATTESTATION_DIGEST_KEY] ?? ''));
+  const out: ResolvedEntry[] = images.map((d) => ({
+    descriptor: { ...d, ...(entry.annotations ? { annotations: { ...d.annotations, ...entry.annotations } } : {}) },
+    sourceRepo: repo, from, kind: 'image' as const,
+  }));
+  for (const d of attestations) out.push({ descriptor: { ...d }, sourceRepo: repo, from, kind: 'attestation' });
+  deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, entries: out.length }, 'child index resolved');
+  return out;
+}
+
+/** Resolves one spec entry into one or more index entries. */
+export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise<ResolvedEntry[]> {
+  const reference = entry.ref.digest ?? entry.ref.tag ?? 'latest';
+  let m;
+  try {
+    m = await deps.client.getManifest(entry.ref.repository, reference);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, `${label(entry)}: ${err.code === 'NOT_FOUND' ? 'manifest not found: ' : ''}${err.message}`, { cause: err });
+    throw err;
+  }
+  if (isIndexMediaType(m.mediaType)) return resolveIndex(entry, m, deps);
+  if (isImageManifestMediaType(m.mediaType)) return resolveImage(entry, m, deps);
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${label(entry)}: media type ${m.mediaType} is neither an image manifest nor an index`);
+}
+
+/** Resolves every child; throws one error listing every failure, or returns entries in spec order. */
+export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolved> {
+  const limit = pLimit(Math.max(1, deps.concurrency));
+  const settled = await Promise.allSettled(spec.manifests.map((e) => limit(() => resolveEntry(e, deps))));
+  const entries: ResolvedEntry[] = [];
+  const skipped: SkippedEntry[] = [];
+  const failures: AppError[] = [];
+  settled.forEach((r, i) => {
+    const e = spec.manifests[i]!;
+    if (r.status === 'fulfilled') entries.push(...r.value);
+    else if (r.reason instanceof AppError && r.reason.code === 'NOT_FOUND' && (e.optional || deps.ignoreMissing)) {
+      skipped.push({ path: e.location.path, source: e.source, reason: r.reason.message });
+      deps.logger.warn({ entry: e.location.path, ref: e.source }, 'child not found, skipped');
+    } else if (r.reason instanceof AppError) failures.push(r.reason);
+    else throw r.reason;
+  });
+  if (failures.length > 0) {
+    throw new AggregateAppError(failures[0]!.code, failures, `${failures.length} of ${spec.manifests.length} children of ${spec.target.registry}/${spec.target.repository} could not be resolved; nothing was pushed:`);
+  }
+  if (entries.length === 0) throw new AppError('NOT_FOUND', `nothing to publish for ${spec.target.registry}/${spec.target.repository}: every child was skipped as missing`);
+  return { entries, skipped, subject: await resolveSubject(spec, deps) };
+}
+
+async function resolveSubject(spec: Spec, deps: ResolveDeps): Promise<Descriptor | undefined> {
+  if (!spec.subject) return undefined;
+  const ref = spec.subject.digest ?? spec.subject.tag ?? 'latest';
+  const head = await deps.client.headManifest(spec.subject.repository, ref);
+  if (!head) throw new AppError('NOT_FOUND', `subject ${spec.subject.repository}:${ref} not found`);
+  return { mediaType: head.mediaType, digest: head.digest, size: head.size };
+}
