@@ -19,8 +19,11 @@ export function parsePlatform(text: string): Platform | undefined {
  * os.features (sorted), as manifest-tool compares them.
  */
 export function platformKey(p: Platform): string {
-  return [p.os, p.architecture, p.variant ?? '', p['os.version'] ?? '', [...(p['os.features'] ?? [])].sort().join('+')].join('|');
+  return [p.os, p.architecture, p.variant ?? DEFAULT_VARIANT[p.architecture] ?? '', p['os.version'] ?? '', [...(p['os.features'] ?? [])].sort().join('+')].join('|');
 }
+
+/** Variant a runtime assumes when none is given (as containerd normalises platforms). */
+export const DEFAULT_VARIANT: Record<string, string> = { arm64: 'v8', arm: 'v7' };
 
 /**
  * Variants defined by the OCI image-index platform-variant table, per architecture.
@@ -58,3 +61,13 @@ export const PLATFORM_ALIASES: Record<string, { architecture: string; variant?: 
   x86: { architecture: '386' },
   ppc64el: { architecture: 'ppc64le' },
 };
+
+/**
+ * True when an index entry's platform satisfies a wanted `os/arch[/variant]`: os and architecture
+ * equal, and the variant equal when one is wanted (a missing variant taken as the default one).
+ */
+export function platformMatches(want: Platform, have: Platform | undefined): boolean {
+  if (!have || want.os !== have.os || want.architecture !== have.architecture) return false;
+  if (!want.variant) return true;
+  return (have.variant ?? DEFAULT_VARIANT[have.architecture] ?? '') === want.variant;
+}

@@ -7,8 +7,8 @@ import pLimit from 'p-limit';
 import { AggregateAppError, AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
-  formatPlatform, isAttestation, isImageManifestMediaType, isIndexMediaType, parseImageIndex, parseImageManifest,
-  platformFromConfig, ATTESTATION_DIGEST_KEY, type Descriptor, type Platform,
+  formatPlatform, isAttestation, platformMatches, isImageManifestMediaType, isIndexMediaType, parseImageIndex, parseImageManifest,
+  platformFromConfig, ATTESTATION_DIGEST_KEY, type Descriptor,
 } from '../oci/index.js';
 import type { RegistryClient } from '../registry/index.js';
 import type { Spec, SpecEntry } from '../spec/index.js';
@@ -32,13 +32,6 @@ const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 function label(entry: SpecEntry): string {
   return `${entry.location.path} (${entry.source})`;
-}
-
-function platformMatches(want: Platform, have: Platform | undefined): boolean {
-  if (!have || want.os !== have.os || want.architecture !== have.architecture) return false;
-  if (!want.variant) return true;
-  const norm = (p: Platform): string => p.variant ?? (p.architecture === 'arm64' ? 'v8' : p.architecture === 'arm' ? 'v7' : '');
-  return norm(want) === norm(have);
 }
 
 async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): Promise<ResolvedEntry[]> {

@@ -22,6 +22,8 @@ export interface TokenRequestRecord {
   scopes: string[];
   service?: string;
   granted: { name: string; actions: string[] }[];
+  /** The token handed out (tests scan outputs for it). */
+  token?: string;
 }
 
 export interface TokenServer {
@@ -98,8 +100,8 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
       }
       const scopes = params.getAll('scope');
       const granted = parseScopes(scopes).map((s) => ({ name: s.name, actions: current(account, s.name, s.actions) }));
-      requests.push({ method: req.method ?? 'GET', account, authenticated: account !== undefined, scopes, service: params.get('service') ?? undefined, granted });
       const token = issue(account, granted.filter((g) => g.actions.length > 0));
+      requests.push({ method: req.method ?? 'GET', account, authenticated: account !== undefined, scopes, service: params.get('service') ?? undefined, granted, token });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
     })();

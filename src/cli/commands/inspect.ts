@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { AppError, EXIT } from '../../errors.js';
 import {
   formatPlatform, isIndexMediaType, parseImageIndex, parseImageManifest, parsePlatform, parseReference, platformFromConfig,
-  referenceTarget, type Descriptor, type Platform,
+  platformMatches, referenceTarget,
 } from '../../oci/index.js';
 import { addRegistryOptions, registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
@@ -11,12 +11,6 @@ interface InspectOptions extends RegistryOptions, GlobalOptions {
   raw: boolean;
   output: string;
   platform?: string;
-}
-
-function matches(want: Platform, d: Descriptor): boolean {
-  const p = d.platform;
-  if (!p || p.os !== want.os || p.architecture !== want.architecture) return false;
-  return !want.variant || (p.variant ?? (p.architecture === 'arm64' ? 'v8' : '')) === want.variant;
 }
 
 function table(rows: string[][]): string {
@@ -37,7 +31,7 @@ async function run(refText: string, opts: InspectOptions, io: Io): Promise<void>
     const head = { reference: refText, digest: m.digest, size: m.size, mediaType: m.mediaType };
     if (isIndexMediaType(m.mediaType)) {
       const entries = parseImageIndex(m.bytes, refText).manifests;
-      const selected = want ? entries.find((d) => matches(want, d)) : undefined;
+      const selected = want ? entries.find((d) => platformMatches(want, d.platform)) : undefined;
       if (want && !selected) throw new AppError('NOT_FOUND', `${refText}: no entry matches ${opts.platform}`);
       const shown = selected ? [selected] : entries;
       if (opts.output === 'json') return void io.stdout(`${JSON.stringify({ ...head, manifests: shown, ...(selected ? { selected: selected.digest } : {}) }, null, 2)}\n`);
