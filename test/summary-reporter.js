@@ -6,7 +6,7 @@
 export default class SummaryReporter {
   onRunComplete(_contexts, results) {
     let failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    if (!results.success && failed === 0) failed = Math.max(1, results.numFailedTestSuites);
+    if (failed === 0) failed = results.numFailedTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
     const line = `${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
     process.stdout.write(`\n${line}\n`);
