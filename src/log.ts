@@ -1,5 +1,8 @@
 import { writeSync } from 'node:fs';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { escapeControl } from './escape.js';
+
+export { escapeControl };
 
 export type { Logger };
 
@@ -29,11 +32,6 @@ export interface LoggerOptions {
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
-
-/** Replaces terminal control characters so registry-supplied text cannot move the cursor or fake CI commands. */
-export function escapeControl(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 /** Formats one pino JSON record as a readable line: `INFO  message key=value …`. */
 export function formatPretty(jsonLine: string): string {

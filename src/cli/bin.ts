@@ -1,5 +1,11 @@
 #!/usr/bin/env node
-import { processIo } from './io.js';
-import { run } from './main.js';
-
-process.exitCode = await run(process.argv.slice(2), processIo());
+// `manifold --version` answers without loading the command tree: it is what scripts and
+// container health checks call most, and start-up time is most of its cost.
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const { packageVersion } = await import('../package-info.js');
+  process.stdout.write(`${packageVersion()}\n`);
+} else {
+  const [{ processIo }, { run }] = await Promise.all([import('./io.js'), import('./main.js')]);
+  process.exitCode = await run(args, processIo());
+}

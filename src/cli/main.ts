@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { AppError, EXIT, exitCodeFor } from '../errors.js';
-import { escapeControl } from '../log.js';
+import { escapeControl } from '../escape.js';
 import { packageVersion } from '../package-info.js';
 import { registerCommands } from './commands/index.js';
 import type { Io } from './io.js';

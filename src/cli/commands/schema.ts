@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { specSchema } from '../../spec/index.js';
+import { packageRoot } from '../../package-info.js';
 import type { Io } from '../io.js';
 
 /** `manifold schema`: prints the spec's JSON Schema (draft-07) for editors and other tools. */
@@ -8,6 +10,6 @@ export function registerSchema(program: Command, io: Io): void {
     .command('schema')
     .description("print the spec's JSON Schema (draft-07), e.g. to save for your editor")
     .action(() => {
-      io.stdout(`${JSON.stringify(specSchema(), null, 2)}\n`);
+      io.stdout(readFileSync(join(packageRoot(), 'schemas', 'spec.schema.json'), 'utf8'));
     });
 }

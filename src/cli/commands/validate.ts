@@ -1,43 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, formatIssue, SpecError, type SpecIssue } from '../../errors.js';
-import { escapeControl } from '../../log.js';
-import { formatReference } from '../../oci/index.js';
-import { loadSpecFile, type Spec } from '../../spec/index.js';
 import type { Io } from '../io.js';
-
-interface FileReport {
-  file: string;
-  valid: boolean;
-  issues: SpecIssue[];
-  indexes: { target: string; tags: string[]; children: number; mediaType: string }[];
-}
-
-function summarize(spec: Spec): FileReport['indexes'][number] {
-  return { target: formatReference(spec.target), tags: [...spec.tags], children: spec.manifests.length, mediaType: spec.mediaType };
-}
-
-function checkFile(file: string, io: Io, allowUnknownKeys: boolean): FileReport {
-  try {
-    const { specs, warnings } = loadSpecFile(file, { env: io.env, allowUnknownKeys, readStdin: io.readStdin });
-    return { file: file === '-' ? '<stdin>' : file, valid: true, issues: warnings, indexes: specs.map(summarize) };
-  } catch (err) {
-    if (err instanceof SpecError) return { file: file === '-' ? '<stdin>' : file, valid: false, issues: err.issues, indexes: [] };
-    throw err;
-  }
-}
-
-function printText(reports: FileReport[], io: Io): void {
-  for (const r of reports) {
-    for (const issue of r.issues) io.stderr(`${escapeControl(formatIssue(issue))}\n`);
-    if (r.valid) {
-      const what = r.indexes.map((x) => `${x.target} (${x.children} ${x.children === 1 ? 'child' : 'children'})`).join(', ');
-      io.stdout(`${r.file}: valid: ${r.indexes.length} ${r.indexes.length === 1 ? 'index' : 'indexes'}: ${what}\n`);
-    } else {
-      const n = r.issues.filter((i) => i.severity === 'error').length;
-      io.stderr(`${r.file}: invalid: ${n} ${n === 1 ? 'problem' : 'problems'}\n`);
-    }
-  }
-}
 
 /** `manifold validate FILE... | -`: checks specs without contacting any registry. */
 export function registerValidate(program: Command, io: Io): void {
@@ -47,12 +9,8 @@ export function registerValidate(program: Command, io: Io): void {
     .argument('<files...>', 'spec files; - reads standard input')
     .option('--output <format>', 'text or json', 'text')
     .option('--allow-unknown-keys', 'report unknown keys as warnings and ignore them, as manifest-tool does', false)
-    .action((files: string[], opts: { output: string; allowUnknownKeys: boolean }) => {
-      if (opts.output !== 'text' && opts.output !== 'json') throw new SpecError('USAGE', [{ file: '<args>', line: 1, col: 1, path: '--output', message: `must be text or json, found "${opts.output}"`, severity: 'error' }]);
-      const reports = files.map((f) => checkFile(f, io, opts.allowUnknownKeys));
-      const valid = reports.every((r) => r.valid);
-      if (opts.output === 'json') io.stdout(`${JSON.stringify({ valid, files: reports }, null, 2)}\n`);
-      else printText(reports, io);
-      io.exitCode = valid ? EXIT.OK : EXIT.USAGE_OR_SPEC;
+    .action(async (files: string[], opts: { output: string; allowUnknownKeys: boolean }) => {
+      const { runValidate } = await import('./validate-run.js');
+      runValidate(files, opts, io);
     });
 }
