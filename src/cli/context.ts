@@ -2,12 +2,14 @@
  * Turns global and registry options into the dependencies commands need: the logger, the
  * credential chain and one RegistryClient per registry host.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { AppError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
-import { CredentialChain, DockerConfigStore, RegistryClient, StaticCredentials, type CredentialStore } from '../registry/index.js';
+import {
+  containersAuthFiles, CredentialChain, DockerConfigStore, RegistryClient, StaticCredentials, type CredentialStore,
+} from '../registry/index.js';
 import type { Io } from './io.js';
 import type { GlobalOptions, RegistryOptions } from './registry-options.js';
 
@@ -28,29 +30,52 @@ function positiveInt(value: string, flag: string): number {
   return n;
 }
 
-function credentialChain(opts: RegistryOptions, io: Io): CredentialStore {
+/** Credential sources in docker's order: flags/environment, docker config.json, containers auth.json. */
+export function credentialChain(opts: RegistryOptions, io: Io): CredentialStore {
   const stores: CredentialStore[] = [];
   const user = opts.username ?? io.env['MANIFOLD_USERNAME'];
   if (user) {
     const password = opts.passwordStdin ? io.readStdin().replace(/\r?\n$/, '') : io.env['MANIFOLD_PASSWORD'];
     if (password === undefined || password === '') throw new AppError('USAGE', `a user name was given (${opts.username ? '--username' : 'MANIFOLD_USERNAME'}) but no password: use --password-stdin or MANIFOLD_PASSWORD`);
-    stores.push(new StaticCredentials({ username: user, password, source: opts.username ? '--username' : 'MANIFOLD_USERNAME' }));
+    stores.push(new StaticCredentials({ username: user, password, source: opts.username ? '--username/--password-stdin' : 'MANIFOLD_USERNAME/MANIFOLD_PASSWORD' }));
   } else if (opts.passwordStdin) {
     throw new AppError('USAGE', '--password-stdin needs --username');
   }
-  let cfg = opts.dockerCfg ? opts.dockerCfg : DockerConfigStore.defaultPath(io.env);
-  try {
-    if (opts.dockerCfg && statSync(cfg).isDirectory()) cfg = join(cfg, 'config.json');
-  } catch {
-    throw new AppError('USAGE', `--docker-cfg ${opts.dockerCfg}: no such file or directory`);
+  let cfg = opts.dockerCfg ?? DockerConfigStore.defaultPath(io.env);
+  if (opts.dockerCfg) {
+    if (!existsSync(cfg)) throw new AppError('USAGE', `--docker-cfg ${opts.dockerCfg}: no such file or directory`);
+    if (statSync(cfg).isDirectory()) cfg = join(cfg, 'config.json');
   }
   stores.push(new DockerConfigStore(cfg));
+  for (const file of containersAuthFiles(io.env)) stores.push(new DockerConfigStore(file));
   return new CredentialChain(stores);
+}
+
+function readCas(opts: RegistryOptions, host: string): Buffer | undefined {
+  const pems: Buffer[] = [];
+  if (opts.caFile) {
+    try {
+      pems.push(readFileSync(opts.caFile));
+    } catch {
+      throw new AppError('USAGE', `--ca-file ${opts.caFile}: cannot read it`);
+    }
+  }
+  if (opts.certDir) {
+    const hostDir = join(opts.certDir, host);
+    const dir = existsSync(hostDir) ? hostDir : opts.certDir;
+    try {
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.crt')).sort()) pems.push(readFileSync(join(dir, f)));
+    } catch {
+      throw new AppError('USAGE', `--cert-dir ${opts.certDir}: cannot read it`);
+    }
+  }
+  return pems.length ? Buffer.concat(pems.map((p) => Buffer.concat([p, Buffer.from('\n')]))) : undefined;
 }
 
 export interface RegistryContext {
   logger: Logger;
   concurrency: number;
+  credentials: CredentialStore;
   clientFor(host: string): RegistryClient;
   close(): void;
 }
@@ -59,29 +84,31 @@ export interface RegistryContext {
 export function registryContext(global: GlobalOptions, opts: RegistryOptions, io: Io): RegistryContext {
   const logger = makeLogger(global, io);
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
-  const timeoutMs = positiveInt(opts.timeout, '--timeout') * 1000;
-  let ca: Buffer | undefined;
-  if (opts.caFile) {
-    try {
-      ca = readFileSync(opts.caFile);
-    } catch {
-      throw new AppError('USAGE', `--ca-file ${opts.caFile}: cannot read it`);
-    }
-  }
+  const deadlineMs = positiveInt(opts.timeout, '--timeout') * 1000;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  timer.unref();
   const credentials = credentialChain(opts, io);
+  const insecureHosts = new Set(opts.insecureRegistry ?? []);
   const clients = new Map<string, RegistryClient>();
   return {
     logger,
     concurrency,
+    credentials,
     clientFor(host) {
       let c = clients.get(host);
       if (!c) {
-        c = new RegistryClient({ host, plainHttp: opts.plainHttp, credentials, logger, transportOptions: { ca, insecure: opts.insecure, timeoutMs, logger } });
+        const insecureHost = insecureHosts.has(host);
+        c = new RegistryClient({
+          host, plainHttp: opts.plainHttp, httpFallback: insecureHost || undefined, credentials, logger,
+          transportOptions: { ca: readCas(opts, host), insecure: opts.insecure || insecureHost, deadline: deadline.signal, env: io.env, logger },
+        });
         clients.set(host, c);
       }
       return c;
     },
     close() {
+      clearTimeout(timer);
       for (const c of clients.values()) c.close();
     },
   };

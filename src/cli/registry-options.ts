@@ -13,10 +13,14 @@ export interface RegistryOptions {
   dockerCfg?: string;
   plainHttp?: boolean;
   insecure?: boolean;
+  insecureRegistry: string[];
   caFile?: string;
+  certDir?: string;
   concurrency: string;
   timeout: string;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Adds the options every command that talks to a registry shares. */
 export function addRegistryOptions(cmd: Command): Command {
@@ -24,10 +28,12 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--username <name>', 'registry user name (password from --password-stdin or MANIFOLD_PASSWORD)')
     .option('--password-stdin', 'read the password or token from standard input', false)
     .option('--docker-cfg <path>', 'docker config directory or config.json file (default: $DOCKER_CONFIG or ~/.docker)')
-    .option('--plain-http', 'talk plain HTTP to the registry (default only for localhost, 127.0.0.1 and [::1])', false)
-    .option('--insecure', 'skip TLS certificate verification for the registry', false)
-    .option('--ca-file <pem>', 'trust this PEM CA bundle for the registry, besides the system roots')
+    .option('--plain-http', "talk plain HTTP to this run's registries (manifest-tool's flag; prefer --insecure-registry HOST)", false)
+    .option('--insecure', "skip TLS certificate verification for this run's registries (prefer --insecure-registry HOST)", false)
+    .option('--insecure-registry <host>', 'for this host only: skip TLS verification and allow plain HTTP (repeatable)', collect, [])
+    .option('--ca-file <pem>', 'trust this PEM CA bundle besides the system roots')
+    .option('--cert-dir <dir>', 'trust the *.crt files in DIR/<host>/ (docker certs.d layout) or in DIR')
     .option('--concurrency <n>', 'requests in flight at once', '16')
-    .option('--timeout <seconds>', 'timeout of one HTTP request, retries excluded', '60');
+    .option('--timeout <seconds>', 'overall deadline for the command, retries included', '600');
 }
 

@@ -14,8 +14,13 @@ import { DEFAULT_MAX_BODY, HttpTransport, type HttpRequest, type HttpResponse, t
 export interface ClientOptions {
   /** `host[:port]` to connect to. */
   host: string;
-  /** Plain HTTP: default for localhost, 127.0.0.1 and [::1] only. */
+  /** Plain HTTP only. */
   plainHttp?: boolean;
+  /**
+   * Try https, and fall back to http only when the server answers plain HTTP (never on a
+   * certificate error). Default: true for localhost, 127.0.0.1 and [::1] only.
+   */
+  httpFallback?: boolean;
   credentials?: CredentialStore;
   logger?: Logger;
   transport?: HttpTransport;
@@ -85,12 +90,12 @@ export class RegistryClient {
       };
       if (this.options.plainHttp) return make(new URL(`http://${this.host}`));
       const https = new URL(`https://${this.host}`);
-      if (!LOOPBACK.test(this.host)) return make(https);
+      if (!(this.options.httpFallback ?? LOOPBACK.test(this.host))) return make(https);
       try {
         return make(https, await this.transport.send({ method: 'GET', url: `${https.origin}/v2/`, maxBytes: 64 * 1024 }));
       } catch (err) {
         if (err instanceof RegistryError && err.code === 'NETWORK' && PLAIN_HTTP_SIGNS.test(`${err.message} ${String((err.cause as { code?: string })?.code)}`)) {
-          this.logger.debug({ host: this.host }, 'loopback registry speaks plain http');
+          this.logger.debug({ host: this.host }, 'registry speaks plain http');
           return make(new URL(`http://${this.host}`));
         }
         throw err;
@@ -218,6 +223,24 @@ export class RegistryClient {
       throw new RegistryError('DIGEST_MISMATCH', `${this.host}/${repo}:${reference}: pushed ${digest} but the registry stored ${answered}`);
     }
     return digest;
+  }
+
+  /** Whether the current credentials may read `repo` (a HEAD of `reference`: 200 or 404 mean yes). */
+  async canPull(repo: string, reference: string): Promise<boolean> {
+    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)] });
+    if (res.status === 200 || res.status === 404) return true;
+    if (res.status === 401 || res.status === 403) return false;
+    throw registryErrorFrom('HEAD', res, `${this.host}/${repo}`);
+  }
+
+  /** Whether the current credentials may push to `repo`: opens an upload session and cancels it. */
+  async canPush(repo: string): Promise<boolean> {
+    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/`, scopes: [pushScope(repo)] });
+    if (res.status === 401 || res.status === 403) return false;
+    if (res.status !== 202) throw registryErrorFrom('POST', res, `${this.host}/${repo}`);
+    const location = await this.uploadLocation(res);
+    await this.request({ method: 'DELETE', path: `${location.pathname}${location.search}`, scopes: [pushScope(repo)] }).catch(() => undefined);
+    return true;
   }
 
   /** Closes pooled connections. */

@@ -1,12 +1,14 @@
 /**
- * The single got instance: keep-alive pools, timeouts, one retry policy, body size caps and one
- * debug line per HTTP exchange. It knows nothing about manifests or auth.
+ * The single got instance: keep-alive pools (direct or through a proxy), timeouts, one retry
+ * policy, an overall deadline, body size caps and one debug line per HTTP exchange. It knows
+ * nothing about manifests or auth.
  */
 import http from 'node:http';
 import https from 'node:https';
-import got, { type Got, type Method, type Response } from 'got';
+import got, { type Agents, type Got, type Method, type RequestError, type Response } from 'got';
 import { RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
+import { proxyFor, TunnelHttpAgent, TunnelHttpsAgent } from './proxy.js';
 
 export interface HttpRequest {
   method: Method;
@@ -29,55 +31,70 @@ export interface TransportOptions {
   logger?: Logger;
   /** PEM CA bundle trusted in addition to the system roots. */
   ca?: string | Buffer;
-  /** Skip TLS verification (per host; the CLI only sets it for hosts named by --insecure). */
+  /** Skip TLS verification (the CLI sets it only for the hosts it is asked to). */
   insecure?: boolean;
-  /** Retries after the first attempt for idempotent requests. */
+  /** Retries after the first attempt. */
   retries?: number;
-  /** Longest Retry-After honoured, in ms; longer ones fail the request. */
+  /** Longest Retry-After honoured, in ms; a longer one fails the request at once. */
   maxRetryAfterMs?: number;
-  /** Per-request timeout in ms (connect to last byte). */
+  /** Timeout of one attempt, in ms (connect to last byte). */
   timeoutMs?: number;
   /** Base backoff in ms for the first retry (doubled each time, with jitter). */
   backoffMs?: number;
+  /** Aborts every request when it fires: the overall --timeout deadline. */
+  deadline?: AbortSignal;
+  /** Environment for HTTP(S)_PROXY and NO_PROXY. */
+  env?: Record<string, string | undefined>;
   userAgent?: string;
 }
 
 export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+/** Retried statuses: timeouts, rate limits and server errors. 4xx client errors (400, 401, 403, 404, 413) never are. */
 export const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
+const RETRY_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE'];
 
-/** Sends HTTP requests for one registry host. One instance per host keeps one connection pool per host. */
+/** Retry-After as milliseconds: delta-seconds or an HTTP-date. Undefined when absent or unreadable. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (!v) return undefined;
+  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const date = Date.parse(v);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Sends HTTP requests. One instance per registry host keeps one connection pool per host. */
 export class HttpTransport {
   private readonly got: Got;
   private readonly logger: Logger;
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 16 }), https: new https.Agent({ keepAlive: true, maxSockets: 16 }) };
-  /** Count of requests sent (each attempt), by "METHOD status"; read by tests and the benchmark. */
+  private readonly options: TransportOptions;
+  private readonly agents = new Map<string, Agents>();
+  /** Requests sent (each attempt) and their kinds, by "METHOD status"; read by tests and the benchmark. */
   readonly stats = { requests: 0, byKind: new Map<string, number>() };
 
   constructor(options: TransportOptions = {}) {
+    this.options = options;
     this.logger = options.logger ?? silentLogger();
     const backoff = options.backoffMs ?? 500;
+    const cap = options.maxRetryAfterMs ?? 60_000;
     this.got = got.extend({
-      agent: this.agents,
       followRedirect: false,
       throwHttpErrors: false,
-      responseType: 'buffer',
       decompress: true,
       https: { certificateAuthority: options.ca, rejectUnauthorized: !options.insecure },
-      timeout: { request: options.timeoutMs ?? 60_000 },
+      timeout: { connect: 15_000, secureConnect: 15_000, response: 30_000, request: options.timeoutMs ?? 120_000 },
       headers: { 'user-agent': options.userAgent ?? 'manifold' },
+      signal: options.deadline,
       retry: {
         limit: options.retries ?? 3,
-        methods: ['GET', 'HEAD', 'PUT'],
+        methods: ['GET', 'HEAD', 'PUT', 'POST'],
         statusCodes: RETRY_STATUS,
-        errorCodes: ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN'],
-        maxRetryAfter: options.maxRetryAfterMs ?? 60_000,
-        backoffLimit: 30_000,
-        calculateDelay: ({ attemptCount, computedValue }) => {
-          if (computedValue === 0) return 0;
-          const jitter = Math.random() * backoff * 0.2;
-          const exp = backoff * 2 ** (attemptCount - 1) + jitter;
-          // computedValue carries Retry-After when the server sent one; honour the larger.
-          return Math.max(Math.min(exp, 30_000), computedValue > 1000 + 100 ? computedValue : 0);
+        errorCodes: RETRY_ERRORS,
+        maxRetryAfter: cap,
+        calculateDelay: ({ attemptCount, computedValue, error }) => {
+          if (computedValue === 0) return 0; // got's rules say no retry (or Retry-After over the cap)
+          const after = retryAfterMs(error.response?.headers['retry-after']);
+          if (after !== undefined) return after > cap ? 0 : Math.max(after, 1);
+          return Math.min(backoff * 2 ** (attemptCount - 1), 30_000) * (0.8 + Math.random() * 0.4);
         },
       },
       hooks: {
@@ -87,16 +104,29 @@ export class HttpTransport {
           this.stats.byKind.set(kind, (this.stats.byKind.get(kind) ?? 0) + 1);
           return response;
         }],
-        beforeRetry: [(error, count) => this.logger.debug({ url: safeUrl(error.options.url ?? ''), attempt: count, reason: error.code }, 'retrying')],
+        beforeRetry: [(error: RequestError, count: number) => this.logger.debug({ url: safeUrl(error.options.url ?? ''), attempt: count + 1, reason: error.response ? `HTTP ${error.response.statusCode}` : error.code }, 'retrying')],
       },
     });
+  }
+
+  private agentsFor(url: URL): Agents {
+    const proxy = proxyFor(url, this.options.env ?? {});
+    const key = proxy ? proxy.href : 'direct';
+    let agents = this.agents.get(key);
+    if (!agents) {
+      const opts = { keepAlive: true, maxSockets: 32 };
+      agents = proxy ? { http: new TunnelHttpAgent(proxy, opts), https: new TunnelHttpsAgent(proxy, opts) } : { http: new http.Agent(opts), https: new https.Agent(opts) };
+      this.agents.set(key, agents);
+      if (proxy) this.logger.debug({ proxy: proxy.origin, host: url.host }, 'using proxy');
+    }
+    return agents;
   }
 
   /** Sends one request (with retries) and reads the whole body, up to `maxBytes`. */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
     const cap = req.maxBytes ?? DEFAULT_MAX_BODY;
-    const promise = this.got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer' });
+    const promise = this.got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent: this.agentsFor(new URL(req.url)) });
     let tooLarge = false;
     promise.on('downloadProgress', (p) => {
       if (p.transferred > cap || (p.total !== undefined && p.total > cap)) {
@@ -108,19 +138,32 @@ export class HttpTransport {
     try {
       res = await promise;
     } catch (err) {
-      if (tooLarge) throw new RegistryError('TOO_LARGE', `${req.method} ${safeUrl(req.url)}: response body is larger than ${cap} bytes`, { method: req.method, url: safeUrl(req.url) });
-      const code = (err as { code?: string }).code ?? 'ERROR';
-      this.logger.debug({ method: req.method, url: safeUrl(req.url), error: code, ms: Date.now() - started }, 'http error');
-      throw new RegistryError('NETWORK', `${req.method} ${safeUrl(req.url)}: ${code} ${(err as Error).message.replace(/https?:\/\/\S+/g, (u) => safeUrl(u))}`, { method: req.method, url: safeUrl(req.url) }, { cause: err });
+      throw this.failure(req, err, { tooLarge, cap, started });
     }
     this.logger.debug({ method: req.method, url: safeUrl(req.url), status: res.statusCode, ms: Date.now() - started, attempt: res.retryCount + 1 }, 'http');
     this.logger.trace({ headers: { ...res.request.options.headers } }, 'request headers');
     return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
   }
 
+  private failure(req: HttpRequest, err: unknown, o: { tooLarge: boolean; cap: number; started: number }): RegistryError {
+    const where = `${req.method} ${safeUrl(req.url)}`;
+    const details = { method: req.method, url: safeUrl(req.url) };
+    if (o.tooLarge) return new RegistryError('TOO_LARGE', `${where}: response body is larger than ${o.cap} bytes`, details);
+    if (this.options.deadline?.aborted) return new RegistryError('NETWORK', `${where}: the overall deadline (--timeout) passed`, details, { cause: err });
+    const e = err as RequestError;
+    this.logger.debug({ method: req.method, url: safeUrl(req.url), error: e.code, ms: Date.now() - o.started }, 'http error');
+    if (e.response) {
+      const after = retryAfterMs(e.response.headers['retry-after']);
+      return new RegistryError(e.response.statusCode === 429 ? 'REGISTRY' : 'NETWORK', `${where}: HTTP ${e.response.statusCode}${after !== undefined ? ` (Retry-After ${Math.round(after / 1000)} s is longer than manifold waits)` : ''}`, { ...details, status: e.response.statusCode }, { cause: err });
+    }
+    return new RegistryError('NETWORK', `${where}: ${e.code ?? 'ERROR'} ${String(e.message).replace(/https?:\/\/\S+/g, (u) => safeUrl(u))}`, details, { cause: err });
+  }
+
   /** Closes pooled connections. */
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    for (const a of this.agents.values()) {
+      if (a.http) a.http.destroy();
+      if (a.https) a.https.destroy();
+    }
   }
 }

@@ -30,6 +30,10 @@ export interface TokenServer {
   realm: string;
   signingKey: SigningKey;
   requests: TokenRequestRecord[];
+  /** Refresh tokens the OAuth2 POST accepts, mapped to their account. */
+  refreshTokens: Map<string, string>;
+  /** When true, POST answers 404 (registries without the OAuth2 flow), so clients fall back to GET. */
+  postUnsupported: boolean;
   /** Replace the grant policy (tests of refusals). */
   setPolicy(policy: GrantPolicy): void;
   /** Sign a token directly, bypassing the policy (tests of a registry refusing a token). */
@@ -76,6 +80,7 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
   const signingKey = makeTokenSigningKey();
   const requests: TokenRequestRecord[] = [];
   let current = policy;
+  const handle = { refreshTokens: new Map<string, string>(), postUnsupported: false } as TokenServer;
   const issue = (account: string | undefined, access: { name: string; actions: string[] }[], expiresIn = 300): string => {
     const now = Math.floor(Date.now() / 1000);
     return signJwt(signingKey, { iss: TOKEN_ISSUER, sub: account ?? '', aud: TOKEN_SERVICE, exp: now + expiresIn, nbf: now - 10, iat: now, jti: randomUUID(), access: access.map((a) => ({ type: 'repository', ...a })) });
@@ -86,17 +91,31 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
       let params = url.searchParams;
       if (req.method === 'POST') params = new URLSearchParams(await readBody(req));
       let account: string | undefined;
-      const auth = req.headers.authorization;
+      if (req.method === 'POST') {
+        if (handle.postUnsupported) return void res.writeHead(404).end();
+        const refresh = params.get('refresh_token') ?? '';
+        if (params.get('grant_type') !== 'refresh_token' || !handle.refreshTokens.has(refresh)) {
+          requests.push({ method: 'POST', authenticated: false, scopes: (params.get('scope') ?? '').split(' '), granted: [] });
+          return void res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        }
+        account = handle.refreshTokens.get(refresh);
+        params = new URLSearchParams((params.get('scope') ?? '').split(' ').filter(Boolean).map((s): [string, string] => ['scope', s]));
+      }
+      const auth = req.method === 'POST' ? undefined : req.headers.authorization;
       if (auth?.startsWith('Basic ')) {
         const decoded = Buffer.from(auth.slice(6), 'base64').toString('utf8');
         const i = decoded.indexOf(':');
         const user = decoded.slice(0, i);
-        if (i < 0 || users[user] === undefined || users[user] !== decoded.slice(i + 1)) {
+        const secret = decoded.slice(i + 1);
+        if (handle.refreshTokens.has(secret)) {
+          account = handle.refreshTokens.get(secret);
+        } else if (i < 0 || users[user] === undefined || users[user] !== secret) {
           requests.push({ method: req.method ?? 'GET', account: user, authenticated: false, scopes: params.getAll('scope'), service: params.get('service') ?? undefined, granted: [] });
           res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
           return;
+        } else {
+          account = user;
         }
-        account = user;
       }
       const scopes = params.getAll('scope');
       const granted = parseScopes(scopes).map((s) => ({ name: s.name, actions: current(account, s.name, s.actions) }));
@@ -108,12 +127,13 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  Object.assign(handle, {
     realm: `http://127.0.0.1:${port}/token`,
     signingKey,
     requests,
-    setPolicy: (p) => { current = p; },
+    setPolicy: (p: GrantPolicy) => { current = p; },
     issue,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  });
+  return handle;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
+import { registerAuth } from './auth.js';
 import { registerInspect } from './inspect.js';
 import { registerPublish } from './publish.js';
 import { registerSchema } from './schema.js';
@@ -11,4 +12,5 @@ export function registerCommands(program: Command, io: Io): void {
   registerInspect(program, io);
   registerValidate(program, io);
   registerSchema(program, io);
+  registerAuth(program, io);
 }

@@ -91,20 +91,25 @@ export class Authenticator {
     this.addScopes(scopes);
   }
 
+  /**
+   * Whether credentials may go to this realm: to the registry's own host, or to another host
+   * over https only. A plain-http realm elsewhere gets an anonymous request.
+   */
+  private mayCarryCredentials(realm: URL): boolean {
+    return realm.hostname === this.options.baseUrl.hostname || realm.protocol === 'https:';
+  }
+
   private async fetchToken(state: Extract<State, { kind: 'bearer' }>, scopes: string[], cred: Credential | undefined): Promise<CachedToken> {
-    const url = new URL(state.realm);
-    if (state.service) url.searchParams.set('service', state.service);
-    for (const s of scopes) url.searchParams.append('scope', s);
-    const headers: Record<string, string> = {};
-    if (cred?.username && cred.password !== undefined) {
-      headers['authorization'] = `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}`;
-      url.searchParams.set('account', cred.username);
-    }
+    const usable = cred && this.mayCarryCredentials(state.realm) ? cred : undefined;
+    if (cred && !usable) this.logger.warn({ realm: state.realm.origin }, 'token realm is another host over plain http: asking anonymously, credentials withheld');
     const started = Date.now();
-    const res = await this.options.transport.send({ method: 'GET', url: url.toString(), headers, maxBytes: MAX_TOKEN_BODY });
-    this.logger.debug({ realm: safeUrl(url), scopes, status: res.status, credentials: cred ? cred.source : 'anonymous', ms: Date.now() - started }, 'token');
+    let res = usable?.identityToken ? await this.postRefreshToken(state, scopes, usable.identityToken) : undefined;
+    // OAuth2 POST is not supported everywhere (GCR 404, Artifactory 401, ACR 400): fall back to GET.
+    if (!res || [400, 401, 404, 405].includes(res.status)) res = await this.getToken(state, scopes, usable);
+    const url = state.realm;
+    this.logger.debug({ realm: safeUrl(url), scopes, status: res.status, credentials: usable ? usable.source : 'anonymous', ms: Date.now() - started }, 'token');
     if (res.status !== 200) {
-      throw new RegistryError('AUTH', `token request to ${url.origin}${url.pathname} for ${this.options.baseUrl.host} refused: HTTP ${res.status}${cred ? ` (credentials from ${cred.source})` : ' (anonymous)'}`, { status: res.status });
+      throw new RegistryError('AUTH', `token request to ${url.origin}${url.pathname} for ${this.options.baseUrl.host} refused: HTTP ${res.status}${usable ? ` (credentials from ${usable.source})` : ' (anonymous)'}`, { status: res.status });
     }
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
@@ -115,5 +120,25 @@ export class Authenticator {
     const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
     if (!token) throw new RegistryError('AUTH', `token response from ${url.origin} has no token`);
     return { token, expiresAt: expiryOf(body, Date.now()) };
+  }
+
+  private getToken(state: Extract<State, { kind: 'bearer' }>, scopes: string[], cred: Credential | undefined): Promise<HttpResponse> {
+    const url = new URL(state.realm);
+    if (state.service) url.searchParams.set('service', state.service);
+    for (const s of scopes) url.searchParams.append('scope', s);
+    const headers: Record<string, string> = {};
+    const user = cred?.identityToken ? cred.username ?? '<token>' : cred?.username;
+    const secret = cred?.identityToken ?? cred?.password;
+    if (user && secret !== undefined) {
+      headers['authorization'] = `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+      url.searchParams.set('account', user);
+    }
+    return this.options.transport.send({ method: 'GET', url: url.toString(), headers, maxBytes: MAX_TOKEN_BODY });
+  }
+
+  /** OAuth2 refresh-token grant. Reference: distribution docs/spec/auth/oauth.md. */
+  private postRefreshToken(state: Extract<State, { kind: 'bearer' }>, scopes: string[], refreshToken: string): Promise<HttpResponse> {
+    const form = new URLSearchParams({ grant_type: 'refresh_token', service: state.service, client_id: 'manifold', refresh_token: refreshToken, scope: scopes.join(' ') });
+    return this.options.transport.send({ method: 'POST', url: state.realm.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(form.toString()), maxBytes: MAX_TOKEN_BODY });
   }
 }

@@ -1,10 +1,14 @@
 /**
  * Where credentials come from. A store answers for one registry host; the chain asks each store
- * in order, as docker does: flags/environment, then docker config.json, then anonymous.
+ * in order, as docker does: flags/environment, then docker config.json (credHelpers, credsStore,
+ * auths), then the containers auth.json files, then anonymous.
+ * Reference: docker/cli configfile; containers-auth.json(5).
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { AppError } from '../../errors.js';
+import { runCredentialHelper, type HelperRunner } from './helper.js';
 
 export interface Credential {
   username?: string;
@@ -34,7 +38,7 @@ export class StaticCredentials implements CredentialStore {
 const HUB_KEY = 'https://index.docker.io/v1/';
 const HUB_HOSTS = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
-/** Key used in config.json `auths` for a host: Docker Hub has its historical URL key. */
+/** Key used in config.json for a host: Docker Hub has its historical URL key. */
 export function configKeyFor(host: string): string {
   return HUB_HOSTS.has(host) ? HUB_KEY : host;
 }
@@ -50,46 +54,92 @@ interface AuthEntry {
   identitytoken?: string;
 }
 
-/** Reads `auths` from a docker config.json (`$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`). */
-export class DockerConfigStore implements CredentialStore {
-  private cache?: Record<string, AuthEntry>;
+interface ConfigFile {
+  auths?: Record<string, AuthEntry>;
+  credHelpers?: Record<string, string>;
+  credsStore?: string;
+}
 
-  constructor(private readonly file: string) {}
+/** Decodes an `auths` entry: `auth` is base64 of `user:password`, split on the first colon. */
+export function decodeAuthEntry(entry: AuthEntry, source: string): Credential | undefined {
+  if (entry.identitytoken) return { identityToken: entry.identitytoken, username: entry.username, source };
+  if (entry.auth) {
+    const decoded = Buffer.from(entry.auth, 'base64').toString('utf8').replace(/\0+$/, '');
+    const i = decoded.indexOf(':');
+    if (i <= 0) throw new AppError('AUTH', `${source}: the "auth" value is not base64 of user:password`);
+    return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
+  }
+  if (entry.username && entry.password) return { username: entry.username, password: entry.password, source };
+  return undefined;
+}
+
+/** Finds the entry for a host by exact key (a suffix match would hand Hub credentials to evil-docker.io). */
+function findKey<T>(map: Record<string, T> | undefined, host: string): string | undefined {
+  if (!map) return undefined;
+  const wanted = configKeyFor(host);
+  if (Object.hasOwn(map, wanted)) return wanted;
+  if (HUB_HOSTS.has(host)) return undefined;
+  return Object.keys(map).find((k) => hostOfKey(k) === host);
+}
+
+function readConfig(file: string): ConfigFile | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text) as ConfigFile;
+  } catch {
+    throw new AppError('AUTH', `${file} is not valid JSON`);
+  }
+}
+
+/**
+ * A docker config.json (or containers auth.json: same shape). Lookup precedence as docker's:
+ * credHelpers[host], then credsStore, then inline auths.
+ */
+export class DockerConfigStore implements CredentialStore {
+  private cache?: ConfigFile | null;
+
+  constructor(
+    private readonly file: string,
+    private readonly runHelper: HelperRunner = runCredentialHelper,
+  ) {}
 
   /** The config.json path docker would use for this environment. */
   static defaultPath(env: Record<string, string | undefined>): string {
     return join(env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.docker'), 'config.json');
   }
 
-  private auths(): Record<string, AuthEntry> {
-    if (this.cache) return this.cache;
-    try {
-      const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as { auths?: Record<string, AuthEntry> };
-      this.cache = parsed.auths ?? {};
-    } catch {
-      this.cache = {};
-    }
-    return this.cache;
+  private config(): ConfigFile | undefined {
+    if (this.cache === undefined) this.cache = readConfig(this.file) ?? null;
+    return this.cache ?? undefined;
   }
 
   async get(host: string): Promise<Credential | undefined> {
-    const auths = this.auths();
-    const wanted = configKeyFor(host);
-    // Exact keys only: a suffix match would hand Docker Hub credentials to evil-docker.io.
-    const key = Object.keys(auths).find((k) => k === wanted) ?? Object.keys(auths).find((k) => hostOfKey(k) === host && !HUB_HOSTS.has(host));
-    const entry = key === undefined ? undefined : auths[key];
-    if (!entry) return undefined;
-    const source = `${this.file} (auths."${key}")`;
-    if (entry.identitytoken) return { identityToken: entry.identitytoken, username: entry.username, source };
-    if (entry.auth) {
-      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8').replace(/\0+$/, '');
-      const i = decoded.indexOf(':');
-      if (i > 0) return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
-      return undefined;
+    const cfg = this.config();
+    if (!cfg) return undefined;
+    const helperKey = findKey(cfg.credHelpers, host);
+    const helper = helperKey !== undefined ? cfg.credHelpers![helperKey] : cfg.credsStore;
+    if (helper) {
+      const fromHelper = await this.runHelper(helper, configKeyFor(host) === HUB_KEY ? HUB_KEY : host);
+      if (fromHelper) return fromHelper;
+      if (helperKey !== undefined) return undefined;
     }
-    if (entry.username && entry.password) return { username: entry.username, password: entry.password, source };
-    return undefined;
+    const key = findKey(cfg.auths, host);
+    return key === undefined ? undefined : decodeAuthEntry(cfg.auths![key]!, `${this.file} (auths."${key}")`);
   }
+}
+
+/** The containers auth.json files podman, buildah and skopeo use, in their search order. */
+export function containersAuthFiles(env: Record<string, string | undefined>): string[] {
+  if (env['REGISTRY_AUTH_FILE']) return [env['REGISTRY_AUTH_FILE']];
+  const files: string[] = [];
+  if (env['XDG_RUNTIME_DIR']) files.push(join(env['XDG_RUNTIME_DIR'], 'containers', 'auth.json'));
+  files.push(join(env['XDG_CONFIG_HOME'] ?? join(env['HOME'] ?? homedir(), '.config'), 'containers', 'auth.json'));
+  return files;
 }
 
 /** Asks each store in turn; the first answer wins. */

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { Io } from '../io.js';
+import { addRegistryOptions } from '../registry-options.js';
+import type { AuthCheckOptions } from './auth-run.js';
+
+/** `manifold auth check REF...`: which credentials each registry gets, and whether pull and push are granted. */
+export function registerAuth(program: Command, io: Io): void {
+  const auth = program.command('auth').description('check credentials without printing them');
+  const check = auth
+    .command('check')
+    .description('for each reference: the credential source used, and whether pull and push are granted (exit 0 when both are, 3 otherwise)')
+    .argument('<refs...>', 'image references, e.g. reg.example.com/acme/app')
+    .option('--output <format>', 'text or json', 'text');
+  addRegistryOptions(check).action(async (refs: string[], _o: unknown, command: Command) => {
+    const { runAuthCheck } = await import('./auth-run.js');
+    await runAuthCheck(refs, command.optsWithGlobals<AuthCheckOptions>(), io);
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * The docker credential-helper protocol: `docker-credential-<name> get` with the server URL on
+ * stdin, JSON `{ServerURL, Username, Secret}` on stdout. A helper that hangs is killed.
+ * Reference: docker/docker-credential-helpers client.
+ */
+import { spawn } from 'node:child_process';
+import { AppError } from '../../errors.js';
+import type { Credential } from './credentials.js';
+
+export type HelperRunner = (helper: string, serverUrl: string) => Promise<Credential | undefined>;
+
+export const HELPER_TIMEOUT_MS = 30_000;
+const NOT_FOUND = /credentials not found/i;
+
+/** Runs a credential helper's `get`; undefined when it has no credentials for the server. */
+export function runCredentialHelper(helper: string, serverUrl: string, timeoutMs = HELPER_TIMEOUT_MS): Promise<Credential | undefined> {
+  if (!/^[A-Za-z0-9._-]+$/.test(helper)) return Promise.reject(new AppError('AUTH', `credential helper name "${helper}" is not valid`));
+  const bin = `docker-credential-${helper}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, ['get'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new AppError('AUTH', `${bin} did not answer within ${Math.round(timeoutMs / 1000)} s; killed`));
+    }, timeoutMs);
+    child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
+    child.stderr.on('data', (c: Buffer) => { err += c.toString('utf8'); });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new AppError('AUTH', `cannot run ${bin}: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // Never echo the helper's stdout: it holds the secret.
+      if (code !== 0) return NOT_FOUND.test(out) || NOT_FOUND.test(err) ? resolve(undefined) : reject(new AppError('AUTH', `${bin} get failed with exit code ${code}: ${err.trim().slice(0, 200)}`));
+      try {
+        const parsed = JSON.parse(out) as { Username?: string; Secret?: string };
+        if (!parsed.Secret) return resolve(undefined);
+        const source = `credential helper ${bin}`;
+        resolve(parsed.Username === '<token>' ? { identityToken: parsed.Secret, source } : { username: parsed.Username, password: parsed.Secret, source });
+      } catch {
+        reject(new AppError('AUTH', `${bin} get printed something that is not JSON`));
+      }
+    });
+    child.stdin.end(serverUrl);
+  });
+}
