@@ -8,7 +8,7 @@ import type { LevelWithSilent } from 'pino';
 import { AppError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import {
-  containersAuthFiles, CredentialChain, DockerConfigStore, RegistryClient, StaticCredentials, type CredentialStore,
+  containersAuthFiles, CredentialChain, DockerConfigStore, RegistryClient, runCredentialHelper, StaticCredentials, type CredentialStore,
 } from '../registry/index.js';
 import type { Io } from './io.js';
 import type { GlobalOptions, RegistryOptions } from './registry-options.js';
@@ -46,8 +46,10 @@ export function credentialChain(opts: RegistryOptions, io: Io): CredentialStore 
     if (!existsSync(cfg)) throw new AppError('USAGE', `--docker-cfg ${opts.dockerCfg}: no such file or directory`);
     if (statSync(cfg).isDirectory()) cfg = join(cfg, 'config.json');
   }
-  stores.push(new DockerConfigStore(cfg));
-  for (const file of containersAuthFiles(io.env)) stores.push(new DockerConfigStore(file));
+  const seconds = Number(io.env['MANIFOLD_CREDENTIAL_HELPER_TIMEOUT'] ?? 30);
+  const helper = (name: string, url: string) => runCredentialHelper(name, url, (seconds > 0 ? seconds : 30) * 1000, io.env);
+  stores.push(new DockerConfigStore(cfg, helper));
+  for (const file of containersAuthFiles(io.env)) stores.push(new DockerConfigStore(file, helper));
   return new CredentialChain(stores);
 }
 

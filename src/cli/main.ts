@@ -39,7 +39,7 @@ function reportError(err: unknown, io: Io): number {
     return EXIT.USAGE_OR_SPEC;
   }
   if (err instanceof AppError) {
-    io.stderr(`manifold: ${escapeControl(err.message).replace(/\\x0a/g, '\n')}\n`);
+    io.stderr(`manifold: ${escapeControl(err.message)}\n`);
     return exitCodeFor(err.code);
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);

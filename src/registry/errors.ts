@@ -1,4 +1,5 @@
 import { RegistryError, type ErrorCode } from '../errors.js';
+import { escapeForeign } from '../escape.js';
 import { safeUrl } from '../log.js';
 import type { HttpResponse } from './http.js';
 
@@ -30,8 +31,9 @@ function codeFor(status: number): ErrorCode {
  */
 export function registryErrorFrom(method: string, res: HttpResponse, subject?: string): RegistryError {
   const errors = registryCodes(res.body);
-  const detail = errors.map((e) => [e.code, e.message].filter(Boolean).join(' ')).join('; ');
+  // Registry-chosen text: bounded and escaped, so it cannot fake output lines or terminal codes.
+  const detail = escapeForeign(errors.map((e) => [e.code, e.message].filter(Boolean).map(String).join(' ')).join('; ')).slice(0, 1000);
   const url = safeUrl(res.url);
   const text = `${subject ? `${subject}: ` : ''}${method} ${url}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`;
-  return new RegistryError(codeFor(res.status), text, { status: res.status, method, url, registryCodes: errors.map((e) => e.code ?? '') });
+  return new RegistryError(codeFor(res.status), text, { status: res.status, method, url, registryCodes: errors.map((e) => escapeForeign(String(e.code ?? ''))) });
 }

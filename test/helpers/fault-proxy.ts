@@ -24,6 +24,8 @@ export type Fault =
 export type FaultFn = (req: Recorded, count: number) => Fault | undefined;
 
 export interface FaultProxy {
+  /** Requests in flight when the peak was reached (for diagnosing a concurrency failure). */
+  peakSnapshot: string[];
   host: string;
   url: string;
   requests: Recorded[];
@@ -51,7 +53,9 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   const requests: Recorded[] = [];
   const counts = new Map<string, number>();
   let inFlight = 0;
-  const state = { peakInFlight: 0 };
+  let epoch = 0;
+  const live = new Set<string>();
+  const state = { peakInFlight: 0, peakSnapshot: [] as string[] };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -63,8 +67,14 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     const key = `${rec.method} ${rec.url.split('?')[0]}`;
     const n = (counts.get(key) ?? 0) + 1;
     counts.set(key, n);
+    const mine = epoch;
     inFlight++;
-    state.peakInFlight = Math.max(state.peakInFlight, inFlight);
+    const tag = `${rec.method} ${rec.url} #${requests.length}`;
+    live.add(tag);
+    if (inFlight > state.peakInFlight) {
+      state.peakInFlight = inFlight;
+      state.peakSnapshot = [...live];
+    }
     try {
       const f = fault?.(rec, n);
       if (f?.kind === 'answer') return void res.writeHead(f.status, f.headers ?? {}).end(f.body ?? '');
@@ -88,7 +98,9 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     } catch (err) {
       if (!res.headersSent) res.writeHead(502).end(String(err));
     } finally {
-      inFlight--;
+      // Requests left over from an earlier test (a slow answer, say) do not count against the next one.
+      if (mine === epoch) inFlight--;
+      live.delete(tag);
     }
   }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,7 +110,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     url: `http://127.0.0.1:${port}`,
     requests,
     get peakInFlight() { return state.peakInFlight; },
-    setFault: (fn) => { fault = fn; counts.clear(); state.peakInFlight = 0; },
+    get peakSnapshot() { return state.peakSnapshot; },
+    setFault: (fn) => { fault = fn; counts.clear(); state.peakInFlight = 0; state.peakSnapshot = []; epoch++; inFlight = 0; live.clear(); },
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -45,7 +45,11 @@ export class Authenticator {
 
   /** The credential for this host (looked up once), or undefined for anonymous. */
   credentialFor(): Promise<Credential | undefined> {
-    this.credential ??= this.options.credentials?.get(this.options.baseUrl.host) ?? Promise.resolve(undefined);
+    this.credential ??= (async () => {
+      const cred = await this.options.credentials?.get(this.options.baseUrl.host);
+      this.logger.debug({ host: this.options.baseUrl.host, credentials: cred ? cred.source : 'anonymous' }, 'credentials');
+      return cred;
+    })();
     return this.credential;
   }
 

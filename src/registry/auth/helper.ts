@@ -13,15 +13,23 @@ export const HELPER_TIMEOUT_MS = 30_000;
 const NOT_FOUND = /credentials not found/i;
 
 /** Runs a credential helper's `get`; undefined when it has no credentials for the server. */
-export function runCredentialHelper(helper: string, serverUrl: string, timeoutMs = HELPER_TIMEOUT_MS): Promise<Credential | undefined> {
+export function runCredentialHelper(helper: string, serverUrl: string, timeoutMs = HELPER_TIMEOUT_MS, env: NodeJS.ProcessEnv = process.env): Promise<Credential | undefined> {
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) return Promise.reject(new AppError('AUTH', `credential helper name "${helper}" is not valid`));
   const bin = `docker-credential-${helper}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, ['get'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group, so a hung helper is killed together with anything it started.
+    const child = spawn(bin, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.unref();
       reject(new AppError('AUTH', `${bin} did not answer within ${Math.round(timeoutMs / 1000)} s; killed`));
     }, timeoutMs);
     child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
@@ -43,6 +51,8 @@ export function runCredentialHelper(helper: string, serverUrl: string, timeoutMs
         reject(new AppError('AUTH', `${bin} get printed something that is not JSON`));
       }
     });
+    // A helper may exit without reading its input: EPIPE on stdin is not an error of ours.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(serverUrl);
   });
 }

@@ -1,0 +1,217 @@
+/**
+ * Faults a real registry cannot be made to produce, injected by a proxy in front of the real
+ * registry. Each test names the case of the registry-protocol test plan (§F) it covers.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { runCli } from '../helpers/cli.js';
+import { startFaultProxy, startRecorder, type FaultProxy } from '../helpers/fault-proxy.js';
+import { HarnessClient } from '../helpers/harness-client.js';
+import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
+import { seedImage, STANDARD_PLATFORMS, type SeededImage } from '../helpers/seed.js';
+
+let reg: RegistryHandle;
+let proxy: FaultProxy;
+let amd: SeededImage;
+let arm: SeededImage;
+let n = 0;
+
+beforeAll(async () => {
+  reg = await startRegistry({ variant: 'plain' });
+  const h = new HarnessClient(reg);
+  amd = await seedImage(h, { repository: 'f/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
+  arm = await seedImage(h, { repository: 'f/app', tag: 'arm64', platform: STANDARD_PLATFORMS['arm64']! });
+  proxy = await startFaultProxy(reg.url);
+});
+afterAll(async () => {
+  await proxy?.close();
+  await reg?.stop();
+});
+beforeEach(() => proxy.setFault(undefined));
+
+const spec = (tag = `t${++n}`): string => `image: ${proxy.host}/f/app:${tag}\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n  - image: ${proxy.host}/f/app:arm64\n`;
+const publish = (s: string, args: string[] = []) => runCli(['publish', '--from-spec', '-', ...args], { input: s });
+const isGet = (tag: string) => (r: { method: string; url: string }) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`;
+
+describe('retries', () => {
+  test('§F21: a 503 once is retried and the publish succeeds', async () => {
+    proxy.setFault((r, count) => (isGet('amd64')(r) && count === 1 ? { kind: 'answer', status: 503 } : undefined));
+    const res = await publish(spec());
+    expect(res.code).toBe(0);
+    expect(proxy.requests.filter(isGet('amd64')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('§F21: a persistent 503 fails after 1 + 3 attempts with exit 3 and nothing pushed', async () => {
+    proxy.setFault((r) => (isGet('arm64')(r) ? { kind: 'answer', status: 503 } : undefined));
+    const before = proxy.requests.length;
+    const tag = `t${++n}`;
+    const res = await publish(spec(tag));
+    expect(res.code).toBe(3);
+    expect(proxy.requests.slice(before).filter(isGet('arm64'))).toHaveLength(4);
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+
+  test('§F20: 429 with Retry-After in seconds is honoured', async () => {
+    proxy.setFault((r, count) => (isGet('amd64')(r) && count === 1 ? { kind: 'answer', status: 429, headers: { 'retry-after': '1' } } : undefined));
+    const before = proxy.requests.length;
+    expect((await publish(spec())).code).toBe(0);
+    const gets = proxy.requests.slice(before).filter(isGet('amd64'));
+    expect(gets[1]!.at - gets[0]!.at).toBeGreaterThanOrEqual(950);
+  });
+
+  test('§F20: 429 with Retry-After as an HTTP-date is honoured', async () => {
+    proxy.setFault((r, count) => (isGet('amd64')(r) && count === 1 ? { kind: 'answer', status: 429, headers: { 'retry-after': new Date(Date.now() + 2000).toUTCString() } } : undefined));
+    const before = proxy.requests.length;
+    expect((await publish(spec())).code).toBe(0);
+    const gets = proxy.requests.slice(before).filter(isGet('amd64'));
+    expect(gets[1]!.at - gets[0]!.at).toBeGreaterThanOrEqual(900);
+  });
+
+  test('§F20: a Retry-After longer than the cap fails at once instead of hanging', async () => {
+    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'answer', status: 429, headers: { 'retry-after': '99999' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' } : undefined));
+    const started = Date.now();
+    const res = await publish(spec());
+    expect(res.code).toBe(3);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(res.stderr).toContain('TOOMANYREQUESTS');
+  });
+
+  test('§F22: 413 on the index PUT is not retried; exit 4 names the tag', async () => {
+    const tag = `t${++n}`;
+    proxy.setFault((r) => (r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}` ? { kind: 'answer', status: 413, body: '{"errors":[{"code":"SIZE_INVALID","message":"manifest too big"}]}' } : undefined));
+    const before = proxy.requests.length;
+    const res = await publish(spec(tag));
+    expect(res.code).toBe(4);
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(1);
+    expect(res.stdout).toContain(`Tag: ${tag} failed`);
+    expect(res.stderr).toContain('SIZE_INVALID');
+  });
+
+  test('§F13/§F14: a connection reset, then a truncated body, on the manifest GET are retried; the digest still matches', async () => {
+    proxy.setFault((r, count) => (isGet('amd64')(r) ? (count === 1 ? { kind: 'reset' } : count === 2 ? { kind: 'truncate' } : undefined) : undefined));
+    const res = await publish(spec(), ['--output', 'json']);
+    expect(res.code).toBe(0);
+    expect((JSON.parse(res.stdout) as { children: { digest: string }[] }).children[0]!.digest).toBe(amd.digest);
+  });
+
+  test('§F16: a slow registry is cut off by the overall --timeout deadline', async () => {
+    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'delay', ms: 8000 } : undefined));
+    const started = Date.now();
+    const res = await publish(spec(), ['--timeout', '2']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('deadline');
+    expect(Date.now() - started).toBeLessThan(7000);
+  });
+});
+
+describe('hostile answers', () => {
+  test('§F40/§B2: Docker-Content-Digest that does not match the bytes is a digest mismatch, exit 3', async () => {
+    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'rewrite', headers: { 'docker-content-digest': arm.digest } } : undefined));
+    const res = await publish(spec());
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`the registry says ${arm.digest} but the bytes it sent hash to ${amd.digest}`);
+  });
+
+  test('§F40: bytes that do not match the digest asked for are refused', async () => {
+    proxy.setFault((r) => (r.method === 'GET' && r.url === `/v2/f/app/manifests/${amd.digest}` ? { kind: 'rewrite', headers: { 'docker-content-digest': '' }, body: arm.bytes } : undefined));
+    const res = await publish(`image: ${proxy.host}/f/app:d${++n}\nmanifests:\n  - image: ${proxy.host}/f/app@${amd.digest}\n`);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`asked for ${amd.digest} but the bytes hash to ${arm.digest}`);
+  });
+
+  test('§F39/§B3: a 5 MiB manifest body is cut off at the 4 MiB cap', async () => {
+    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'answer', status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: Buffer.alloc(5 * 1024 * 1024, 32) } : undefined));
+    const res = await publish(spec());
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('larger than 4194304 bytes');
+  });
+
+  test('§F38/§B4: a redirect to another origin gets no Authorization header', async () => {
+    const basic = await startRegistry({ variant: 'basic' });
+    const bproxy = await startFaultProxy(basic.url);
+    const img = await seedImage(new HarnessClient(basic), { repository: 'r/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
+    const cdn = await startRecorder(() => ({ status: 200, headers: { 'content-type': img.mediaType, 'docker-content-digest': img.digest }, body: img.bytes }));
+    try {
+      bproxy.setFault((r) => (isGetPath(r, '/v2/r/app/manifests/amd64') ? { kind: 'answer', status: 307, headers: { location: `${cdn.url}/cdn/manifest?X-Amz-Signature=s3cr3t-sig` } } : undefined));
+      const clash = await runCli(['publish', '--from-spec', '-', '--username', basic.username!, '--password-stdin'], { input: `${basic.password}\n` });
+      expect(clash.code).toBe(2);
+      expect(clash.stderr).toContain('cannot both read standard input');
+      const res2 = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], {
+        input: `image: ${bproxy.host}/r/app:x\nmanifests:\n  - image: ${bproxy.host}/r/app:amd64\n`,
+        env: { MANIFOLD_USERNAME: basic.username!, MANIFOLD_PASSWORD: basic.password! },
+      });
+      expect(res2.code).toBe(0);
+      expect(cdn.requests).toHaveLength(1);
+      expect(cdn.requests[0]!.headers.authorization).toBeUndefined();
+      expect(bproxy.requests.some((r) => String(r.headers.authorization ?? '').startsWith('Basic '))).toBe(true);
+      expect(res2.stderr).not.toContain('s3cr3t-sig');
+      expect(res2.stderr).not.toContain(basic.password!);
+    } finally {
+      await cdn.close();
+      await bproxy.close();
+      await basic.stop();
+    }
+  });
+
+  test('§F41/§B5: an upload Location on another origin is refused before any PATCH or PUT', async () => {
+    const attacker = await startRecorder();
+    try {
+      proxy.setFault((r) => (r.method === 'POST' && r.url.startsWith('/v2/f/other/blobs/uploads/') ? { kind: 'answer', status: 202, headers: { location: `${attacker.url}/steal` } } : undefined));
+      const res = await publish(`image: ${proxy.host}/f/other:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`);
+      expect(res.code).toBe(4);
+      expect(res.stderr).toContain('upload location on another origin');
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await attacker.close();
+    }
+  });
+
+  test('§F37/§B1: a token realm on another loopback host or a link-local address is refused; nothing is sent there', async () => {
+    const attacker = await startRecorder();
+    try {
+      for (const realm of [`http://localhost:${new URL(attacker.url).port}/token`, 'https://169.254.169.254/latest/meta-data']) {
+        proxy.setFault((r) => (r.url === '/v2/' ? { kind: 'answer', status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="x"` } } : undefined));
+        const res = await runCli(['publish', '--from-spec', '-'], { input: spec(), env: { MANIFOLD_USERNAME: 'u', MANIFOLD_PASSWORD: 'p4ssw0rd-x' } });
+        expect(res.code).toBe(3);
+        expect(res.stderr).toContain('refusing token realm');
+        expect(res.stderr).not.toContain('p4ssw0rd-x');
+      }
+      expect(attacker.requests).toEqual([]);
+    } finally {
+      await attacker.close();
+    }
+  });
+
+  test('§F43: registry error text with terminal escapes and fake CI commands is printed escaped', async () => {
+    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'answer', status: 400, body: JSON.stringify({ errors: [{ code: 'BAD', message: 'evil \u001b[31mred\n::add-mask::x\n::set-output name=digest::sha256:bad' }] }) } : undefined));
+    const res = await publish(spec());
+    expect(res.code).toBe(3);
+    expect(res.stderr).not.toContain('\u001b');
+    expect(res.stderr).not.toMatch(/^::/m);
+    expect(res.stderr).toContain('\\x1b[31mred');
+    expect(res.stdout).toBe('');
+  });
+});
+
+describe('concurrency and idempotency', () => {
+  test('§F44: 24 children with --concurrency 4 never have more than 4 resolutions in flight', async () => {
+    const h = new HarnessClient(reg);
+    const archs = Array.from({ length: 24 }, (_, i) => `a${i}`);
+    await Promise.all(archs.map((a) => seedImage(h, { repository: 'f/many', tag: a, platform: { os: 'linux', architecture: a } })));
+    proxy.setFault((r) => (r.method === 'GET' && r.url.startsWith('/v2/f/many/manifests/a') ? { kind: 'delay', ms: 30 } : undefined));
+    const res = await publish(`image: ${proxy.host}/f/many:all\nmanifests:\n${archs.map((a) => `  - image: ${proxy.host}/f/many:${a}\n`).join('')}`, ['--concurrency', '4']);
+    expect(res.code).toBe(0);
+    expect({ peak: proxy.peakInFlight, inFlight: proxy.peakSnapshot }).toEqual({ peak: expect.any(Number), inFlight: expect.any(Array) });
+    expect(proxy.peakSnapshot.length <= 4 ? [] : proxy.peakSnapshot).toEqual([]);
+    expect(proxy.peakInFlight).toBeGreaterThanOrEqual(2);
+  });
+
+  test('§F1: a registry without auth gets no Authorization header and no token request', async () => {
+    const before = proxy.requests.length;
+    expect((await publish(spec())).code).toBe(0);
+    expect(proxy.requests.slice(before).filter((r) => r.headers.authorization)).toEqual([]);
+  });
+});
+
+function isGetPath(r: { method: string; url: string }, path: string): boolean {
+  return r.method === 'GET' && r.url === path;
+}
