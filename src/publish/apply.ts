@@ -21,7 +21,7 @@ type Limit = ReturnType<typeof pLimit>;
 /** Thrown when something was pushed but not everything: carries the state of every tag. */
 export class PushError extends AppError {
   override name = 'PushError';
-  constructor(message: string, readonly digest: string, readonly tags: TagResult[], options?: ErrorOptions) {
+  constructor(message: string, readonly target: string, readonly digest: string, readonly tags: TagResult[], options?: ErrorOptions) {
     super('PUSH_FAILED', message, options);
   }
 }
@@ -63,7 +63,7 @@ export async function copyChildren(plan: PublishPlan, deps: ApplyDeps): Promise<
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${plan.copies[i]!.from.path} (${plan.copies[i]!.from.source}): ${(r.reason as Error).message}`] : []));
   if (failed.length > 0) {
     const tags = plan.tags.map((tag) => ({ tag, status: 'failed' as const, error: 'not attempted: a child could not be copied' }));
-    throw new PushError(`copying children into ${plan.target.registry}/${plan.target.repository} failed; no tag was changed:\n${failed.map((f) => `  - ${f}`).join('\n')}`, plan.index.digest, tags);
+    throw new PushError(`copying children into ${plan.target.registry}/${plan.target.repository} failed; no tag was changed:\n${failed.map((f) => `  - ${f}`).join('\n')}`, `${plan.target.registry}/${plan.target.repository}`, plan.index.digest, tags);
   }
   return copied;
 }
@@ -86,7 +86,7 @@ export async function pushTags(plan: PublishPlan, deps: ApplyDeps): Promise<TagR
   const failed = results.filter((r) => r.status === 'failed');
   if (failed.length > 0) {
     const moved = results.filter((r) => r.status === 'created' || r.status === 'updated').map((r) => r.tag);
-    throw new PushError(`pushing ${plan.target.registry}/${repo} failed for ${failed.map((f) => f.tag).join(', ')} (${moved.length ? `moved: ${moved.join(', ')}` : 'no tag moved'}):\n${failed.map((f) => `  - ${f.tag}: ${f.error}`).join('\n')}`, plan.index.digest, results);
+    throw new PushError(`pushing ${plan.target.registry}/${repo} failed for ${failed.map((f) => f.tag).join(', ')} (${moved.length ? `moved: ${moved.join(', ')}` : 'no tag moved'}):\n${failed.map((f) => `  - ${f.tag}: ${f.error}`).join('\n')}`, `${plan.target.registry}/${repo}`, plan.index.digest, results);
   }
   return results;
 }

@@ -147,7 +147,10 @@ export class RegistryClient {
   /** HEADs a manifest; undefined when it does not exist. Falls back to GET when the digest header is missing. */
   async headManifest(repo: string, reference: string, scopes = [pullScope(repo)]): Promise<ManifestHead | undefined> {
     const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes });
-    if (res.status === 404) return undefined;
+    // Artifactory answers 403 where others answer 404: treated as "not there", a PUT follows.
+    if (res.status === 404 || res.status === 403) return undefined;
+    // Registries that do not support HEAD on manifests (405) are asked with GET.
+    if (res.status === 405) return this.getManifestOrUndefined(repo, reference);
     if (res.status !== 200) throw registryErrorFrom('HEAD', res, `${this.host}/${repo}:${reference}`);
     const digest = res.headers['docker-content-digest'];
     if (typeof digest !== 'string' || !isSha256Digest(digest)) {
@@ -155,6 +158,16 @@ export class RegistryClient {
       return { digest: full.digest, size: full.size, mediaType: full.mediaType };
     }
     return { digest, size: Number(res.headers['content-length'] ?? 0), mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
+  }
+
+  private async getManifestOrUndefined(repo: string, reference: string): Promise<ManifestHead | undefined> {
+    try {
+      const m = await this.getManifest(repo, reference);
+      return { digest: m.digest, size: m.size, mediaType: m.mediaType };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return undefined;
+      throw err;
+    }
   }
 
   /** GETs a blob by digest (at most `maxBytes`) and checks its digest. */

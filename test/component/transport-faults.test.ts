@@ -82,7 +82,7 @@ describe('retries', () => {
     const res = await publish(spec(tag));
     expect(res.code).toBe(4);
     expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(1);
-    expect(res.stdout).toContain(`Tag: ${tag} failed`);
+    expect(res.stdout).toContain(`Tag: ${proxy.host}/f/app:${tag} failed`);
     expect(res.stderr).toContain('SIZE_INVALID');
   });
 
@@ -215,3 +215,81 @@ describe('concurrency and idempotency', () => {
 function isGetPath(r: { method: string; url: string }, path: string): boolean {
   return r.method === 'GET' && r.url === path;
 }
+
+describe('registry quirks', () => {
+  test('§F8: a mount answered 202 (not mounted) falls back to copying the blob across; the child lands', async () => {
+    proxy.setFault((r) => (r.method === 'POST' && r.url.includes('mount=') ? { kind: 'forward-to', url: r.url.replace(/\?.*$/, '') } : undefined));
+    const before = proxy.requests.length;
+    const res = await publish(`image: ${proxy.host}/f/mnt${++n}:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`);
+    expect(res.code).toBe(0);
+    const seen = proxy.requests.slice(before);
+    expect(seen.filter((r) => r.method === 'POST' && r.url.includes(`mount=${encodeURIComponent(amd.layerDigests[0]!)}`) && r.url.includes('from=f%2Fapp'))).toHaveLength(1);
+    expect(seen.filter((r) => r.method === 'GET' && r.url === `/v2/f/app/blobs/${amd.layerDigests[0]}`)).toHaveLength(1);
+    expect(seen.filter((r) => r.method === 'PUT' && r.url.includes('/blobs/uploads/') && r.url.includes(`digest=${encodeURIComponent(amd.layerDigests[0]!)}`))).toHaveLength(1);
+  });
+
+  test('§F25: HEAD without Docker-Content-Digest falls back to GET and hashing; HEAD 405 too; a re-run stays unchanged', async () => {
+    const tag = `q${++n}`;
+    expect((await publish(spec(tag))).code).toBe(0);
+    for (const fault of [{ kind: 'rewrite', headers: { 'docker-content-digest': '' } }, { kind: 'answer', status: 405 }] as const) {
+      proxy.setFault((r) => (r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}` ? fault : undefined));
+      const before = proxy.requests.length;
+      const res = await publish(spec(tag));
+      expect(res.stdout).toContain(`Tag: ${proxy.host}/f/app:${tag} unchanged`);
+      expect(proxy.requests.slice(before).filter((r) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`)).toHaveLength(1);
+      expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
+    }
+  });
+
+  test('§F26: HEAD 403 (Artifactory) means "not there": the PUT proceeds', async () => {
+    const tag = `a${++n}`;
+    proxy.setFault((r) => (r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}` ? { kind: 'answer', status: 403 } : undefined));
+    const res = await publish(spec(tag));
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`${tag} created`);
+  });
+
+  test('§F27: one tag lands and another fails: exit 4, and the output says which moved', async () => {
+    const tag = `p${++n}`;
+    proxy.setFault((r) => (r.method === 'PUT' && r.url === '/v2/f/app/manifests/broken' ? { kind: 'answer', status: 400, body: '{"errors":[{"code":"TAG_INVALID","message":"immutable"}]}' } : undefined));
+    const res = await publish(`image: ${proxy.host}/f/app:${tag}\ntags: [broken]\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`);
+    expect(res.code).toBe(4);
+    expect(res.stdout).toMatch(new RegExp(`^Digest: sha256:[a-f0-9]{64}\nTag: ${proxy.host}/f/app:${tag} created\nTag: ${proxy.host}/f/app:broken failed\n$`));
+    expect(res.stderr).toContain(`moved: ${tag}`);
+    expect(res.stderr).toContain('TAG_INVALID immutable');
+  });
+
+  test('§F28: a PUT answered with another Docker-Content-Digest is a hard failure', async () => {
+    const tag = `w${++n}`;
+    proxy.setFault((r) => (r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}` ? { kind: 'rewrite', headers: { 'docker-content-digest': arm.digest } } : undefined));
+    const res = await publish(spec(tag));
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain(`but the registry stored ${arm.digest}`);
+  });
+
+  test('§F13: a registry that refuses connections fails with exit 3 after the retries', async () => {
+    const closed = await startRecorder();
+    const port = new URL(closed.url).port;
+    await closed.close();
+    const res = await publish(`image: 127.0.0.1:${port}/x/y:1\nmanifests:\n  - image: 127.0.0.1:${port}/x/y:a\n`);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('ECONNREFUSED');
+  });
+
+  test('§F38/§F39: a token endpoint that redirects, or answers 10 MiB, gets nothing further', async () => {
+    const internal = await startRecorder();
+    const redirecting = await startRecorder(() => ({ status: 302, headers: { location: `${internal.url}/steal` } }));
+    const huge = await startRecorder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.alloc(10 * 1024 * 1024, 32) }));
+    try {
+      for (const realm of [`${redirecting.url}/token`, `${huge.url}/token`]) {
+        proxy.setFault((r) => (r.url === '/v2/' ? { kind: 'answer', status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="x"` } } : undefined));
+        const res = await publish(spec());
+        expect(res.code).toBe(3);
+        expect(res.stderr).toMatch(/HTTP 302|larger than 65536 bytes/);
+      }
+      expect(internal.requests).toEqual([]);
+    } finally {
+      await Promise.all([internal.close(), redirecting.close(), huge.close()]);
+    }
+  });
+});

@@ -19,7 +19,8 @@ export type Fault =
   | { kind: 'reset' }
   | { kind: 'truncate' }
   | { kind: 'delay'; ms: number }
-  | { kind: 'rewrite'; headers?: Record<string, string>; body?: Buffer };
+  | { kind: 'rewrite'; headers?: Record<string, string>; body?: Buffer }
+  | { kind: 'forward-to'; url: string };
 
 export type FaultFn = (req: Recorded, count: number) => Fault | undefined;
 
@@ -80,6 +81,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       if (f?.kind === 'answer') return void res.writeHead(f.status, f.headers ?? {}).end(f.body ?? '');
       if (f?.kind === 'reset') return void req.socket.destroy();
       if (f?.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms));
+      if (f?.kind === 'forward-to') req.url = f.url;
       const up = await forward(upstream, req, body);
       const headers = { ...up.headers };
       if (f?.kind === 'truncate') {

@@ -88,5 +88,11 @@ describe('publishing with credentials', () => {
     const withCa = await runCli(['publish', '--from-spec', '-', '--ca-file', reg.caFile!], { input: spec });
     expect(withCa.code).toBe(0);
     expect(withCa.stdout).toContain('created');
+    // §F17: --insecure-registry relaxes the named host only.
+    const other = await runCli(['publish', '--from-spec', '-', '--insecure-registry', 'registry.example.com'], { input: spec });
+    expect(other.code).toBe(3);
+    const named = await runCli(['publish', '--from-spec', '-', '--insecure-registry', reg.host], { input: spec });
+    expect(named.code).toBe(0);
+    expect(named.stdout).toContain('unchanged');
   });
 });

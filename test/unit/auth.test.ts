@@ -66,3 +66,13 @@ describe('validateRealm', () => {
     expect(() => validateRealm(realm, registry)).toThrow(why);
   });
 });
+
+describe('token responses (§F4)', () => {
+  test('expires_in missing or below 60 s counts as 60 s; refreshed 10 s early', async () => {
+    const { expiryOf } = await import('../../src/registry/auth/token-cache.js');
+    expect(expiryOf({}, 0)).toBe(50_000);
+    expect(expiryOf({ expires_in: 5 }, 0)).toBe(50_000);
+    expect(expiryOf({ expires_in: 300 }, 0)).toBe(290_000);
+    expect(expiryOf({ expires_in: 'x' }, 0)).toBe(50_000);
+  });
+});

@@ -83,7 +83,7 @@ export async function runPublish(opts: PublishOptions, io: Io): Promise<void> {
   } catch (err) {
     if (err instanceof PushError) {
       writeOutputs(results, opts, io);
-      for (const t of err.tags) io.stdout(`Tag: ${t.tag} ${t.status}\n`);
+      io.stdout(`Digest: ${err.digest}\n${err.tags.map((t) => `Tag: ${err.target}:${t.tag} ${t.status}\n`).join('')}`);
     }
     throw err;
   } finally {
