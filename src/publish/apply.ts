@@ -16,8 +16,6 @@ export interface ApplyDeps {
   concurrency: number;
 }
 
-type Limit = ReturnType<typeof pLimit>;
-
 /** Thrown when something was pushed but not everything: carries the state of every tag. */
 export class PushError extends AppError {
   override name = 'PushError';
@@ -27,8 +25,8 @@ export class PushError extends AppError {
 }
 
 /** Copies one manifest (and what it references) from `from` into `to`, by digest. Returns false when already there. */
-async function copyManifest(client: RegistryClient, limit: Limit, o: { from: string; to: string; digest: string; bytes?: Buffer; mediaType?: string }): Promise<boolean> {
-  if (await client.headManifest(o.to, o.digest, [pushScope(o.to)])) return false;
+async function copyManifest(client: RegistryClient, o: { from: string; to: string; digest: string; bytes?: Buffer; mediaType?: string; knownAbsent?: boolean }): Promise<boolean> {
+  if (!o.knownAbsent && (await client.headManifest(o.to, o.digest, [pushScope(o.to)]))) return false;
   let bytes = o.bytes;
   let mediaType = o.mediaType;
   if (!bytes || !mediaType) {
@@ -39,12 +37,12 @@ async function copyManifest(client: RegistryClient, limit: Limit, o: { from: str
   const where = `${o.from}@${o.digest}`;
   if (isIndexMediaType(mediaType)) {
     const index = parseImageIndex(bytes, where);
-    await Promise.all(index.manifests.map((d) => copyManifest(client, limit, { from: o.from, to: o.to, digest: d.digest })));
+    await Promise.all(index.manifests.map((d) => copyManifest(client, { from: o.from, to: o.to, digest: d.digest })));
   } else {
     const m = parseImageManifest(bytes, where);
     // Non-distributable layers (with urls) are not in the registry and are not copied.
     const blobs = [m.config, ...m.layers.filter((l) => !l.urls?.length)];
-    await Promise.all(blobs.map((b) => limit(() => client.mountBlob(o.to, b.digest, o.from, b.size))));
+    await Promise.all(blobs.map((b) => client.mountBlob(o.to, b.digest, o.from, b.size)));
   }
   await client.putManifest(o.to, o.digest, bytes, mediaType);
   return true;
@@ -55,11 +53,11 @@ export async function copyChildren(plan: PublishPlan, deps: ApplyDeps): Promise<
   const limit = pLimit(Math.max(1, deps.concurrency));
   const copied = new Set<string>();
   const one = async (e: ResolvedEntry): Promise<void> => {
-    const did = await copyManifest(deps.client, limit, { from: e.sourceRepo, to: plan.target.repository, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType });
+    const did = e.inTarget ? false : await copyManifest(deps.client, { from: e.sourceRepo, to: plan.target.repository, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType, knownAbsent: e.inTarget === false });
     if (did) copied.add(e.descriptor.digest);
     deps.logger.info({ digest: e.descriptor.digest, from: e.sourceRepo, to: plan.target.repository, action: did ? 'copied' : 'present' }, 'child in target repository');
   };
-  const results = await Promise.allSettled(plan.copies.map((e) => one(e)));
+  const results = await Promise.allSettled(plan.copies.map((e) => limit(() => one(e))));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${plan.copies[i]!.from.path} (${plan.copies[i]!.from.source}): ${(r.reason as Error).message}`] : []));
   if (failed.length > 0) {
     const tags = plan.tags.map((tag) => ({ tag, status: 'failed' as const, error: 'not attempted: a child could not be copied' }));
@@ -68,16 +66,28 @@ export async function copyChildren(plan: PublishPlan, deps: ApplyDeps): Promise<
   return copied;
 }
 
+/**
+ * What each tag points at now: one tags/list, then a HEAD only for the tags that exist (every
+ * tag when the registry will not list). Runs while the children resolve, so it costs no extra
+ * round trip; a first publish sends no HEAD at all.
+ */
+export async function currentTags(client: RegistryClient, repo: string, tags: string[]): Promise<Map<string, string | undefined>> {
+  const listed = await client.listTags(repo);
+  const exists = (t: string): boolean => listed === undefined || listed.includes(t);
+  const entries = await Promise.all(tags.map(async (t) => [t, exists(t) ? (await client.headManifest(repo, t))?.digest : undefined] as const));
+  return new Map(entries);
+}
+
 /** PUTs the index under every tag that does not already point at it, in parallel. */
-export async function pushTags(plan: PublishPlan, deps: ApplyDeps): Promise<TagResult[]> {
+export async function pushTags(plan: PublishPlan, current: Map<string, string | undefined>, deps: ApplyDeps): Promise<TagResult[]> {
   const { client } = deps;
   const repo = plan.target.repository;
   const results = await Promise.all(plan.tags.map(async (tag): Promise<TagResult> => {
+    const before = current.get(tag);
+    if (before === plan.index.digest) return { tag, status: 'unchanged' };
     try {
-      const before = await client.headManifest(repo, tag, [pushScope(repo)]);
-      if (before?.digest === plan.index.digest) return { tag, status: 'unchanged' };
       await client.putManifest(repo, tag, plan.index.bytes, plan.index.mediaType);
-      return before ? { tag, status: 'updated', previous: before.digest } : { tag, status: 'created' };
+      return before ? { tag, status: 'updated', previous: before } : { tag, status: 'created' };
     } catch (err) {
       return { tag, status: 'failed', error: (err as Error).message };
     }

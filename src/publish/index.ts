@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { formatPlatform, formatReference } from '../oci/index.js';
 import { pullScope, pushScope, type RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
-import { copyChildren, pushTags } from './apply.js';
+import { copyChildren, currentTags, pushTags } from './apply.js';
 import { buildPlan } from './plan.js';
 import { resolveAll } from './resolve.js';
 import type { ChildReport, PublishPlan, PublishResult, TagResult } from './types.js';
@@ -41,7 +41,11 @@ export async function publish(spec: Spec, deps: PublishDeps): Promise<PublishRes
   deps.client.addScopes([deps.dryRun ? pullScope(target) : pushScope(target), ...sources.map(pullScope)]);
   const log = deps.logger.child({ target: formatReference({ ...spec.target, digest: undefined }) });
   const started = Date.now();
-  const resolved = await resolveAll(spec, { ...deps, logger: log });
+  // Children resolve while the target's tags are looked up: the two need nothing of each other.
+  const [resolved, current] = await Promise.all([
+    resolveAll(spec, { ...deps, targetRepo: target, logger: log }),
+    deps.dryRun ? Promise.resolve(new Map<string, string | undefined>()) : currentTags(deps.client, target, [...spec.tags]),
+  ]);
   const plan = buildPlan(spec, resolved);
   log.debug({ ms: Date.now() - started, entries: plan.entries.length, digest: plan.index.digest }, 'resolved and planned');
   const base: Omit<PublishResult, 'tags' | 'children'> = {
@@ -53,7 +57,7 @@ export async function publish(spec: Spec, deps: PublishDeps): Promise<PublishRes
     return { ...base, tags, children: children(plan, undefined), indexJson: plan.index.bytes.toString('utf8') };
   }
   const copied = await copyChildren(plan, { ...deps, logger: log });
-  const tags = await pushTags(plan, { ...deps, logger: log });
+  const tags = await pushTags(plan, current, { ...deps, logger: log });
   log.debug({ ms: Date.now() - started }, 'published');
   return { ...base, tags, children: children(plan, copied) };
 }

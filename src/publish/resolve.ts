@@ -17,6 +17,8 @@ import type { ResolvedEntry, SkippedEntry } from './types.js';
 
 export interface ResolveDeps {
   client: RegistryClient;
+  /** The target repository: children from elsewhere are looked up there too, in the same round trip. */
+  targetRepo: string;
   logger: Logger;
   concurrency: number;
   ignoreMissing: boolean;
@@ -37,7 +39,11 @@ function label(entry: SpecEntry): string {
 async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): Promise<ResolvedEntry[]> {
   const repo = entry.ref.repository;
   const manifest = parseImageManifest(m.bytes, label(entry));
-  const config = await deps.client.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES);
+  // For a child from another repository, ask whether the target already has it while the config is fetched.
+  const [config, inTarget] = await Promise.all([
+    deps.client.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
+    repo === deps.targetRepo ? Promise.resolve(true) : deps.client.headManifest(deps.targetRepo, m.digest).then((h) => h !== undefined),
+  ]);
   const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
   const rec = reconcilePlatform(entry.platform, fromConfig, entry.overridePlatform);
   if (!rec.ok) throw new AppError('PLATFORM_MISMATCH', `${label(entry)}: ${rec.message}`);
@@ -47,7 +53,7 @@ async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string
   const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size, platform: rec.platform };
   if (entry.annotations) descriptor.annotations = { ...entry.annotations };
   deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, platform: formatPlatform(rec.platform) }, 'child resolved');
-  return [{ descriptor, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes }];
+  return [{ descriptor, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes, inTarget }];
 }
 
 function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): ResolvedEntry[] {

@@ -10,6 +10,8 @@ export interface ResolvedEntry {
   kind: 'image' | 'index' | 'attestation';
   /** Exact manifest bytes when already fetched (saves a GET when copying). */
   bytes?: Buffer;
+  /** Whether the manifest is already in the target repository, when resolving found out. */
+  inTarget?: boolean;
 }
 
 export interface SkippedEntry {

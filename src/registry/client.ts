@@ -170,6 +170,31 @@ export class RegistryClient {
     }
   }
 
+  /**
+   * Lists a repository's tags, following `Link` pages (at most `maxPages`). Returns [] when the
+   * repository does not exist, and undefined when the registry will not list (the caller then
+   * asks tag by tag).
+   */
+  async listTags(repo: string, maxPages = 5): Promise<string[] | undefined> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repo}/tags/list`;
+    for (let page = 0; path; page++) {
+      if (page >= maxPages) return undefined;
+      const res = await this.request({ method: 'GET', path, scopes: [pullScope(repo)] });
+      if (res.status === 404) return tags;
+      if (res.status !== 200) return undefined;
+      try {
+        const body = JSON.parse(res.body.toString('utf8')) as { tags?: unknown };
+        if (Array.isArray(body.tags)) tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
+      } catch {
+        return undefined;
+      }
+      const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(String(res.headers['link'] ?? ''))?.[1];
+      path = next && next.startsWith('/v2/') ? next : undefined;
+    }
+    return tags;
+  }
+
   /** GETs a blob by digest (at most `maxBytes`) and checks its digest. */
   async getBlob(repo: string, digest: string, maxBytes = DEFAULT_MAX_BODY): Promise<Buffer> {
     assertDigest(digest);

@@ -114,7 +114,7 @@ export class HttpTransport {
     const key = proxy ? proxy.href : 'direct';
     let agents = this.agents.get(key);
     if (!agents) {
-      const opts = { keepAlive: true, maxSockets: 32 };
+      const opts = { keepAlive: true, maxSockets: 64 };
       agents = proxy ? { http: new TunnelHttpAgent(proxy, opts), https: new TunnelHttpsAgent(proxy, opts) } : { http: new http.Agent(opts), https: new https.Agent(opts) };
       this.agents.set(key, agents);
       if (proxy) this.logger.debug({ proxy: proxy.origin, host: url.host }, 'using proxy');

@@ -243,9 +243,12 @@ describe('registry quirks', () => {
 
   test('§F26: HEAD 403 (Artifactory) means "not there": the PUT proceeds', async () => {
     const tag = `a${++n}`;
+    expect((await publish(spec(tag))).code).toBe(0);
     proxy.setFault((r) => (r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}` ? { kind: 'answer', status: 403 } : undefined));
+    const before = proxy.requests.length;
     const res = await publish(spec(tag));
     expect(res.code).toBe(0);
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}`)).toHaveLength(1);
     expect(res.stdout).toContain(`${tag} created`);
   });
 

@@ -29,7 +29,7 @@ export interface AuthenticatorOptions {
 export class Authenticator {
   private state?: Promise<State>;
   private credential?: Promise<Credential | undefined>;
-  private readonly scopes = new Set<string>();
+  private readonly scopes = new Map<string, Set<string>>();
   private readonly cache: TokenCache;
   private readonly logger: Logger;
 
@@ -38,9 +38,23 @@ export class Authenticator {
     this.logger = options.logger ?? silentLogger();
   }
 
-  /** Declares scopes the job will need, so the first token covers them all. */
+  /**
+   * Declares scopes the job will need, so the first token covers them all. Actions merge per
+   * resource: `pull` on a repository already held with `pull,push` changes nothing (and so
+   * fetches no new token).
+   */
   addScopes(scopes: string[]): void {
-    for (const s of scopes) this.scopes.add(s);
+    for (const s of scopes) {
+      const last = s.lastIndexOf(':');
+      const resource = last > 0 ? s.slice(0, last) : s;
+      const actions = this.scopes.get(resource) ?? new Set<string>();
+      for (const a of last > 0 ? s.slice(last + 1).split(',') : []) if (a) actions.add(a);
+      this.scopes.set(resource, actions);
+    }
+  }
+
+  private scopeList(): string[] {
+    return [...this.scopes].map(([resource, actions]) => (actions.size ? `${resource}:${[...actions].sort().join(',')}` : resource));
   }
 
   /** The credential for this host (looked up once), or undefined for anonymous. */
@@ -80,7 +94,7 @@ export class Authenticator {
       return { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` };
     }
     this.addScopes(scopes);
-    const all = [...this.scopes];
+    const all = this.scopeList();
     const key = TokenCache.key(state.realm.toString(), state.service, all);
     const token = await this.cache.get(key, () => this.fetchToken(state, all, cred));
     return { authorization: `Bearer ${token}` };
@@ -89,7 +103,7 @@ export class Authenticator {
   /** Called after a 401 on an authorised request: drops the cached token and learns new scopes. */
   async refused(wwwAuthenticate: string | string[] | undefined, scopes: string[]): Promise<void> {
     const state = await this.discover();
-    if (state.kind === 'bearer') this.cache.invalidate(TokenCache.key(state.realm.toString(), state.service, [...this.scopes]));
+    if (state.kind === 'bearer') this.cache.invalidate(TokenCache.key(state.realm.toString(), state.service, this.scopeList()));
     const challenge = pickChallenge(parseChallenges(wwwAuthenticate));
     if (challenge?.params['scope']) this.addScopes(challenge.params['scope'].split(' '));
     this.addScopes(scopes);
