@@ -13,7 +13,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.cli.json ./
 COPY src ./src
 COPY schemas ./schemas
-RUN npx tsc -p tsconfig.cli.json && npm prune --omit=dev
+COPY scripts/compile-schema.ts ./scripts/compile-schema.ts
+RUN npx tsc -p tsconfig.cli.json && node dist/scripts/compile-schema.js && npm prune --omit=dev
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \

@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { AJV_OPTIONS } from './ajv-options.js';
 import { packageRoot } from '../package-info.js';
 import { formatPath, type PathSegment } from './locate.js';
 import { suggestKey } from './suggest.js';
@@ -21,11 +23,19 @@ export function specSchema(): Record<string, unknown> {
   return compiler().schema;
 }
 
+const precompiled = new URL('./compiled-validator.cjs', import.meta.url);
+
 function compiler(): { validate: ValidateFunction; schema: Record<string, unknown> } {
   if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'spec.schema.json'), 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: true, useDefaults: false });
-  compiled = { validate: ajv.compile(schema), schema };
+  // The build compiles the schema ahead of time (scripts/compile-schema.ts); from src/ it is compiled here.
+  if (existsSync(precompiled)) {
+    const mod = createRequire(import.meta.url)(precompiled.pathname) as { default?: ValidateFunction } & ValidateFunction;
+    compiled = { validate: mod.default ?? mod, schema };
+  } else {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    compiled = { validate: new Ajv(AJV_OPTIONS).compile(schema), schema };
+  }
   return compiled;
 }
 

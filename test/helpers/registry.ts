@@ -44,6 +44,8 @@ export interface StartOptions {
   variant?: RegistryVariant;
   users?: Record<string, string>;
   policy?: GrantPolicy;
+  /** Rewrites the token realm the registry advertises (the benchmark puts a latency proxy in front of the token server). */
+  wrapRealm?: (realm: string) => Promise<string>;
 }
 
 export const TEST_USER = 'alice';
@@ -130,6 +132,7 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
     writeFileSync(htpasswd, Object.entries(users).map(([u, p]) => `${u}:${bcrypt.hashSync(p, 4)}`).join('\n') + '\n');
   }
   const tokenServer = variant === 'token' ? await startTokenServer(users, options.policy) : undefined;
+  if (tokenServer && options.wrapRealm) tokenServer.realm = await options.wrapRealm(tokenServer.realm);
   const configFile = join(dir, 'config.yml');
   writeFileSync(configFile, configYaml({ port, dir, variant, certs, htpasswd, token: tokenServer }));
   const proc = spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });

@@ -1,0 +1,66 @@
+/** Runs the built CLI and measures what a user feels: wall time, HTTP requests by kind, peak memory. */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const CLI = resolve('dist/src/cli/bin.js');
+const TIME_BIN = '/usr/bin/time';
+
+export interface CliRun {
+  code: number;
+  wallMs: number;
+  requests: number;
+  byKind: Map<string, number>;
+  stdout: string;
+  stderr: string;
+  peakRssKb?: number;
+}
+
+/** Runs `manifold ARGS` with debug JSON logs and counts the HTTP exchanges it logged. */
+export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { memory?: boolean } = {}): Promise<CliRun> {
+  const useTime = options.memory && existsSync(TIME_BIN);
+  const cmd = useTime ? TIME_BIN : process.execPath;
+  const argv = [...(useTime ? ['-f', 'MAXRSS_KB=%M', process.execPath] : []), CLI, ...args, '--log-level', 'debug', '--log-format', 'json'];
+  return new Promise((resolvePromise) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.on('close', (code) => {
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const byKind = new Map<string, number>();
+      let requests = 0;
+      let peakRssKb: number | undefined;
+      for (const line of stderr.split('\n')) {
+        const rss = /^MAXRSS_KB=(\d+)$/.exec(line);
+        if (rss) peakRssKb = Number(rss[1]);
+        if (!line.startsWith('{')) continue;
+        const rec = JSON.parse(line) as { msg?: string; method?: string; status?: number };
+        if (rec.msg !== 'http') continue;
+        requests++;
+        const kind = `${rec.method} ${rec.status}`;
+        byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+      }
+      resolvePromise({ code: code ?? 1, wallMs, requests, byKind, stdout, stderr, peakRssKb });
+    });
+  });
+}
+
+/** Median wall time of a plain command, in ms, over `runs` runs. */
+export function medianCommandMs(cmd: string, args: string[], runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = process.hrtime.bigint();
+    spawnSync(cmd, args, { stdio: 'ignore' });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  return median(times);
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
