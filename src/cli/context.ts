@@ -2,6 +2,7 @@
  * Turns global and registry options into the dependencies commands need: the logger, the
  * credential chain and one RegistryClient per registry host.
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LevelWithSilent } from 'pino';
@@ -88,6 +89,8 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
   const deadlineMs = positiveInt(opts.timeout, '--timeout') * 1000;
   const deadline = new AbortController();
+  // Every request listens to the one deadline signal: that is by design, not a leak.
+  setMaxListeners(0, deadline.signal);
   const timer = setTimeout(() => deadline.abort(), deadlineMs);
   timer.unref();
   const credentials = credentialChain(opts, io);

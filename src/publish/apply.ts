@@ -66,16 +66,23 @@ export async function copyChildren(plan: PublishPlan, deps: ApplyDeps): Promise<
   return copied;
 }
 
+/** What the target repository holds now: whether it exists at all, and what each tag points at. */
+export interface TargetState {
+  /** False when the registry says the repository does not exist (nothing of ours can be in it). */
+  exists: boolean;
+  tags: Map<string, string | undefined>;
+}
+
 /**
- * What each tag points at now: one tags/list, then a HEAD only for the tags that exist (every
- * tag when the registry will not list). Runs while the children resolve, so it costs no extra
- * round trip; a first publish sends no HEAD at all.
+ * Looks the target up: one tags/list, then a HEAD only for the tags that exist (every tag when
+ * the registry will not list). Runs while the children resolve, so it costs no extra round
+ * trip; a first publish sends no HEAD at all.
  */
-export async function currentTags(client: RegistryClient, repo: string, tags: string[]): Promise<Map<string, string | undefined>> {
+export async function targetState(client: RegistryClient, repo: string, tags: string[]): Promise<TargetState> {
   const listed = await client.listTags(repo);
   const exists = (t: string): boolean => listed === undefined || listed.includes(t);
   const entries = await Promise.all(tags.map(async (t) => [t, exists(t) ? (await client.headManifest(repo, t))?.digest : undefined] as const));
-  return new Map(entries);
+  return { exists: listed === undefined || listed.length > 0, tags: new Map(entries) };
 }
 
 /** PUTs the index under every tag that does not already point at it, in parallel. */

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import { formatPlatform, formatReference } from '../oci/index.js';
 import { pullScope, pushScope, type RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
-import { copyChildren, currentTags, pushTags } from './apply.js';
+import { copyChildren, pushTags, targetState, type TargetState } from './apply.js';
 import { buildPlan } from './plan.js';
 import { resolveAll } from './resolve.js';
 import type { ChildReport, PublishPlan, PublishResult, TagResult } from './types.js';
@@ -42,9 +42,10 @@ export async function publish(spec: Spec, deps: PublishDeps): Promise<PublishRes
   const log = deps.logger.child({ target: formatReference({ ...spec.target, digest: undefined }) });
   const started = Date.now();
   // Children resolve while the target's tags are looked up: the two need nothing of each other.
+  const state: Promise<TargetState> = deps.dryRun ? Promise.resolve({ exists: true, tags: new Map() }) : targetState(deps.client, target, [...spec.tags]);
   const [resolved, current] = await Promise.all([
-    resolveAll(spec, { ...deps, targetRepo: target, logger: log }),
-    deps.dryRun ? Promise.resolve(new Map<string, string | undefined>()) : currentTags(deps.client, target, [...spec.tags]),
+    resolveAll(spec, { ...deps, targetRepo: target, targetHasTags: state.then((s) => s.exists, () => true), logger: log }),
+    state.then((s) => s.tags),
   ]);
   const plan = buildPlan(spec, resolved);
   log.debug({ ms: Date.now() - started, entries: plan.entries.length, digest: plan.index.digest }, 'resolved and planned');

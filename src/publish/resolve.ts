@@ -19,6 +19,12 @@ export interface ResolveDeps {
   client: RegistryClient;
   /** The target repository: children from elsewhere are looked up there too, in the same round trip. */
   targetRepo: string;
+  /**
+   * Resolves to false when the target repository has no tags at all (a first publish): children
+   * are then not looked up there one by one. A repository holding only untagged manifests is
+   * treated as empty; copying them again is idempotent.
+   */
+  targetHasTags: Promise<boolean>;
   logger: Logger;
   concurrency: number;
   ignoreMissing: boolean;
@@ -36,13 +42,18 @@ function label(entry: SpecEntry): string {
   return `${entry.location.path} (${entry.source})`;
 }
 
+async function inTargetRepo(digest: string, deps: ResolveDeps): Promise<boolean> {
+  if (!(await deps.targetHasTags)) return false;
+  return (await deps.client.headManifest(deps.targetRepo, digest)) !== undefined;
+}
+
 async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): Promise<ResolvedEntry[]> {
   const repo = entry.ref.repository;
   const manifest = parseImageManifest(m.bytes, label(entry));
   // For a child from another repository, ask whether the target already has it while the config is fetched.
   const [config, inTarget] = await Promise.all([
     deps.client.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
-    repo === deps.targetRepo ? Promise.resolve(true) : deps.client.headManifest(deps.targetRepo, m.digest).then((h) => h !== undefined),
+    repo === deps.targetRepo ? Promise.resolve(true) : inTargetRepo(m.digest, deps),
   ]);
   const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
   const rec = reconcilePlatform(entry.platform, fromConfig, entry.overridePlatform);

@@ -172,8 +172,8 @@ export class RegistryClient {
 
   /**
    * Lists a repository's tags, following `Link` pages (at most `maxPages`). Returns [] when the
-   * repository does not exist, and undefined when the registry will not list (the caller then
-   * asks tag by tag).
+   * repository has no tags or does not exist (404), and undefined when the registry will not
+   * list (the caller then asks tag by tag).
    */
   async listTags(repo: string, maxPages = 5): Promise<string[] | undefined> {
     const tags: string[] = [];

@@ -197,7 +197,8 @@ describe('concurrency and idempotency', () => {
     const h = new HarnessClient(reg);
     const archs = Array.from({ length: 24 }, (_, i) => `a${i}`);
     await Promise.all(archs.map((a) => seedImage(h, { repository: 'f/many', tag: a, platform: { os: 'linux', architecture: a } })));
-    proxy.setFault((r) => (r.method === 'GET' && r.url.startsWith('/v2/f/many/manifests/a') ? { kind: 'delay', ms: 30 } : undefined));
+    const resolving = (r: { method: string; url: string }): boolean => r.method === 'GET' && (r.url.startsWith('/v2/f/many/manifests/a') || r.url.startsWith('/v2/f/many/blobs/'));
+    proxy.setFault((r) => (resolving(r) ? { kind: 'delay', ms: 30 } : undefined), resolving);
     const res = await publish(`image: ${proxy.host}/f/many:all\nmanifests:\n${archs.map((a) => `  - image: ${proxy.host}/f/many:${a}\n`).join('')}`, ['--concurrency', '4']);
     expect(res.code).toBe(0);
     expect({ peak: proxy.peakInFlight, inFlight: proxy.peakSnapshot }).toEqual({ peak: expect.any(Number), inFlight: expect.any(Array) });

@@ -31,7 +31,8 @@ export interface FaultProxy {
   url: string;
   requests: Recorded[];
   peakInFlight: number;
-  setFault(fn: FaultFn | undefined): void;
+  /** `track`: which requests the in-flight peak counts (default: all). */
+  setFault(fn: FaultFn | undefined, track?: (req: Recorded) => boolean): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +56,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   const counts = new Map<string, number>();
   let inFlight = 0;
   let epoch = 0;
+  let tracked: ((req: Recorded) => boolean) | undefined;
   const live = new Set<string>();
   const state = { peakInFlight: 0, peakSnapshot: [] as string[] };
   const server = http.createServer((req, res) => {
@@ -68,11 +70,11 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     const key = `${rec.method} ${rec.url.split('?')[0]}`;
     const n = (counts.get(key) ?? 0) + 1;
     counts.set(key, n);
-    const mine = epoch;
-    inFlight++;
+    const mine = tracked && !tracked(rec) ? -1 : epoch;
+    if (mine === epoch) inFlight++;
     const tag = `${rec.method} ${rec.url} #${requests.length}`;
-    live.add(tag);
-    if (inFlight > state.peakInFlight) {
+    if (mine === epoch) live.add(tag);
+    if (mine === epoch && inFlight > state.peakInFlight) {
       state.peakInFlight = inFlight;
       state.peakSnapshot = [...live];
     }
@@ -113,7 +115,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     requests,
     get peakInFlight() { return state.peakInFlight; },
     get peakSnapshot() { return state.peakSnapshot; },
-    setFault: (fn) => { fault = fn; counts.clear(); state.peakInFlight = 0; state.peakSnapshot = []; epoch++; inFlight = 0; live.clear(); },
+    setFault: (fn, track) => { fault = fn; tracked = track; counts.clear(); state.peakInFlight = 0; state.peakSnapshot = []; epoch++; inFlight = 0; live.clear(); },
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -70,7 +70,7 @@ function configYaml(o: { port: number; dir: string; variant: RegistryVariant; ce
   const lines = [
     'version: 0.1',
     'log:',
-    '  level: warn',
+    '  level: error',
     '  formatter: text',
     '  accesslog:',
     '    disabled: true',
