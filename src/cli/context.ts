@@ -91,8 +91,15 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
   const deadline = new AbortController();
   // Every request listens to the one deadline signal: that is by design, not a leak.
   setMaxListeners(0, deadline.signal);
-  const timer = setTimeout(() => deadline.abort(), deadlineMs);
+  const timer = setTimeout(() => deadline.abort(new Error('deadline')), deadlineMs);
   timer.unref();
+  // Ctrl-C or a CI cancellation aborts the requests in flight; the command then reports what moved.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.warn({ signal }, 'interrupted: aborting requests in flight');
+    deadline.abort(new Error(signal));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const credentials = credentialChain(opts, io);
   const insecureHosts = new Set(opts.insecureRegistry ?? []);
   const clients = new Map<string, RegistryClient>();
@@ -114,6 +121,8 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
     },
     close() {
       clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       for (const c of clients.values()) c.close();
     },
   };

@@ -149,7 +149,11 @@ export class HttpTransport {
     const where = `${req.method} ${safeUrl(req.url)}`;
     const details = { method: req.method, url: safeUrl(req.url) };
     if (o.tooLarge) return new RegistryError('TOO_LARGE', `${where}: response body is larger than ${o.cap} bytes`, details);
-    if (this.options.deadline?.aborted) return new RegistryError('NETWORK', `${where}: the overall deadline (--timeout) passed`, details, { cause: err });
+    if (this.options.deadline?.aborted) {
+      const reason = (this.options.deadline.reason as Error | undefined)?.message;
+      const why = reason && reason.startsWith('SIG') ? `interrupted by ${reason}` : 'the overall deadline (--timeout) passed';
+      return new RegistryError('NETWORK', `${where}: ${why}`, details, { cause: err });
+    }
     const e = err as RequestError;
     this.logger.debug({ method: req.method, url: safeUrl(req.url), error: e.code, ms: Date.now() - o.started }, 'http error');
     if (e.response) {

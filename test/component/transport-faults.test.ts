@@ -297,3 +297,24 @@ describe('registry quirks', () => {
     }
   });
 });
+
+describe('interruption', () => {
+  test('§F19: SIGTERM mid-publish aborts the requests in flight, reports it, and exits non-zero without pushing', async () => {
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli.js');
+    proxy.setFault((r) => (isGet('arm64')(r) ? { kind: 'delay', ms: 10_000 } : undefined));
+    const before = proxy.requests.length;
+    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdin.end(spec());
+    await new Promise((r) => setTimeout(r, 1500));
+    const started = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(code).toBe(3);
+    expect(stderr).toContain('interrupted by SIGTERM');
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+});

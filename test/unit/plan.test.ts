@@ -64,3 +64,12 @@ describe('buildIndex', () => {
     expect(JSON.parse(built.bytes.toString()).mediaType).toBe(MEDIA_TYPE_DOCKER_LIST);
   });
 });
+
+describe('image config platform (§F31)', () => {
+  test('a config without os/architecture is an error naming the child; variant, os.version and os.features are read', async () => {
+    const { platformFromConfig } = await import('../../src/oci/index.js');
+    expect(() => platformFromConfig(Buffer.from('{"config":{}}'), 'manifests[1] (x)')).toThrow('manifests[1] (x): the image config has no os/architecture');
+    expect(platformFromConfig(Buffer.from('{"os":"windows","architecture":"amd64","os.version":"10.0.1","os.features":["win32k"],"variant":""}'), 'w'))
+      .toEqual({ os: 'windows', architecture: 'amd64', 'os.version': '10.0.1', 'os.features': ['win32k'] });
+  });
+});
