@@ -4,7 +4,7 @@
  * direction; every publish is the built CLI as a subprocess. `--smoke` runs a tiny matrix.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HarnessClient } from '../test/helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../test/helpers/registry.js';
@@ -82,26 +82,35 @@ function specFile(s: Setup, layout: 'same' | 'cross', n: number, target: string)
 let counter = 0;
 
 interface Measured {
+  /** Timed runs, at the default log level. */
   runs: CliRun[];
   connections: number[];
+  /** One more run at debug level, whose logged HTTP exchanges are counted. */
+  counted: CliRun;
 }
 
 async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: number, concurrency: number, runs: number): Promise<Measured> {
   s.proxy.setDelay(rtt / 2);
   s.tokenProxy?.setDelay(rtt / 2);
-  const result: Measured = { runs: [], connections: [] };
-  for (let i = 0; i <= runs; i++) {
+  const runs_: CliRun[] = [];
+  const connections: number[] = [];
+  let counted: CliRun | undefined;
+  // Run 0 warms up; runs 1..runs are timed at the default log level; the last one is counted.
+  for (let i = 0; i <= runs + 1; i++) {
     const target = layout === 'same' ? `bench/same-${n}:r${++counter}` : `bench/dst-${n}-${++counter}:1`;
     const file = specFile(s, layout, n, target);
     s.proxy.reset();
     s.tokenProxy?.reset();
-    const r = await runManifold(['publish', '--from-spec', file, '--plain-http', '--concurrency', String(concurrency)], s.env);
+    const count = i === runs + 1;
+    const r = await runManifold(['publish', '--from-spec', file, '--plain-http', '--concurrency', String(concurrency)], s.env, { count });
     if (r.code !== 0) throw new Error(`publish failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
-    if (i === 0) continue; // warm-up
-    result.runs.push(r);
-    result.connections.push(s.proxy.connections + (s.tokenProxy?.connections ?? 0));
+    if (count) counted = r;
+    else if (i > 0) {
+      runs_.push(r);
+      connections.push(s.proxy.connections + (s.tokenProxy?.connections ?? 0));
+    }
   }
-  return result;
+  return { runs: runs_, connections, counted: counted! };
 }
 
 function kinds(r: CliRun): string {
@@ -118,7 +127,7 @@ function row(label: string, rtt: number, m: Measured): string {
   // Sequential round trips: the time latency added, divided by one round trip.
   const zero = atZero.get(label);
   const trips = rtt > 0 && zero !== undefined ? ((med - zero) / rtt).toFixed(1) : '-';
-  return `| ${label} | ${rtt} | ${med.toFixed(0)} | ${Math.min(...walls).toFixed(0)} | ${Math.max(...walls).toFixed(0)} | ${m.runs[0]!.requests} | ${median(m.connections)} | ${trips} | ${kinds(m.runs[0]!)} |`;
+  return `| ${label} | ${rtt} | ${med.toFixed(0)} | ${Math.min(...walls).toFixed(0)} | ${Math.max(...walls).toFixed(0)} | ${m.counted.requests} | ${median(m.connections)} | ${trips} | ${kinds(m.counted)} |`;
 }
 
 async function publishMatrix(): Promise<void> {
@@ -162,7 +171,7 @@ function checkTargets(s: Setup, layout: string, n: number, rtt: number, m: Measu
   }
   if (layout === 'same' && rtt === 0) {
     const limit = 2 * n + T + 4;
-    verdict(m.runs[0]!.requests <= limit, `${s.auth}: same-repository publish, N=${n}, T=${T}: ${m.runs[0]!.requests} HTTP requests ≤ 2N + T + 4 = ${limit}`);
+    verdict(m.counted.requests <= limit, `${s.auth}: same-repository publish, N=${n}, T=${T}: ${m.counted.requests} HTTP requests ≤ 2N + T + 4 = ${limit}`);
   }
 }
 
@@ -171,8 +180,8 @@ async function checkUnchangedRerun(s: Setup): Promise<void> {
   s.tokenProxy?.setDelay(0);
   const n = SIZES[0]!;
   const file = specFile(s, 'same', n, `bench/same-${n}:rerun`);
-  await runManifold(['publish', '--from-spec', file, '--plain-http'], s.env);
-  const again = await runManifold(['publish', '--from-spec', file, '--plain-http'], s.env);
+  await runManifold(['publish', '--from-spec', file, '--plain-http'], s.env, { count: false });
+  const again = await runManifold(['publish', '--from-spec', file, '--plain-http'], s.env, { count: true });
   const puts = [...again.byKind].filter(([k]) => k.startsWith('PUT') || k.startsWith('POST')).reduce((a, [, v]) => a + v, 0);
   verdict(again.code === 0 && puts === 0, `${s.auth}: an unchanged re-run sends ${puts} PUT/POST (${kinds(again)})`);
 }
@@ -234,7 +243,7 @@ function peers(): void {
 async function main(): Promise<void> {
   const started = Date.now();
   out(`# manifold benchmark${smoke ? ' (smoke)' : ''}`);
-  out(`\n${new Date().toISOString()}, node ${process.version}, registry: CNCF Distribution behind a loopback latency proxy (delay RTT/2 each way). Children per publish N, tags T=${T}; each cell: median of the runs after one warm-up.`);
+  out(`\n${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores; registry: CNCF Distribution on the same machine, behind a loopback latency proxy (delay RTT/2 each way; TCP and TLS handshakes are not delayed). Children per publish N, tags T=${T}. Each row: one warm-up, then the timed runs at the default log level (median, min, max), then one run at debug level whose logged HTTP exchanges give the request columns.`);
   await coldStart();
   await publishMatrix();
   await memory();
