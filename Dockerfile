@@ -13,8 +13,11 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json tsconfig.cli.json ./
 COPY src ./src
 COPY schemas ./schemas
-COPY scripts/compile-schema.ts ./scripts/compile-schema.ts
-RUN npx tsc -p tsconfig.cli.json && node dist/scripts/compile-schema.js && npm prune --omit=dev
+COPY scripts/compile-schema.ts scripts/bundle.ts ./scripts/
+RUN npx tsc -p tsconfig.cli.json \
+ && node dist/scripts/compile-schema.js \
+ && node dist/scripts/bundle.js \
+ && npm prune --omit=dev
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -23,10 +26,10 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json
 COPY --from=build /src/node_modules ./node_modules
-COPY --from=build /src/dist/src ./dist/src
+COPY --from=build /src/dist/cli ./dist/cli
 COPY --from=build /src/schemas ./schemas
-RUN chmod 0755 /app/dist/src/cli/bin.js \
- && ln -s /app/dist/src/cli/bin.js /usr/local/bin/manifold
+RUN chmod 0755 /app/dist/cli/bin.js \
+ && ln -s /app/dist/cli/bin.js /usr/local/bin/manifold
 USER node
 WORKDIR /work
 ENTRYPOINT ["manifold"]

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const CLI = resolve('dist/src/cli/bin.js');
+export const CLI = resolve('dist/cli/bin.js');
 const TIME_BIN = '/usr/bin/time';
 
 export interface CliRun {

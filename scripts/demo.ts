@@ -8,7 +8,7 @@ import { HarnessClient } from '../test/helpers/harness-client.js';
 import { startRegistry } from '../test/helpers/registry.js';
 import { seedImage, STANDARD_PLATFORMS } from '../test/helpers/seed.js';
 
-const CLI = resolve('dist/src/cli/bin.js');
+const CLI = resolve('dist/cli/bin.js');
 
 function manifold(args: string[], env: Record<string, string>): number {
   process.stdout.write(`\n$ manifold ${args.join(' ')}\n`);

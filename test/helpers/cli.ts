@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-export const CLI = resolve('dist/src/cli/bin.js');
+/** The shipped artifact: the bundled CLI (package.json `bin`). */
+export const CLI = resolve('dist/cli/bin.js');
 
 export interface CliResult {
   code: number;

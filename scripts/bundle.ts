@@ -1,0 +1,27 @@
+/**
+ * Build step: bundles the compiled CLI (dist/src/cli/bin.js) into dist/cli/ with esbuild. One
+ * file per lazily loaded command instead of hundreds of modules cuts start-up time (measured in
+ * bench/results/latest.md); `--version` still loads only its own small chunk.
+ */
+import { copyFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(dist, 'cli');
+await build({
+  entryPoints: [join(dist, 'src', 'cli', 'bin.js')],
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir,
+  // Bundled CommonJS dependencies call require() for Node built-ins.
+  banner: { js: "import { createRequire as __manifoldRequire } from 'node:module'; const require = __manifoldRequire(import.meta.url);" },
+  // The build-time schema validator stays a separate file beside the chunks (it requires ajv's runtime helpers).
+  external: ['./compiled-validator.cjs'],
+  logLevel: 'warning',
+});
+copyFileSync(join(dist, 'src', 'spec', 'compiled-validator.cjs'), join(outdir, 'compiled-validator.cjs'));
