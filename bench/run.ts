@@ -33,7 +33,8 @@ function verdict(ok: boolean, text: string): void {
   if (!ok) failures++;
   const line = `${ok ? 'PASS' : 'FAIL'}  ${text}`;
   verdicts.push(line);
-  out(line);
+  // On the terminal as it happens; in the results file only in the Targets list (tables stay whole).
+  process.stdout.write(`${line}\n`);
 }
 
 interface Setup {

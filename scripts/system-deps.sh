@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite and the demo need, when they are missing:
-# the CNCF Distribution registry, skopeo (the independent client) and openssl (test PKI).
+# the CNCF Distribution registry, skopeo (the independent client), openssl (test PKI) and
+# GNU time (peak memory in the benchmark).
 set -euo pipefail
 need=()
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 [ -x /usr/bin/skopeo ] || need+=(skopeo)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+[ -x /usr/bin/time ] || need+=(time)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "manifold: installing system packages: ${need[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then
