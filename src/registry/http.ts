@@ -68,8 +68,6 @@ export class HttpTransport {
   private readonly logger: Logger;
   private readonly options: TransportOptions;
   private readonly agents = new Map<string, Agents>();
-  /** Requests sent (each attempt) and their kinds, by "METHOD status"; read by tests and the benchmark. */
-  readonly stats = { requests: 0, byKind: new Map<string, number>() };
 
   constructor(options: TransportOptions = {}) {
     this.options = options;
@@ -98,12 +96,6 @@ export class HttpTransport {
         },
       },
       hooks: {
-        afterResponse: [(response) => {
-          const kind = `${response.request.options.method} ${response.statusCode}`;
-          this.stats.requests++;
-          this.stats.byKind.set(kind, (this.stats.byKind.get(kind) ?? 0) + 1);
-          return response;
-        }],
         beforeRetry: [(error: RequestError, count: number) => this.logger.debug({ url: safeUrl(error.options.url ?? ''), attempt: count + 1, reason: error.response ? `HTTP ${error.response.statusCode}` : error.code }, 'retrying')],
       },
     });

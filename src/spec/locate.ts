@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, isAlias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, isAlias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type PathSegment = string | number;
 
@@ -69,4 +69,3 @@ export function locate(doc: Document, lineCounter: LineCounter, path: readonly P
   return range ? lineCounter.linePos(range[0]) : { line: 1, col: 1 };
 }
 
-export { isPair };
