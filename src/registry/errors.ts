@@ -34,6 +34,7 @@ export function registryErrorFrom(method: string, res: HttpResponse, subject?: s
   // Registry-chosen text: bounded and escaped, so it cannot fake output lines or terminal codes.
   const detail = escapeForeign(errors.map((e) => [e.code, e.message].filter(Boolean).map(String).join(' ')).join('; ')).slice(0, 1000);
   const url = safeUrl(res.url);
-  const text = `${subject ? `${subject}: ` : ''}${method} ${url}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`;
+  const hint = res.status === 401 || res.status === 403 ? ' (check the credentials for this registry: `manifold auth check <ref>` names their source and what they grant)' : '';
+  const text = `${subject ? `${subject}: ` : ''}${method} ${url}: HTTP ${res.status}${detail ? ` ${detail}` : ''}${hint}`;
   return new RegistryError(codeFor(res.status), text, { status: res.status, method, url, registryCodes: errors.map((e) => escapeForeign(String(e.code ?? ''))) });
 }

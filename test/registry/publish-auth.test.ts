@@ -96,3 +96,14 @@ describe('publishing with credentials', () => {
     expect(named.stdout).toContain('unchanged');
   });
 });
+
+describe('error text', () => {
+  test('a refusal points to `manifold auth check`', async () => {
+    const reg = await startRegistry({ variant: 'basic' });
+    started.push(reg);
+    const res = await runCli(['publish', '--from-spec', '-'], { input: `image: ${reg.host}/a/b:1\nmanifests:\n  - image: ${reg.host}/a/b:c\n`, env: { HOME: '/nonexistent' } });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('HTTP 401');
+    expect(res.stderr).toContain('manifold auth check');
+  });
+});
