@@ -1,5 +1,5 @@
-/** Option declarations shared by the commands that talk to a registry (no heavy imports here). */
-import type { Command } from 'commander';
+/** Option declarations shared by several commands (no heavy imports here: they load at every start). */
+import { Option, type Command } from 'commander';
 
 export interface GlobalOptions {
   logLevel: string;
@@ -37,3 +37,8 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--timeout <seconds>', 'overall deadline for the command, retries included', '600');
 }
 
+
+/** `--output text|json`; commander refuses other values as a usage error (exit 2). */
+export function outputOption(): Option {
+  return new Option('--output <format>', 'what stdout carries').choices(['text', 'json']).default('text');
+}

@@ -78,3 +78,11 @@ describe('manifold schema', () => {
     expect(pkg.files).toContain('schemas');
   });
 });
+
+describe('--output', () => {
+  test.each([['validate', '-'], ['publish', '--from-spec', '-'], ['inspect', 'reg.example.com/a/b:1'], ['auth', 'check', 'reg.example.com/a/b']])('%s refuses a format other than text or json (exit 2)', async (...args) => {
+    const res = await runCli([...args, '--output', 'yaml'], { input: '' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("Allowed choices are text, json");
+  });
+});

@@ -35,7 +35,6 @@ const yn = (v: boolean | 'error'): string => (v === 'error' ? 'error' : v ? 'yes
 
 /** Runs `manifold auth check`. Never prints a secret: only where the credentials came from. */
 export async function runAuthCheck(refs: string[], opts: AuthCheckOptions, io: Io): Promise<void> {
-  if (opts.output !== 'text' && opts.output !== 'json') throw new AppError('USAGE', `--output must be text or json, found "${opts.output}"`);
   const ctx = registryContext(opts, opts, io);
   try {
     const rows: Row[] = [];

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { addRegistryOptions, outputOption } from '../registry-options.js';
 import type { Io } from '../io.js';
-import { addRegistryOptions } from '../registry-options.js';
 import type { AuthCheckOptions } from './auth-run.js';
 
 /** `manifold auth check REF...`: which credentials each registry gets, and whether pull and push are granted. */
@@ -10,7 +10,7 @@ export function registerAuth(program: Command, io: Io): void {
     .command('check')
     .description('for each reference: the credential source used, and whether pull and push are granted (exit 0 when both are, 3 otherwise)')
     .argument('<refs...>', 'image references, e.g. reg.example.com/acme/app')
-    .option('--output <format>', 'text or json', 'text');
+    .addOption(outputOption());
   addRegistryOptions(check).action(async (refs: string[], _o: unknown, command: Command) => {
     const { runAuthCheck } = await import('./auth-run.js');
     await runAuthCheck(refs, command.optsWithGlobals<AuthCheckOptions>(), io);

@@ -19,7 +19,6 @@ function table(rows: string[][]): string {
 
 /** Runs `manifold inspect` with parsed options. */
 export async function runInspect(refText: string, opts: InspectOptions, io: Io): Promise<void> {
-  if (opts.output !== 'text' && opts.output !== 'json') throw new AppError('USAGE', `--output must be text or json, found "${opts.output}"`);
   const want = opts.platform ? parsePlatform(opts.platform) : undefined;
   if (opts.platform && !want) throw new AppError('USAGE', `--platform: "${opts.platform}" is not os/arch[/variant]`);
   const ref = parseReference(refText);

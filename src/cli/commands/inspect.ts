@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { addRegistryOptions, outputOption } from '../registry-options.js';
 import type { Io } from '../io.js';
-import { addRegistryOptions } from '../registry-options.js';
 import type { InspectOptions } from './inspect-run.js';
 
 /** `manifold inspect REF`: what a tag or digest really points to. */
@@ -10,7 +10,7 @@ export function registerInspect(program: Command, io: Io): void {
     .description('show what a reference points to: the entries of an index, or the platform and layers of an image')
     .argument('<ref>', 'image reference (tag or digest)')
     .option('--raw', "print the registry's exact manifest bytes", false)
-    .option('--output <format>', 'text or json', 'text')
+    .addOption(outputOption())
     .option('--platform <os/arch[/variant]>', 'show the entry a runtime on this platform would get (the first match)');
   addRegistryOptions(cmd).action(async (refText: string, _o: unknown, command: Command) => {
     const { runInspect } = await import('./inspect-run.js');

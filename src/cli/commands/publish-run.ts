@@ -70,7 +70,6 @@ function loadSpecs(opts: PublishOptions, io: Io): LoadResult {
 
 /** Runs `manifold publish` with parsed options. */
 export async function runPublish(opts: PublishOptions, io: Io): Promise<void> {
-  if (opts.output !== 'text' && opts.output !== 'json') throw new AppError('USAGE', `--output must be text or json, found "${opts.output}"`);
   const { specs, warnings } = loadSpecs(opts, io);
   for (const w of warnings) io.stderr(`${escapeControl(formatIssue(w))}\n`);
   const ctx = registryContext(opts, opts, io);

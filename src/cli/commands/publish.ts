@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { addRegistryOptions, outputOption } from '../registry-options.js';
 import type { Io } from '../io.js';
-import { addRegistryOptions } from '../registry-options.js';
 import type { PublishOptions } from './publish-run.js';
 
 /** `manifold publish`: push an index built from a spec (or from manifest-tool style arguments). */
@@ -16,7 +16,7 @@ export function registerPublish(program: Command, io: Io): void {
     .option('--tags <list>', 'with --from-args: extra tags, comma-separated')
     .option('--ignore-missing', 'skip children that do not exist, with a warning', false)
     .option('--dry-run', 'resolve and plan, print the index and tags, push nothing', false)
-    .option('--output <format>', 'text or json', 'text')
+    .addOption(outputOption())
     .option('--digest-file <path>', 'write the pushed digest to this file')
     .option('--allow-unknown-keys', 'report unknown spec keys as warnings and ignore them', false);
   addRegistryOptions(cmd).action(async (_o: unknown, command: Command) => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { outputOption } from '../registry-options.js';
 import type { Io } from '../io.js';
 
 /** `manifold validate FILE... | -`: checks specs without contacting any registry. */
@@ -7,7 +8,7 @@ export function registerValidate(program: Command, io: Io): void {
     .command('validate')
     .description('check spec files without contacting any registry (exit 0 when all are valid, 2 otherwise)')
     .argument('<files...>', 'spec files; - reads standard input')
-    .option('--output <format>', 'text or json', 'text')
+    .addOption(outputOption())
     .option('--allow-unknown-keys', 'report unknown keys as warnings and ignore them, as manifest-tool does', false)
     .action(async (files: string[], opts: { output: string; allowUnknownKeys: boolean }) => {
       const { runValidate } = await import('./validate-run.js');
