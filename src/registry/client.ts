@@ -5,7 +5,7 @@
  */
 import { AppError, RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
-import { isSha256Digest, MANIFEST_ACCEPT, sha256Digest } from '../oci/index.js';
+import { isSha256Digest, MANIFEST_ACCEPT, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, sha256Digest } from '../oci/index.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { CredentialStore } from './auth/credentials.js';
 import { registryErrorFrom } from './errors.js';
@@ -106,26 +106,27 @@ export class RegistryClient {
 
   /** Sends a request to this registry with auth; follows GET/HEAD redirects, dropping credentials across origins. */
   async request(req: Omit<HttpRequest, 'url'> & { path: string; scopes: string[] }): Promise<HttpResponse> {
-    const { baseUrl } = await this.ready();
+    const { baseUrl, auth } = await this.ready();
     let url = new URL(req.path, baseUrl);
-    let res = await this.sendAuthed(url, req, false);
+    let res = await this.sendAuthed(url, req, auth);
     if (res.status === 401) {
-      await (await this.ready()).auth.refused(res.headers['www-authenticate'], req.scopes);
-      res = await this.sendAuthed(url, req, false);
+      await auth.refused(res.headers['www-authenticate'], req.scopes);
+      res = await this.sendAuthed(url, req, auth);
     }
     for (let hops = 0; (req.method === 'GET' || req.method === 'HEAD') && [301, 302, 303, 307, 308].includes(res.status); hops++) {
       if (hops >= MAX_REDIRECTS) throw new RegistryError('REGISTRY', `${req.method} ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`);
       const next = new URL(String(res.headers['location'] ?? ''), url);
       if (url.protocol === 'https:' && next.protocol !== 'https:') throw new RegistryError('REGISTRY', `${req.method} ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`);
       url = next;
-      res = await this.sendAuthed(url, req, url.origin !== baseUrl.origin);
+      // Credentials stay with the registry's own origin.
+      res = await this.sendAuthed(url, req, url.origin === baseUrl.origin ? auth : undefined);
     }
     return res;
   }
 
-  private async sendAuthed(url: URL, req: Omit<HttpRequest, 'url'> & { scopes: string[] }, anonymous: boolean): Promise<HttpResponse> {
-    const auth = anonymous ? {} : await (await this.ready()).auth.header(req.scopes);
-    return this.transport.send({ method: req.method, url: url.toString(), headers: { ...req.headers, ...auth }, body: req.body, maxBytes: req.maxBytes });
+  private async sendAuthed(url: URL, req: Omit<HttpRequest, 'url'> & { scopes: string[] }, auth: Authenticator | undefined): Promise<HttpResponse> {
+    const header = auth ? await auth.header(req.scopes) : {};
+    return this.transport.send({ method: req.method, url: url.toString(), headers: { ...req.headers, ...header }, body: req.body, maxBytes: req.maxBytes });
   }
 
   /** GETs a manifest by tag or digest; checks its digest against the header and the reference. */
@@ -153,17 +154,13 @@ export class RegistryClient {
     if (res.status === 405) return this.getManifestOrUndefined(repo, reference);
     if (res.status !== 200) throw registryErrorFrom('HEAD', res, `${this.host}/${repo}:${reference}`);
     const digest = res.headers['docker-content-digest'];
-    if (typeof digest !== 'string' || !isSha256Digest(digest)) {
-      const full = await this.getManifest(repo, reference);
-      return { digest: full.digest, size: full.size, mediaType: full.mediaType };
-    }
+    if (typeof digest !== 'string' || !isSha256Digest(digest)) return headOf(await this.getManifest(repo, reference));
     return { digest, size: Number(res.headers['content-length'] ?? 0), mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
   }
 
   private async getManifestOrUndefined(repo: string, reference: string): Promise<ManifestHead | undefined> {
     try {
-      const m = await this.getManifest(repo, reference);
-      return { digest: m.digest, size: m.size, mediaType: m.mediaType };
+      return headOf(await this.getManifest(repo, reference));
     } catch (err) {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return undefined;
       throw err;
@@ -205,15 +202,6 @@ export class RegistryClient {
     return res.body;
   }
 
-  /** True when the blob exists in the repository. */
-  async blobExists(repo: string, digest: string): Promise<boolean> {
-    assertDigest(digest);
-    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scopes: [pushScope(repo)] });
-    if (res.status === 200) return true;
-    if (res.status === 404) return false;
-    throw registryErrorFrom('HEAD', res, `blob ${digest} in ${this.host}/${repo}`);
-  }
-
   /**
    * Mounts a blob from another repository of this registry. Returns true when mounted (201);
    * false when the registry started an upload instead (202), which is then completed by copying
@@ -227,13 +215,6 @@ export class RegistryClient {
     const bytes = await this.getBlob(from, digest, Math.max(size, 1));
     await this.finishUpload(repo, await this.uploadLocation(res), digest, bytes);
     return 'copied';
-  }
-
-  /** Uploads a blob monolithically: POST an upload session, then PUT the bytes with the digest. */
-  async uploadBlob(repo: string, digest: string, bytes: Buffer): Promise<void> {
-    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/`, scopes: [pushScope(repo)] });
-    if (res.status !== 202) throw registryErrorFrom('POST', res, `upload of ${digest} to ${this.host}/${repo}`);
-    await this.finishUpload(repo, await this.uploadLocation(res), digest, bytes);
   }
 
   private async uploadLocation(res: HttpResponse): Promise<URL> {
@@ -287,6 +268,10 @@ export class RegistryClient {
   }
 }
 
+function headOf(m: FetchedManifest): ManifestHead {
+  return { digest: m.digest, size: m.size, mediaType: m.mediaType };
+}
+
 function assertDigest(digest: string): void {
   if (!isSha256Digest(digest)) throw new AppError('DIGEST_MISMATCH', `refusing to use "${digest.slice(0, 80)}" as a digest: expected sha256:<64 lowercase hex>`);
 }
@@ -297,8 +282,8 @@ function mediaTypeOf(res: HttpResponse, subject: string): string {
   try {
     const parsed = JSON.parse(res.body.toString('utf8')) as { mediaType?: unknown; manifests?: unknown; config?: unknown };
     body = typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-    if (!body && Array.isArray(parsed.manifests)) body = header.includes('docker') ? header : 'application/vnd.oci.image.index.v1+json';
-    if (!body && parsed.config) body = header.includes('docker') ? header : 'application/vnd.oci.image.manifest.v1+json';
+    if (!body && Array.isArray(parsed.manifests)) body = header.includes('docker') ? header : MEDIA_TYPE_OCI_INDEX;
+    if (!body && parsed.config) body = header.includes('docker') ? header : MEDIA_TYPE_OCI_MANIFEST;
   } catch {
     throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', `${subject}: the manifest is not JSON`);
   }

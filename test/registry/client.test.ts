@@ -58,7 +58,7 @@ describe('auth specifics', () => {
       const before = reg.tokenServer!.requests.length;
       const client = clientFor(reg);
       client.addScopes(['repository:one/a:pull', 'repository:one/b:pull,push']);
-      await Promise.all([client.getManifest('one/a', 't'), client.headManifest('one/a', 't'), client.blobExists('one/b', `sha256:${'0'.repeat(64)}`)]);
+      await Promise.all([client.getManifest('one/a', 't'), client.headManifest('one/a', 't'), client.headManifest('one/b', 'x', ['repository:one/b:pull,push'])]);
       const asked = reg.tokenServer!.requests.slice(before);
       expect(asked).toHaveLength(1);
       expect(asked[0]!.scopes.sort()).toEqual(['repository:one/a:pull', 'repository:one/b:pull,push']);

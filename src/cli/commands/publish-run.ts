@@ -40,9 +40,11 @@ export function specFromArgs(o: { platforms?: string; template?: string; target?
   return JSON.stringify(raw, null, 1).replace(/\$/g, '$$$$');
 }
 
+/** `registry/repository` of a result's target (which carries the first tag). */
+const repositoryOf = (r: PublishResult): string => r.target.replace(/:[^:/]+$/, '');
+
 function textLines(r: PublishResult): string {
-  const repo = r.target.replace(/:[^:/]+$/, '');
-  const lines = [`Digest: ${r.digest} ${r.size}`, ...r.tags.map((t) => `Tag: ${repo}:${t.tag} ${t.status}`)];
+  const lines = [`Digest: ${r.digest} ${r.size}`, ...r.tags.map((t) => `Tag: ${repositoryOf(r)}:${t.tag} ${t.status}`)];
   if (r.dryRun) lines.push(`Index (dry run, nothing pushed):`, r.indexJson!.trimEnd());
   return `${lines.join('\n')}\n`;
 }
@@ -54,7 +56,7 @@ function writeOutputs(results: PublishResult[], opts: PublishOptions, io: Io): v
   if (opts.digestFile) writeFileSync(opts.digestFile, results.map((r) => `${r.digest}\n`).join(''));
   const gh = io.env['GITHUB_OUTPUT'];
   if (gh && results.length > 0) {
-    const tags = results.flatMap((r) => r.tags.map((t) => `${r.target.replace(/:[^:/]+$/, '')}:${t.tag}`));
+    const tags = results.flatMap((r) => r.tags.map((t) => `${repositoryOf(r)}:${t.tag}`));
     appendFileSync(gh, `digest=${results[0]!.digest}\ndigests=${results.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`);
   }
 }
