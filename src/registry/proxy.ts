@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { basic } from './auth/challenge.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -44,7 +45,7 @@ type Callback = (err: Error | null, socket?: Duplex) => void;
 
 function connectTunnel(proxy: URL, host: string, port: number, cb: (err: Error | null, socket?: Duplex) => void): void {
   const headers: Record<string, string> = { host: `${host}:${port}` };
-  if (proxy.username) headers['proxy-authorization'] = `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`;
+  if (proxy.username) headers['proxy-authorization'] = basic(decodeURIComponent(proxy.username), decodeURIComponent(proxy.password));
   const lib = proxy.protocol === 'https:' ? https : http;
   const req = lib.request({ host: proxy.hostname, port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80), method: 'CONNECT', path: `${host}:${port}`, headers });
   req.once('connect', (res, socket) => {

@@ -7,7 +7,7 @@
 import { RegistryError } from '../../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../../log.js';
 import type { HttpResponse, HttpTransport } from '../http.js';
-import { pickChallenge, parseChallenges, type Challenge } from './challenge.js';
+import { basic, pickChallenge, parseChallenges, type Challenge } from './challenge.js';
 import type { Credential, CredentialStore } from './credentials.js';
 import { validateRealm } from './realm.js';
 import { expiryOf, TokenCache, type CachedToken } from './token-cache.js';
@@ -91,7 +91,7 @@ export class Authenticator {
     const cred = await this.credentialFor();
     if (state.kind === 'basic') {
       if (!cred?.username || cred.password === undefined) return {};
-      return { authorization: `Basic ${Buffer.from(`${cred.username}:${cred.password}`).toString('base64')}` };
+      return { authorization: basic(cred.username, cred.password) };
     }
     this.addScopes(scopes);
     const all = this.scopeList();
@@ -148,7 +148,7 @@ export class Authenticator {
     const user = cred?.identityToken ? cred.username ?? '<token>' : cred?.username;
     const secret = cred?.identityToken ?? cred?.password;
     if (user && secret !== undefined) {
-      headers['authorization'] = `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+      headers['authorization'] = basic(user, secret);
       url.searchParams.set('account', user);
     }
     return this.options.transport.send({ method: 'GET', url: url.toString(), headers, maxBytes: MAX_TOKEN_BODY });
