@@ -3,13 +3,15 @@
  * file per lazily loaded command instead of hundreds of modules cuts start-up time (measured in
  * bench/results/latest.md); `--version` still loads only its own small chunk.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(dist, 'cli');
+// Chunk names carry content hashes: clear the old ones, or every build would leave its chunks behind.
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: [join(dist, 'src', 'cli', 'bin.js')],
   bundle: true,
