@@ -31,6 +31,8 @@ export interface FaultProxy {
   url: string;
   requests: Recorded[];
   peakInFlight: number;
+  /** TCP connections accepted since start (or since `setFault`). */
+  connections: number;
   /** `track`: which requests the in-flight peak counts (default: all). */
   setFault(fn: FaultFn | undefined, track?: (req: Recorded) => boolean): void;
   close(): Promise<void>;
@@ -58,7 +60,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
   let epoch = 0;
   let tracked: ((req: Recorded) => boolean) | undefined;
   const live = new Set<string>();
-  const state = { peakInFlight: 0, peakSnapshot: [] as string[] };
+  const state = { peakInFlight: 0, peakSnapshot: [] as string[], connections: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -82,7 +84,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       const f = fault?.(rec, n);
       if (f?.kind === 'answer') return void res.writeHead(f.status, f.headers ?? {}).end(f.body ?? '');
       if (f?.kind === 'reset') return void req.socket.destroy();
-      if (f?.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms));
+      // Unreferenced: a slow answer the CLI gave up on must not keep the test worker alive after the suite.
+      if (f?.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms).unref());
       if (f?.kind === 'forward-to') req.url = f.url;
       const up = await forward(upstream, req, body);
       const headers = { ...up.headers };
@@ -107,6 +110,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       live.delete(tag);
     }
   }
+  server.on('connection', () => { state.connections++; });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -115,7 +119,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     requests,
     get peakInFlight() { return state.peakInFlight; },
     get peakSnapshot() { return state.peakSnapshot; },
-    setFault: (fn, track) => { fault = fn; tracked = track; counts.clear(); state.peakInFlight = 0; state.peakSnapshot = []; epoch++; inFlight = 0; live.clear(); },
+    get connections() { return state.connections; },
+    setFault: (fn, track) => { fault = fn; tracked = track; counts.clear(); state.peakInFlight = 0; state.connections = 0; state.peakSnapshot = []; epoch++; inFlight = 0; live.clear(); },
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
