@@ -2,10 +2,13 @@
  * The single got instance: keep-alive pools (direct or through a proxy), timeouts, one retry
  * policy, an overall deadline, body size caps and one debug line per HTTP exchange. It knows
  * nothing about manifests or auth.
+ *
+ * got is imported on first use, not at start-up: the first request of a run (the registry
+ * ping) goes out through `probe()` with node:http, and got loads while its answer travels.
  */
 import http from 'node:http';
 import https from 'node:https';
-import got, { type Agents, type Got, type Method, type RequestError, type Response } from 'got';
+import type { Agents, Got, Method, RequestError, Response } from 'got';
 import { RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
 import { proxyFor, TunnelHttpAgent, TunnelHttpsAgent } from './proxy.js';
@@ -64,7 +67,7 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 
 /** Sends HTTP requests. One instance per registry host keeps one connection pool per host. */
 export class HttpTransport {
-  private readonly got: Got;
+  private got?: Promise<Got>;
   private readonly logger: Logger;
   private readonly options: TransportOptions;
   private readonly agents = new Map<string, Agents>();
@@ -72,9 +75,19 @@ export class HttpTransport {
   constructor(options: TransportOptions = {}) {
     this.options = options;
     this.logger = options.logger ?? silentLogger();
+  }
+
+  /** The configured got instance, imported and built once, on first use. */
+  private loadGot(): Promise<Got> {
+    this.got ??= import('got').then(({ default: got }) => this.configure(got));
+    return this.got;
+  }
+
+  private configure(got: Got): Got {
+    const options = this.options;
     const backoff = options.backoffMs ?? 500;
     const cap = options.maxRetryAfterMs ?? 60_000;
-    this.got = got.extend({
+    return got.extend({
       followRedirect: false,
       throwHttpErrors: false,
       decompress: true,
@@ -118,7 +131,8 @@ export class HttpTransport {
   async send(req: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
     const cap = req.maxBytes ?? DEFAULT_MAX_BODY;
-    const promise = this.got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent: this.agentsFor(new URL(req.url)) });
+    const got = await this.loadGot();
+    const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent: this.agentsFor(new URL(req.url)) });
     let tooLarge = false;
     promise.on('downloadProgress', (p) => {
       if (p.transferred > cap || (p.total !== undefined && p.total > cap)) {
@@ -135,6 +149,48 @@ export class HttpTransport {
     this.logger.debug({ method: req.method, url: safeUrl(req.url), status: res.statusCode, ms: Date.now() - started, attempt: res.retryCount + 1 }, 'http');
     this.logger.trace({ headers: { ...res.request.options.headers } }, 'request headers');
     return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
+  }
+
+  /**
+   * One GET without retries, through node:http and the same connection pool, so the registry
+   * ping need not wait for got to load: got starts loading once the request is on the wire.
+   * It is only a head start: it rejects on any failure, and on a status that send() would
+   * retry, and the caller then sends the request through send(), which retries and reports.
+   */
+  probe(url: string, maxBytes = 64 * 1024): Promise<HttpResponse> {
+    const target = new URL(url);
+    const secure = target.protocol === 'https:';
+    const agents = this.agentsFor(target);
+    const started = Date.now();
+    return new Promise((resolve, reject) => {
+      const tlsOptions = secure ? { ...(this.options.ca ? { ca: this.options.ca } : {}), rejectUnauthorized: !this.options.insecure } : {};
+      const req = (secure ? https : http).request(target, {
+        method: 'GET', agent: secure ? agents.https : agents.http, headers: { 'user-agent': this.options.userAgent ?? 'manifold' },
+        timeout: 15_000, signal: this.options.deadline, ...tlsOptions,
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > maxBytes) res.destroy(new Error('response too large'));
+          else chunks.push(c);
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          this.logger.debug({ method: 'GET', url: safeUrl(url), status, ms: Date.now() - started, attempt: 1 }, 'http');
+          if (RETRY_STATUS.includes(status)) reject(new Error(`HTTP ${status}`));
+          else resolve({ status, headers: res.headers, body: Buffer.concat(chunks), url });
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', (err) => {
+        this.logger.debug({ method: 'GET', url: safeUrl(url), error: (err as NodeJS.ErrnoException).code ?? err.message, ms: Date.now() - started }, 'probe failed, sending again');
+        reject(err);
+      });
+      req.on('finish', () => void this.loadGot().catch(() => undefined));
+      req.end();
+    });
   }
 
   private failure(req: HttpRequest, err: unknown, o: { tooLarge: boolean; cap: number; started: number }): RegistryError {

@@ -103,6 +103,48 @@ describe('retries', () => {
   });
 });
 
+// The registry ping (GET /v2/) goes out through a light node:http probe while got loads; the
+// probe never reports a failure itself: anything but a final answer is sent again through got.
+describe('registry ping', () => {
+  const isPing = (r: { method: string; url: string }) => r.method === 'GET' && r.url === '/v2/';
+
+  test('a 503 on the ping is retried and the publish succeeds', async () => {
+    proxy.setFault((r, count) => (isPing(r) && count === 1 ? { kind: 'answer', status: 503 } : undefined));
+    const before = proxy.requests.length;
+    const res = await publish(spec(), ['--plain-http']);
+    expect(res.code).toBe(0);
+    expect(proxy.requests.slice(before).filter(isPing)).toHaveLength(2);
+  });
+
+  test('a connection reset on the ping is sent again and the publish succeeds', async () => {
+    proxy.setFault((r, count) => (isPing(r) && count === 1 ? { kind: 'reset' } : undefined));
+    const before = proxy.requests.length;
+    const res = await publish(spec(), ['--plain-http']);
+    expect(res.code).toBe(0);
+    expect(proxy.requests.slice(before).filter(isPing).length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a ping that keeps failing ends in exit 3 with the status named, and nothing pushed', async () => {
+    proxy.setFault((r) => (isPing(r) ? { kind: 'answer', status: 503 } : undefined));
+    const before = proxy.requests.length;
+    const res = await publish(spec(), ['--plain-http']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('503');
+    // The probe, then got's first attempt and its 3 retries.
+    expect(proxy.requests.slice(before).filter(isPing)).toHaveLength(5);
+    expect(proxy.requests.slice(before).filter((r) => r.method !== 'GET')).toHaveLength(0);
+  });
+
+  test("the ping's connection is reused by the requests that follow it", async () => {
+    proxy.setFault(undefined);
+    const res = await runCli(['inspect', '--plain-http', `${proxy.host}/f/app:amd64`]);
+    expect(res.code).toBe(0);
+    const seen = proxy.requests.slice(-3).map((r) => `${r.method} ${r.url.replace(/sha256:\w+/, 'D')}`);
+    expect(seen).toEqual(['GET /v2/', 'GET /v2/f/app/manifests/amd64', 'GET /v2/f/app/blobs/D']);
+    expect(proxy.connections).toBe(1);
+  });
+});
+
 describe('hostile answers', () => {
   test('§F40/§B2: Docker-Content-Digest that does not match the bytes is a digest mismatch, exit 3', async () => {
     proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'rewrite', headers: { 'docker-content-digest': arm.digest } } : undefined));

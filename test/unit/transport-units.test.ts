@@ -75,13 +75,13 @@ describe('docker config credentials', () => {
 describe('Authenticator: where credentials may go', () => {
   function fakeTransport(challenge: string): { transport: HttpTransport; sent: HttpRequest[] } {
     const sent: HttpRequest[] = [];
-    const transport = {
-      async send(req: HttpRequest): Promise<HttpResponse> {
-        sent.push(req);
-        if (req.url.endsWith('/v2/')) return { status: 401, headers: { 'www-authenticate': challenge }, body: Buffer.alloc(0), url: req.url };
-        return { status: 200, headers: {}, body: Buffer.from('{"token":"tok","expires_in":300}'), url: req.url };
-      },
-    } as unknown as HttpTransport;
+    const send = async (req: HttpRequest): Promise<HttpResponse> => {
+      sent.push(req);
+      if (req.url.endsWith('/v2/')) return { status: 401, headers: { 'www-authenticate': challenge }, body: Buffer.alloc(0), url: req.url };
+      return { status: 200, headers: {}, body: Buffer.from('{"token":"tok","expires_in":300}'), url: req.url };
+    };
+    // The registry ping goes through probe(); here it is recorded like any other GET.
+    const transport = { send, probe: (url: string) => send({ method: 'GET', url }) } as unknown as HttpTransport;
     return { transport, sent };
   }
   const creds = new StaticCredentials({ username: 'u', password: 'secret-pw', source: 'test' });
