@@ -14,7 +14,20 @@ export interface CliRun {
   stdout: string;
   stderr: string;
   peakRssKb?: number;
+  /** From a debug run: ms after the process was spawned at which each phase ended. */
+  phases?: Phases;
 }
+
+/** Milestones of one publish, in ms after spawn, read from its debug log. */
+export interface Phases {
+  firstRequest?: number;
+  tokenHeld?: number;
+  resolved?: number;
+  copied?: number;
+  published?: number;
+}
+
+const MILESTONES: Record<string, keyof Phases> = { token: 'tokenHeld', 'resolved and planned': 'resolved', 'children copied': 'copied', published: 'published' };
 
 /**
  * Runs `manifold ARGS`. With `count`, logs at debug level as JSON and counts the HTTP exchanges
@@ -27,6 +40,7 @@ export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { m
   const logArgs = options.count === false ? [] : ['--log-level', 'debug', '--log-format', 'json'];
   const argv = [...(useTime ? ['-f', 'MAXRSS_KB=%M', process.execPath] : []), CLI, ...args, ...logArgs];
   return new Promise((resolvePromise) => {
+    const spawnedAt = Date.now();
     const started = process.hrtime.bigint();
     const child = spawn(cmd, argv, { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -38,17 +52,21 @@ export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { m
       const byKind = new Map<string, number>();
       let requests = 0;
       let peakRssKb: number | undefined;
+      const phases: Phases = {};
       for (const line of stderr.split('\n')) {
         const rss = /^MAXRSS_KB=(\d+)$/.exec(line);
         if (rss) peakRssKb = Number(rss[1]);
         if (!line.startsWith('{')) continue;
-        const rec = JSON.parse(line) as { msg?: string; method?: string; status?: number };
+        const rec = JSON.parse(line) as { msg?: string; method?: string; status?: number; time?: number; ms?: number };
+        const milestone = MILESTONES[rec.msg ?? ''];
+        if (milestone && rec.time !== undefined) phases[milestone] ??= rec.time - spawnedAt;
         if (rec.msg !== 'http') continue;
+        if (rec.time !== undefined) phases.firstRequest = Math.min(phases.firstRequest ?? Infinity, rec.time - (rec.ms ?? 0) - spawnedAt);
         requests++;
         const kind = `${rec.method} ${rec.status}`;
         byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
       }
-      resolvePromise({ code: code ?? 1, wallMs, requests, byKind, stdout, stderr, peakRssKb });
+      resolvePromise({ code: code ?? 1, wallMs, requests, byKind, stdout, stderr, peakRssKb, phases });
     });
   });
 }

@@ -12,11 +12,44 @@ import { seedImage } from '../test/helpers/seed.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { CLI, median, medianCommandMs, runManifold, type CliRun } from './measure.js';
 
-const smoke = process.argv.includes('--smoke');
-const SIZES = smoke ? [2] : [2, 8, 32, 128];
-const RTTS = smoke ? [0, 20] : [0, 20, 100];
-const AUTHS: ('basic' | 'token')[] = smoke ? ['basic'] : ['basic', 'token'];
-const LAYOUTS: ('same' | 'cross')[] = ['same', 'cross'];
+const argv = process.argv.slice(2);
+const smoke = argv.includes('--smoke');
+
+/** `--NAME a,b,c`: a comma-separated flag value, or `fallback` when the flag is absent. */
+function listFlag<T extends string | number>(name: string, fallback: T[], parse: (s: string) => T): T[] {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const value = argv[i + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
+  return value.split(',').map((v) => parse(v.trim()));
+}
+
+function oneOf<T extends string>(allowed: readonly T[]): (s: string) => T {
+  return (s) => {
+    if (!(allowed as readonly string[]).includes(s)) throw new Error(`expected one of ${allowed.join(', ')}, found "${s}"`);
+    return s as T;
+  };
+}
+
+const count = (s: string): number => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, found "${s}"`);
+  return n;
+};
+
+// Flags that narrow the matrix, for finding where time goes in one row without the full run.
+// A narrowed run prints its tables but does not replace bench/results/latest.md.
+const SIZES = listFlag('sizes', smoke ? [2] : [2, 8, 32, 128], count);
+const RTTS = listFlag('rtts', smoke ? [0, 20] : [0, 20, 100], count);
+const AUTHS = listFlag('auth', smoke ? ['basic'] : ['basic', 'token'], oneOf(['basic', 'token'] as const));
+const LAYOUTS = listFlag('layout', ['same', 'cross'], oneOf(['same', 'cross'] as const));
+const RUNS = listFlag<number>('runs', [], count)[0];
+/** The size whose phases are broken down: 32 (the size of the wall-time target) when it runs. */
+const TIMELINE_N = SIZES.includes(32) ? 32 : SIZES[SIZES.length - 1]!;
+const BASELINE = !argv.includes('--no-baseline');
+const COLD = !argv.includes('--no-cold');
+const MEMORY = !argv.includes('--no-memory');
+const narrowed = argv.some((a) => a.startsWith('--') && a !== '--smoke');
 const EXTRA_TAGS = ['bench-a', 'bench-b'];
 const T = 1 + EXTRA_TAGS.length;
 const work = mkdtempSync(join(tmpdir(), 'manifold-bench-'));
@@ -114,6 +147,15 @@ async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: numbe
   return { runs: runs_, connections, counted: counted! };
 }
 
+/** Rows of the "where the time goes" table, filled while the matrix runs. */
+const timelines: string[] = [];
+
+function milestones(r: CliRun): string {
+  const p = r.phases ?? {};
+  const cell = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(0));
+  return [p.firstRequest, p.tokenHeld, p.resolved, p.copied, p.published].map(cell).join(' | ');
+}
+
 function kinds(r: CliRun): string {
   return [...r.byKind].sort().map(([k, v]) => `${k}×${v}`).join(' ');
 }
@@ -142,14 +184,21 @@ async function publishMatrix(): Promise<void> {
       for (const layout of LAYOUTS) {
         for (const n of SIZES) {
           for (const rtt of RTTS) {
-            const runs = n >= 128 ? 1 : smoke ? 1 : 3;
+            const runs = RUNS ?? (n >= 128 ? 1 : smoke ? 1 : 5);
             const m = await measure(s, layout, n, rtt, 32, runs);
             out(row(`manifold ${layout} N=${n}`, rtt, m));
-            const base = n <= 32 && !smoke ? await measure(s, layout, n, rtt, 1, Math.min(runs, rtt >= 100 ? 1 : runs)) : undefined;
+            if (n === TIMELINE_N) timelines.push(`| ${layout} | ${rtt} | ${milestones(m.counted)} |`);
+            const base = n <= 32 && !smoke && BASELINE ? await measure(s, layout, n, rtt, 1, Math.min(runs, rtt >= 100 ? 1 : runs)) : undefined;
             if (base) out(row(`manifold --concurrency 1 (sequential, as manifest-tool) ${layout} N=${n}`, rtt, base));
             checkTargets(s, layout, n, rtt, m, base);
           }
         }
+      }
+      if (timelines.length > 0) {
+        out(`\n**Where the time goes** (${auth} auth, N=${TIMELINE_N}, the counted debug run): ms after the CLI was spawned at which each step ended; the first column is when its first request left (start-up before it).\n`);
+        out('| layout | RTT ms | first request sent | token held (bearer auth) | children resolved and planned | children copied | tags pushed |');
+        out('|---|---|---|---|---|---|---|');
+        for (const t of timelines.splice(0)) out(t);
       }
       await checkUnchangedRerun(s);
     } finally {
@@ -245,14 +294,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   out(`# manifold benchmark${smoke ? ' (smoke)' : ''}`);
   out(`\n${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores; registry: CNCF Distribution on the same machine, behind a loopback latency proxy (delay RTT/2 each way; TCP and TLS handshakes are not delayed). Children per publish N, tags T=${T}. Each row: one warm-up, then the timed runs at the default log level (median, min, max), then one run at debug level whose logged HTTP exchanges give the request columns.`);
-  await coldStart();
+  if (COLD) await coldStart();
   await publishMatrix();
-  await memory();
+  if (MEMORY) await memory();
   peers();
   out('\n### Targets\n');
   for (const v of verdicts) out(`- ${v}`);
   out(`\n${failures === 0 ? 'All targets met' : `${failures} target(s) missed`} in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-  if (!smoke) {
+  if (!smoke && !narrowed) {
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/latest.md', `${lines.join('\n')}\n`);
     process.stdout.write('\nwritten to bench/results/latest.md\n');

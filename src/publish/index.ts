@@ -58,6 +58,7 @@ export async function publish(spec: Spec, deps: PublishDeps): Promise<PublishRes
     return { ...base, tags, children: children(plan, undefined), indexJson: plan.index.bytes.toString('utf8') };
   }
   const copied = await copyChildren(plan, { ...deps, logger: log });
+  log.debug({ ms: Date.now() - started, copied: copied.size }, 'children copied');
   const tags = await pushTags(plan, current, { ...deps, logger: log });
   log.debug({ ms: Date.now() - started }, 'published');
   return { ...base, tags, children: children(plan, copied) };

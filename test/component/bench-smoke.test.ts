@@ -11,6 +11,10 @@ describe('bench --smoke', () => {
     expect(stdout).toContain('| node -e 0 (baseline) |');
     expect(stdout).toMatch(/\| manifold same N=2 \| 20 \| \d+ /);
     expect(stdout).toMatch(/\| manifold cross N=2 \| 0 \| \d+ /);
+    // Where the time goes: every milestone of the counted run was found in its debug log.
+    expect(stdout).toContain('**Where the time goes** (basic auth, N=2');
+    // Basic auth fetches no token: that column stays empty.
+    expect(stdout).toMatch(/^\| cross \| 20 \| \d+ \| - \| \d+ \| \d+ \| \d+ \|$/m);
     expect(stdout).toMatch(/^- (PASS|FAIL) {2}basic: same-repository publish, N=2, T=3: \d+ HTTP requests/m);
     expect(stdout).toMatch(/^- (PASS|FAIL) {2}basic: an unchanged re-run sends \d+ PUT\/POST/m);
     expect(stdout).toMatch(/^- (PASS|FAIL) {2}50-child index: peak RSS/m);
