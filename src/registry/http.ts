@@ -71,10 +71,16 @@ export class HttpTransport {
   private readonly logger: Logger;
   private readonly options: TransportOptions;
   private readonly agents = new Map<string, Agents>();
+  /** Sent by got and by probe() alike. */
+  private readonly headers: Record<string, string>;
+  /** TLS verification for got and probe() alike, so both share the pool's sockets. */
+  private readonly tls: { ca?: string | Buffer; rejectUnauthorized: boolean };
 
   constructor(options: TransportOptions = {}) {
     this.options = options;
     this.logger = options.logger ?? silentLogger();
+    this.headers = { 'user-agent': options.userAgent ?? 'manifold' };
+    this.tls = { ...(options.ca ? { ca: options.ca } : {}), rejectUnauthorized: !options.insecure };
   }
 
   /** The configured got instance, imported and built once, on first use. */
@@ -91,9 +97,9 @@ export class HttpTransport {
       followRedirect: false,
       throwHttpErrors: false,
       decompress: true,
-      https: { certificateAuthority: options.ca, rejectUnauthorized: !options.insecure },
+      https: { certificateAuthority: this.tls.ca, rejectUnauthorized: this.tls.rejectUnauthorized },
       timeout: { connect: 15_000, secureConnect: 15_000, response: 30_000, request: options.timeoutMs ?? 120_000 },
-      headers: { 'user-agent': options.userAgent ?? 'manifold' },
+      headers: this.headers,
       signal: options.deadline,
       retry: {
         limit: options.retries ?? 3,
@@ -163,10 +169,9 @@ export class HttpTransport {
     const agents = this.agentsFor(target);
     const started = Date.now();
     return new Promise((resolve, reject) => {
-      const tlsOptions = secure ? { ...(this.options.ca ? { ca: this.options.ca } : {}), rejectUnauthorized: !this.options.insecure } : {};
       const req = (secure ? https : http).request(target, {
-        method: 'GET', agent: secure ? agents.https : agents.http, headers: { 'user-agent': this.options.userAgent ?? 'manifold' },
-        timeout: 15_000, signal: this.options.deadline, ...tlsOptions,
+        method: 'GET', agent: secure ? agents.https : agents.http, headers: this.headers,
+        timeout: 15_000, signal: this.options.deadline, ...(secure ? this.tls : {}),
       }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
