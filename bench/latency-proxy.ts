@@ -1,6 +1,7 @@
 /**
  * A loopback TCP proxy that delays every chunk by a fixed time in each direction, so a local
- * registry behaves like one RTT = 2 × delay away. It counts the TCP connections opened.
+ * registry behaves like one RTT = 2 × delay away. It counts the TCP connections opened and the
+ * HTTP requests that pass (request lines in the client's plain-HTTP stream), whoever the client.
  */
 import net from 'node:net';
 
@@ -8,6 +9,8 @@ export interface LatencyProxy {
   host: string;
   port: number;
   connections: number;
+  /** HTTP/1.1 request lines seen from clients since the last reset. */
+  requests: number;
   setDelay(ms: number): void;
   reset(): void;
   close(): Promise<void>;
@@ -27,14 +30,37 @@ function pipeDelayed(from: net.Socket, to: net.Socket, delay: () => number): voi
   from.on('error', () => to.destroy());
 }
 
+// Not anchored to a line start: on a kept-alive connection the next request follows the last
+// byte of the previous request's body. Bodies here are JSON and gzip, which never hold this shape.
+const REQUEST_LINE = /(?:GET|HEAD|PUT|POST|PATCH|DELETE) \/\S* HTTP\/1\.[01]\r\n/g;
+
+/**
+ * Counts request lines in one connection's client stream. A request line split across two
+ * chunks is still seen once: the scan keeps the tail of the previous chunk.
+ */
+function requestCounter(onRequest: () => void): (chunk: Buffer) => void {
+  let tail = '';
+  return (chunk) => {
+    const text = tail + chunk.toString('latin1');
+    REQUEST_LINE.lastIndex = 0;
+    let end = 0;
+    for (let m = REQUEST_LINE.exec(text); m; m = REQUEST_LINE.exec(text)) {
+      if (m.index + m[0].length > tail.length) onRequest();
+      end = m.index + m[0].length;
+    }
+    tail = text.slice(Math.max(end, text.length - 2048));
+  };
+}
+
 /** Starts a proxy on a free 127.0.0.1 port forwarding to `target` (host:port). */
 export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
   const [host, port] = target.split(':') as [string, string];
   let delayMs = 0;
   const sockets = new Set<net.Socket>();
-  const state = { connections: 0 };
+  const state = { connections: 0, requests: 0 };
   const server = net.createServer((client) => {
     state.connections++;
+    client.on('data', requestCounter(() => { state.requests++; }));
     const upstream = net.connect(Number(port), host);
     sockets.add(client).add(upstream);
     client.on('close', () => sockets.delete(client));
@@ -48,8 +74,9 @@ export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
     host: `127.0.0.1:${addr.port}`,
     port: addr.port,
     get connections() { return state.connections; },
+    get requests() { return state.requests; },
     setDelay: (ms) => { delayMs = ms; },
-    reset: () => { state.connections = 0; },
+    reset: () => { state.connections = 0; state.requests = 0; },
     close: () => new Promise((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

@@ -11,6 +11,7 @@ import { startRegistry, type RegistryHandle } from '../test/helpers/registry.js'
 import { seedImage } from '../test/helpers/seed.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { CLI, median, medianCommandMs, runManifold, type CliRun } from './measure.js';
+import { findPeers, type Peer } from './peers.js';
 
 const argv = process.argv.slice(2);
 const smoke = argv.includes('--smoke');
@@ -121,6 +122,8 @@ interface Measured {
   connections: number[];
   /** One more run at debug level, whose logged HTTP exchanges are counted. */
   counted: CliRun;
+  /** Requests the proxies saw during the counted run (a check on the count from the debug log). */
+  proxied: number;
 }
 
 async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: number, concurrency: number, runs: number): Promise<Measured> {
@@ -129,6 +132,7 @@ async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: numbe
   const runs_: CliRun[] = [];
   const connections: number[] = [];
   let counted: CliRun | undefined;
+  let proxied = 0;
   // Run 0 warms up; runs 1..runs are timed at the default log level; the last one is counted.
   for (let i = 0; i <= runs + 1; i++) {
     const target = layout === 'same' ? `bench/same-${n}:r${++counter}` : `bench/dst-${n}-${++counter}:1`;
@@ -138,13 +142,16 @@ async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: numbe
     const count = i === runs + 1;
     const r = await runManifold(['publish', '--from-spec', file, '--plain-http', '--concurrency', String(concurrency)], s.env, { count });
     if (r.code !== 0) throw new Error(`publish failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
-    if (count) counted = r;
+    if (count) {
+      counted = r;
+      proxied = s.proxy.requests + (s.tokenProxy?.requests ?? 0);
+    }
     else if (i > 0) {
       runs_.push(r);
       connections.push(s.proxy.connections + (s.tokenProxy?.connections ?? 0));
     }
   }
-  return { runs: runs_, connections, counted: counted! };
+  return { runs: runs_, connections, counted: counted!, proxied };
 }
 
 /** Rows of the "where the time goes" table, filled while the matrix runs. */
@@ -154,6 +161,38 @@ function milestones(r: CliRun): string {
   const p = r.phases ?? {};
   const cell = (v: number | undefined): string => (v === undefined ? '-' : v.toFixed(0));
   return [p.firstRequest, p.tokenHeld, p.resolved, p.copied, p.published].map(cell).join(' | ');
+}
+
+/** Rows whose debug-log request count and proxy request count differ (each counter checks the other). */
+const countMismatches: string[] = [];
+
+/** RTTs at which peers run (each peer publish is one slow, sequential run). */
+const PEER_RTTS = [0, 100];
+
+/** One publish by a peer, of the same children to a fresh target: a row of the table. */
+async function measurePeer(s: Setup, peer: Peer, layout: 'same' | 'cross', n: number, rtt: number): Promise<string> {
+  s.proxy.setDelay(rtt / 2);
+  s.tokenProxy?.setDelay(rtt / 2);
+  const repo = layout === 'same' ? `bench/same-${n}` : `bench/dst-${n}-${++counter}`;
+  const tag = layout === 'same' ? `p${++counter}` : '1';
+  const src = layout === 'same' ? `bench/same-${n}` : `bench/src-${n}`;
+  const host = s.proxy.host;
+  s.proxy.reset();
+  s.tokenProxy?.reset();
+  const r = await peer.publish({
+    specFile: specFile(s, layout, n, `${repo}:${tag}`),
+    children: Array.from({ length: n }, (_, i) => `${host}/${src}:c${i}`),
+    targets: [tag, ...EXTRA_TAGS].map((t) => `${host}/${repo}:${t}`),
+    username: s.reg.username!, password: s.reg.password!,
+  });
+  const label = `${peer.name} ${layout} N=${n} (1 run)`;
+  if (rtt === 0 && r.code === 0) atZero.set(label, r.wallMs);
+  const zero = atZero.get(label);
+  const trips = rtt > 0 && zero !== undefined ? ((r.wallMs - zero) / rtt).toFixed(1) : '-';
+  const requests = s.proxy.requests + (s.tokenProxy?.requests ?? 0);
+  const connections = s.proxy.connections + (s.tokenProxy?.connections ?? 0);
+  const note = r.code === 0 ? 'counted at the proxy' : `failed (exit ${r.code}): ${(r.error ?? '').replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)}`;
+  return `| ${label} | ${rtt} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${requests} | ${connections} | ${trips} | ${note} |`;
 }
 
 function kinds(r: CliRun): string {
@@ -170,8 +209,11 @@ function row(label: string, rtt: number, m: Measured): string {
   // Sequential round trips: the time latency added, divided by one round trip.
   const zero = atZero.get(label);
   const trips = rtt > 0 && zero !== undefined ? ((med - zero) / rtt).toFixed(1) : '-';
+  if (m.proxied !== m.counted.requests) countMismatches.push(`${label} at RTT ${rtt}: ${m.counted.requests} in the debug log, ${m.proxied} at the proxy`);
   return `| ${label} | ${rtt} | ${med.toFixed(0)} | ${Math.min(...walls).toFixed(0)} | ${Math.max(...walls).toFixed(0)} | ${m.counted.requests} | ${median(m.connections)} | ${trips} | ${kinds(m.counted)} |`;
 }
+
+const peerSet = findPeers(process.env);
 
 async function publishMatrix(): Promise<void> {
   for (const auth of AUTHS) {
@@ -190,6 +232,7 @@ async function publishMatrix(): Promise<void> {
             if (n === TIMELINE_N) timelines.push(`| ${layout} | ${rtt} | ${milestones(m.counted)} |`);
             const base = n <= 32 && !smoke && BASELINE ? await measure(s, layout, n, rtt, 1, Math.min(runs, rtt >= 100 ? 1 : runs)) : undefined;
             if (base) out(row(`manifold --concurrency 1 (sequential, as manifest-tool) ${layout} N=${n}`, rtt, base));
+            if (layout === 'cross' && n === TIMELINE_N && PEER_RTTS.includes(rtt)) for (const peer of peerSet.peers) out(await measurePeer(s, peer, layout, n, rtt));
             checkTargets(s, layout, n, rtt, m, base);
           }
         }
@@ -200,6 +243,9 @@ async function publishMatrix(): Promise<void> {
         out('|---|---|---|---|---|---|---|');
         for (const t of timelines.splice(0)) out(t);
       }
+      out(countMismatches.length === 0
+        ? `\nRequest counts: the debug log and the proxy agree on every manifold row (${auth} auth).`
+        : `\nRequest counts that disagree (${auth} auth):\n${countMismatches.splice(0).map((m) => `- ${m}`).join('\n')}`);
       await checkUnchangedRerun(s);
     } finally {
       await s.proxy.close();
@@ -285,11 +331,10 @@ async function memory(): Promise<void> {
 
 function peers(): void {
   out('\n### Peers\n');
-  const mt = process.env['MANIFEST_TOOL'];
-  out(mt ? `MANIFEST_TOOL=${mt} is set, but running it is not wired in yet: compare by hand with the same spec files.` : 'manifest-tool: not measured (set MANIFEST_TOOL to a binary to name one); the sequential baseline above is manifold --concurrency 1, the way manifest-tool resolves children one after another.');
-  out('podman / buildah: not run here (no container engine on the build machines).');
+  out(`Peers run in the cross-repository layout for N=${TIMELINE_N} at RTT ${PEER_RTTS.join(' and ')} ms, once each, on the same children, registry and proxy; their requests and connections are counted at the proxy. podman and buildah drive the same library (containers/image), so only the first of them found runs. The sequential baseline in every table is manifold --concurrency 1, one child after another as manifest-tool resolves them.\n`);
+  for (const p of peerSet.peers) out(`- ${p.name}: ${p.how}`);
+  for (const a of peerSet.absent) out(`- ${a}`);
 }
-
 async function main(): Promise<void> {
   const started = Date.now();
   out(`# manifold benchmark${smoke ? ' (smoke)' : ''}`);
@@ -311,5 +356,6 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
+  for (const p of peerSet.peers) p.close();
   rmSync(work, { recursive: true, force: true });
 }

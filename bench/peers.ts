@@ -1,0 +1,124 @@
+/**
+ * Peers measured in the same run as manifold, with the same registry, proxy and children:
+ * manifest-tool (a binary named by MANIFEST_TOOL, given the same spec file) and the `manifest`
+ * commands of podman and buildah, when they are installed and work here. Each runs as its
+ * users run it; the latency proxy counts its requests and connections.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** What one peer publish needs: the spec file, and the same job spelled out for list-building tools. */
+export interface PeerJob {
+  specFile: string;
+  /** Child references, `host/repository:tag`. */
+  children: string[];
+  /** Target references, one per tag, `host/repository:tag`. */
+  targets: string[];
+  username: string;
+  password: string;
+}
+
+export interface PeerRun {
+  code: number;
+  wallMs: number;
+  /** The failing step's output, when `code` is not 0. */
+  error?: string;
+}
+
+export interface Peer {
+  name: string;
+  /** How the peer is driven, for the results file. */
+  how: string;
+  publish(job: PeerJob): Promise<PeerRun>;
+  close(): void;
+}
+
+function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.on('error', (err) => resolve({ code: 127, output: String(err) }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+const SECRET_FLAGS = new Set(['--creds', '--password']);
+
+/** The arguments with the value of every credential flag replaced, for error text. */
+export function redact(args: string[]): string[] {
+  return args.map((a, i) => (i > 0 && SECRET_FLAGS.has(args[i - 1]!) ? '[redacted]' : a));
+}
+
+/** Runs steps one after another, timing the whole; stops at the first failure. */
+async function timed(steps: [string, string[]][]): Promise<PeerRun> {
+  const started = process.hrtime.bigint();
+  for (const [cmd, args] of steps) {
+    const r = await run(cmd, args);
+    if (r.code !== 0) return { code: r.code, wallMs: Number(process.hrtime.bigint() - started) / 1e6, error: `${cmd} ${redact(args).join(' ')}: ${r.output.slice(-1000)}` };
+  }
+  return { code: 0, wallMs: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+function manifestTool(bin: string): Peer {
+  return {
+    name: 'manifest-tool',
+    how: `${bin} --username … --password … --plain-http push from-spec SPEC`,
+    publish: (job) => timed([[bin, ['--username', job.username, '--password', job.password, '--plain-http', 'push', 'from-spec', job.specFile]]]),
+    close: () => undefined,
+  };
+}
+
+/**
+ * podman or buildah: `manifest create`, one `manifest add` per child, then `manifest push --all`
+ * per tag, as their users script it. Storage is a throwaway directory (vfs driver), so nothing
+ * on the machine is touched.
+ */
+function listBuilder(tool: 'podman' | 'buildah'): Peer | string {
+  const version = spawnSync(tool, ['--version'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) return `${tool}: not installed (apt-get install ${tool} to include it)`;
+  const root = mkdtempSync(join(tmpdir(), `manifold-bench-${tool}-`));
+  const global = ['--root', join(root, 'root'), '--runroot', join(root, 'run'), '--storage-driver', 'vfs'];
+  const trial = spawnSync(tool, [...global, 'manifest', 'create', 'localhost/manifold-bench-trial'], { encoding: 'utf8' });
+  if (trial.status !== 0) {
+    rmSync(root, { recursive: true, force: true });
+    return `${tool}: installed, but its manifest commands do not run here: ${(trial.stderr || trial.stdout).trim().split('\n').pop()}`;
+  }
+  let lists = 0;
+  return {
+    name: `${tool} manifest`,
+    how: `${version.stdout.trim()}: manifest create, manifest add per child, manifest push --all per tag (--tls-verify=false, --creds)`,
+    publish: (job) => {
+      const list = `localhost/manifold-bench-${++lists}`;
+      const creds = ['--tls-verify=false', '--creds', `${job.username}:${job.password}`];
+      return timed([
+        [tool, [...global, 'manifest', 'create', list]],
+        ...job.children.map((c): [string, string[]] => [tool, [...global, 'manifest', 'add', ...creds, list, `docker://${c}`]]),
+        ...job.targets.map((t): [string, string[]] => [tool, [...global, 'manifest', 'push', '--all', ...creds, list, `docker://${t}`]]),
+      ]);
+    },
+    close: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/** The peers that run here, and a line for each one that does not. */
+export function findPeers(env: NodeJS.ProcessEnv): { peers: Peer[]; absent: string[] } {
+  const peers: Peer[] = [];
+  const absent: string[] = [];
+  const mt = env['MANIFEST_TOOL'];
+  if (mt && existsSync(mt)) peers.push(manifestTool(mt));
+  else absent.push(mt ? `manifest-tool: MANIFEST_TOOL=${mt} does not exist` : 'manifest-tool: not measured (set MANIFEST_TOOL to a manifest-tool v2 binary to include it)');
+  for (const tool of ['podman', 'buildah'] as const) {
+    if (peers.some((p) => p.name.endsWith(' manifest'))) {
+      absent.push(`${tool}: not run (it shares containers/image with the ${peers.at(-1)!.name} measured above)`);
+      continue;
+    }
+    const p = listBuilder(tool);
+    if (typeof p === 'string') absent.push(p);
+    else peers.push(p);
+  }
+  return { peers, absent };
+}
