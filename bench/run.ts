@@ -11,46 +11,9 @@ import { startRegistry, type RegistryHandle } from '../test/helpers/registry.js'
 import { seedImage } from '../test/helpers/seed.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { CLI, median, medianCommandMs, runManifold, type CliRun } from './measure.js';
+import { AUTHS, BASELINE, COLD, LAYOUTS, MEMORY, narrowed, RTTS, RUNS, SIZES, smoke, TIMELINE_N } from './options.js';
 import { findPeers, type Peer } from './peers.js';
 
-const argv = process.argv.slice(2);
-const smoke = argv.includes('--smoke');
-
-/** `--NAME a,b,c`: a comma-separated flag value, or `fallback` when the flag is absent. */
-function listFlag<T extends string | number>(name: string, fallback: T[], parse: (s: string) => T): T[] {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = argv[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
-  return value.split(',').map((v) => parse(v.trim()));
-}
-
-function oneOf<T extends string>(allowed: readonly T[]): (s: string) => T {
-  return (s) => {
-    if (!(allowed as readonly string[]).includes(s)) throw new Error(`expected one of ${allowed.join(', ')}, found "${s}"`);
-    return s as T;
-  };
-}
-
-const count = (s: string): number => {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, found "${s}"`);
-  return n;
-};
-
-// Flags that narrow the matrix, for finding where time goes in one row without the full run.
-// A narrowed run prints its tables but does not replace bench/results/latest.md.
-const SIZES = listFlag('sizes', smoke ? [2] : [2, 8, 32, 128], count);
-const RTTS = listFlag('rtts', smoke ? [0, 20] : [0, 20, 100], count);
-const AUTHS = listFlag('auth', smoke ? ['basic'] : ['basic', 'token'], oneOf(['basic', 'token'] as const));
-const LAYOUTS = listFlag('layout', ['same', 'cross'], oneOf(['same', 'cross'] as const));
-const RUNS = listFlag<number>('runs', [], count)[0];
-/** The size whose phases are broken down: 32 (the size of the wall-time target) when it runs. */
-const TIMELINE_N = SIZES.includes(32) ? 32 : SIZES[SIZES.length - 1]!;
-const BASELINE = !argv.includes('--no-baseline');
-const COLD = !argv.includes('--no-cold');
-const MEMORY = !argv.includes('--no-memory');
-const narrowed = argv.some((a) => a.startsWith('--') && a !== '--smoke');
 const EXTRA_TAGS = ['bench-a', 'bench-b'];
 const T = 1 + EXTRA_TAGS.length;
 const work = mkdtempSync(join(tmpdir(), 'manifold-bench-'));
@@ -169,26 +132,23 @@ const countMismatches: string[] = [];
 /** RTTs at which peers run (each peer publish is one slow, sequential run). */
 const PEER_RTTS = [0, 100];
 
-/** One publish by a peer, of the same children to a fresh target: a row of the table. */
-async function measurePeer(s: Setup, peer: Peer, layout: 'same' | 'cross', n: number, rtt: number): Promise<string> {
+/** One cross-repository publish by a peer, of the same children to a fresh target: a row of the table. */
+async function measurePeer(s: Setup, peer: Peer, n: number, rtt: number): Promise<string> {
   s.proxy.setDelay(rtt / 2);
   s.tokenProxy?.setDelay(rtt / 2);
-  const repo = layout === 'same' ? `bench/same-${n}` : `bench/dst-${n}-${++counter}`;
-  const tag = layout === 'same' ? `p${++counter}` : '1';
-  const src = layout === 'same' ? `bench/same-${n}` : `bench/src-${n}`;
+  const repo = `bench/dst-${n}-${++counter}`;
+  const tag = '1';
   const host = s.proxy.host;
   s.proxy.reset();
   s.tokenProxy?.reset();
   const r = await peer.publish({
-    specFile: specFile(s, layout, n, `${repo}:${tag}`),
-    children: Array.from({ length: n }, (_, i) => `${host}/${src}:c${i}`),
+    specFile: specFile(s, 'cross', n, `${repo}:${tag}`),
+    children: Array.from({ length: n }, (_, i) => `${host}/bench/src-${n}:c${i}`),
     targets: [tag, ...EXTRA_TAGS].map((t) => `${host}/${repo}:${t}`),
     username: s.reg.username!, password: s.reg.password!,
   });
-  const label = `${peer.name} ${layout} N=${n} (1 run)`;
-  if (rtt === 0 && r.code === 0) atZero.set(label, r.wallMs);
-  const zero = atZero.get(label);
-  const trips = rtt > 0 && zero !== undefined ? ((r.wallMs - zero) / rtt).toFixed(1) : '-';
+  const label = `${peer.name} cross N=${n} (1 run)`;
+  const trips = tripsAt(label, rtt, r.code === 0 ? r.wallMs : undefined);
   const requests = s.proxy.requests + (s.tokenProxy?.requests ?? 0);
   const connections = s.proxy.connections + (s.tokenProxy?.connections ?? 0);
   const note = r.code === 0 ? 'counted at the proxy' : `failed (exit ${r.code}): ${(r.error ?? '').replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)}`;
@@ -202,13 +162,23 @@ function kinds(r: CliRun): string {
 /** Median wall time of each row label at RTT 0: what a run costs without latency (start-up included). */
 const atZero = new Map<string, number>();
 
+/**
+ * Sequential round trips of a row: the time latency added (wall − wall of the same label at
+ * RTT 0), divided by one round trip. At RTT 0 it records the wall time instead ('-').
+ */
+function tripsAt(label: string, rtt: number, wall: number | undefined): string {
+  if (rtt === 0) {
+    if (wall !== undefined) atZero.set(label, wall);
+    return '-';
+  }
+  const zero = atZero.get(label);
+  return wall !== undefined && zero !== undefined ? ((wall - zero) / rtt).toFixed(1) : '-';
+}
+
 function row(label: string, rtt: number, m: Measured): string {
   const walls = m.runs.map((r) => r.wallMs);
   const med = median(walls);
-  if (rtt === 0) atZero.set(label, med);
-  // Sequential round trips: the time latency added, divided by one round trip.
-  const zero = atZero.get(label);
-  const trips = rtt > 0 && zero !== undefined ? ((med - zero) / rtt).toFixed(1) : '-';
+  const trips = tripsAt(label, rtt, med);
   if (m.proxied !== m.counted.requests) countMismatches.push(`${label} at RTT ${rtt}: ${m.counted.requests} in the debug log, ${m.proxied} at the proxy`);
   return `| ${label} | ${rtt} | ${med.toFixed(0)} | ${Math.min(...walls).toFixed(0)} | ${Math.max(...walls).toFixed(0)} | ${m.counted.requests} | ${median(m.connections)} | ${trips} | ${kinds(m.counted)} |`;
 }
@@ -232,7 +202,7 @@ async function publishMatrix(): Promise<void> {
             if (n === TIMELINE_N) timelines.push(`| ${layout} | ${rtt} | ${milestones(m.counted)} |`);
             const base = n <= 32 && !smoke && BASELINE ? await measure(s, layout, n, rtt, 1, Math.min(runs, rtt >= 100 ? 1 : runs)) : undefined;
             if (base) out(row(`manifold --concurrency 1 (sequential, as manifest-tool) ${layout} N=${n}`, rtt, base));
-            if (layout === 'cross' && n === TIMELINE_N && PEER_RTTS.includes(rtt)) for (const peer of peerSet.peers) out(await measurePeer(s, peer, layout, n, rtt));
+            if (layout === 'cross' && n === TIMELINE_N && PEER_RTTS.includes(rtt)) for (const peer of peerSet.peers) out(await measurePeer(s, peer, n, rtt));
             checkTargets(s, layout, n, rtt, m, base);
           }
         }
