@@ -4,7 +4,7 @@
  * nothing about manifests or auth.
  *
  * got is imported on first use, not at start-up: the first request of a run (the registry
- * ping) goes out through `probe()` with node:http, and got loads while its answer travels.
+ * ping) goes out through `getEarly()` with node:http, and got loads while its answer travels.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -158,12 +158,19 @@ export class HttpTransport {
   }
 
   /**
-   * One GET without retries, through node:http and the same connection pool, so the registry
-   * ping need not wait for got to load: got starts loading once the request is on the wire.
-   * It is only a head start: it rejects on any failure, and on a status that send() would
-   * retry, and the caller then sends the request through send(), which retries and reports.
+   * A bodiless GET that need not wait for got to load (the registry ping): tried once through
+   * probe(); on any failure, and on a status send() would retry, sent again through send(),
+   * which retries and reports.
    */
-  probe(url: string, maxBytes = 64 * 1024): Promise<HttpResponse> {
+  getEarly(url: string, maxBytes = 64 * 1024): Promise<HttpResponse> {
+    return this.probe(url, maxBytes).catch(() => this.send({ method: 'GET', url, maxBytes }));
+  }
+
+  /**
+   * One GET without retries, through node:http and the same connection pool: got starts
+   * loading once the request is on the wire. Rejects on any failure and on a retryable status.
+   */
+  private probe(url: string, maxBytes: number): Promise<HttpResponse> {
     const target = new URL(url);
     const secure = target.protocol === 'https:';
     const agents = this.agentsFor(target);

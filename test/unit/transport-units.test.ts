@@ -80,8 +80,8 @@ describe('Authenticator: where credentials may go', () => {
       if (req.url.endsWith('/v2/')) return { status: 401, headers: { 'www-authenticate': challenge }, body: Buffer.alloc(0), url: req.url };
       return { status: 200, headers: {}, body: Buffer.from('{"token":"tok","expires_in":300}'), url: req.url };
     };
-    // The registry ping goes through probe(); here it is recorded like any other GET.
-    const transport = { send, probe: (url: string) => send({ method: 'GET', url }) } as unknown as HttpTransport;
+    // The registry ping goes through getEarly(); here it is recorded like any other GET.
+    const transport = { send, getEarly: (url: string) => send({ method: 'GET', url }) } as unknown as HttpTransport;
     return { transport, sent };
   }
   const creds = new StaticCredentials({ username: 'u', password: 'secret-pw', source: 'test' });

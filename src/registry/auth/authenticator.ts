@@ -69,9 +69,7 @@ export class Authenticator {
 
   private discover(): Promise<State> {
     this.state ??= (async () => {
-      const url = new URL('/v2/', this.options.baseUrl).toString();
-      // The probe is a head start (no retries): any failure is sent again through send(), which retries and reports.
-      const res = this.options.ping ?? (await this.options.transport.probe(url, MAX_TOKEN_BODY).catch(() => this.options.transport.send({ method: 'GET', url, maxBytes: MAX_TOKEN_BODY })));
+      const res = this.options.ping ?? (await this.options.transport.getEarly(new URL('/v2/', this.options.baseUrl).toString(), MAX_TOKEN_BODY));
       if (res.status === 200) return { kind: 'none' } as State;
       if (res.status !== 401) throw new RegistryError('REGISTRY', `${this.options.baseUrl.host} does not answer as a registry (GET /v2/: HTTP ${res.status})`, { status: res.status });
       return this.stateFrom(pickChallenge(parseChallenges(res.headers['www-authenticate'])));
