@@ -111,14 +111,16 @@ export function findPeers(env: NodeJS.ProcessEnv): { peers: Peer[]; absent: stri
   const mt = env['MANIFEST_TOOL'];
   if (mt && existsSync(mt)) peers.push(manifestTool(mt));
   else absent.push(mt ? `manifest-tool: MANIFEST_TOOL=${mt} does not exist` : 'manifest-tool: not measured (set MANIFEST_TOOL to a manifest-tool v2 binary to include it)');
+  // podman and buildah drive the same library (containers/image): the first one that runs is enough.
+  let builder: Peer | undefined;
   for (const tool of ['podman', 'buildah'] as const) {
-    if (peers.some((p) => p.name.endsWith(' manifest'))) {
-      absent.push(`${tool}: not run (it shares containers/image with the ${peers.at(-1)!.name} measured above)`);
+    if (builder) {
+      absent.push(`${tool}: not run (it shares containers/image with the ${builder.name} measured above)`);
       continue;
     }
     const p = listBuilder(tool);
     if (typeof p === 'string') absent.push(p);
-    else peers.push(p);
+    else peers.push((builder = p));
   }
   return { peers, absent };
 }

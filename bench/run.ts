@@ -305,6 +305,7 @@ function peers(): void {
   for (const p of peerSet.peers) out(`- ${p.name}: ${p.how}`);
   for (const a of peerSet.absent) out(`- ${a}`);
 }
+
 async function main(): Promise<void> {
   const started = Date.now();
   out(`# manifold benchmark${smoke ? ' (smoke)' : ''}`);
