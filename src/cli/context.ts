@@ -35,12 +35,14 @@ function positiveInt(value: string, flag: string): number {
 export function credentialChain(opts: RegistryOptions, io: Io): CredentialStore {
   const stores: CredentialStore[] = [];
   const user = opts.username ?? io.env['MANIFOLD_USERNAME'];
+  if (opts.password !== undefined && opts.passwordStdin) throw new AppError('USAGE', 'give --password or --password-stdin, not both');
   if (user) {
-    const password = opts.passwordStdin ? io.readStdin().replace(/\r?\n$/, '') : io.env['MANIFOLD_PASSWORD'];
+    const password = opts.password ?? (opts.passwordStdin ? io.readStdin().replace(/\r?\n$/, '') : io.env['MANIFOLD_PASSWORD']);
     if (password === undefined || password === '') throw new AppError('USAGE', `a user name was given (${opts.username ? '--username' : 'MANIFOLD_USERNAME'}) but no password: use --password-stdin or MANIFOLD_PASSWORD`);
-    stores.push(new StaticCredentials({ username: user, password, source: opts.username ? '--username/--password-stdin' : 'MANIFOLD_USERNAME/MANIFOLD_PASSWORD' }));
-  } else if (opts.passwordStdin) {
-    throw new AppError('USAGE', '--password-stdin needs --username');
+    const how = opts.password !== undefined ? '--password' : opts.passwordStdin ? '--password-stdin' : 'MANIFOLD_PASSWORD';
+    stores.push(new StaticCredentials({ username: user, password, source: opts.username ? `--username/${how}` : `MANIFOLD_USERNAME/${how}` }));
+  } else if (opts.passwordStdin || opts.password !== undefined) {
+    throw new AppError('USAGE', `${opts.password !== undefined ? '--password' : '--password-stdin'} needs --username (or MANIFOLD_USERNAME)`);
   }
   let cfg = opts.dockerCfg ?? DockerConfigStore.defaultPath(io.env);
   if (opts.dockerCfg) {
@@ -86,6 +88,7 @@ export interface RegistryContext {
 /** Builds the registry context for a command: one client (connection pool, token cache) per host. */
 export function registryContext(global: GlobalOptions, opts: RegistryOptions, io: Io): RegistryContext {
   const logger = makeLogger(global, io);
+  if (opts.password !== undefined) logger.warn('--password puts the password where other processes and shell history can read it; prefer --password-stdin or MANIFOLD_PASSWORD');
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
   const deadlineMs = positiveInt(opts.timeout, '--timeout') * 1000;
   const deadline = new AbortController();
@@ -113,7 +116,7 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
         const insecureHost = insecureHosts.has(host);
         c = new RegistryClient({
           host, plainHttp: opts.plainHttp, httpFallback: insecureHost || undefined, credentials, logger,
-          transportOptions: { ca: readCas(opts, host), insecure: opts.insecure || insecureHost, deadline: deadline.signal, env: io.env, logger },
+          transportOptions: { ca: readCas(opts, host), insecure: Boolean(opts.insecure) || insecureHost, deadline: deadline.signal, env: io.env, logger },
         });
         clients.set(host, c);
       }

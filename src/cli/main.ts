@@ -3,6 +3,7 @@ import { AppError, EXIT, exitCodeFor } from '../errors.js';
 import { escapeControl } from '../escape.js';
 import { packageVersion } from '../package-info.js';
 import { registerCommands } from './commands/index.js';
+import { addGlobalRegistryOptions } from './registry-options.js';
 import type { Io } from './io.js';
 
 /** Builds the command tree. Exported so tests can run it in-process with their own streams. */
@@ -13,9 +14,11 @@ export function buildProgram(io: Io): Command {
     .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
     .option('--log-format <format>', 'pretty (one readable line per record) or json (JSON lines)', 'pretty')
     .option('--debug', 'same as --log-level debug', false)
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError(false);
+  addGlobalRegistryOptions(program);
   registerCommands(program, io);
   return program;
 }

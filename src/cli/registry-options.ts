@@ -9,6 +9,8 @@ export interface GlobalOptions {
 
 export interface RegistryOptions {
   username?: string;
+  /** manifest-tool's --password: accepted, with a warning that other processes can read it. */
+  password?: string;
   passwordStdin?: boolean;
   dockerCfg?: string;
   plainHttp?: boolean;
@@ -22,14 +24,24 @@ export interface RegistryOptions {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-/** Adds the options every command that talks to a registry shares. */
+/**
+ * manifest-tool's global flags, declared once on the program so they are accepted before the
+ * command (`manifold --username u push from-spec f.yml`, as manifest-tool is called) and after it.
+ * No defaults: a value is only present when given.
+ */
+export function addGlobalRegistryOptions(program: Command): Command {
+  return program
+    .option('--username <name>', 'registry user name (password from --password-stdin or MANIFOLD_PASSWORD)')
+    .option('--password <password>', "registry password (manifest-tool's flag: other processes can read it; prefer --password-stdin)")
+    .option('--docker-cfg <path>', 'docker config directory or config.json file (default: $DOCKER_CONFIG or ~/.docker)')
+    .option('--plain-http', "talk plain HTTP to this run's registries (manifest-tool's flag; prefer --insecure-registry HOST)")
+    .option('--insecure', "skip TLS certificate verification for this run's registries (prefer --insecure-registry HOST)");
+}
+
+/** Adds the options every command that talks to a registry shares (besides the global ones). */
 export function addRegistryOptions(cmd: Command): Command {
   return cmd
-    .option('--username <name>', 'registry user name (password from --password-stdin or MANIFOLD_PASSWORD)')
     .option('--password-stdin', 'read the password or token from standard input', false)
-    .option('--docker-cfg <path>', 'docker config directory or config.json file (default: $DOCKER_CONFIG or ~/.docker)')
-    .option('--plain-http', "talk plain HTTP to this run's registries (manifest-tool's flag; prefer --insecure-registry HOST)", false)
-    .option('--insecure', "skip TLS certificate verification for this run's registries (prefer --insecure-registry HOST)", false)
     .option('--insecure-registry <host>', 'for this host only: skip TLS verification and allow plain HTTP (repeatable)', collect, [])
     .option('--ca-file <pem>', 'trust this PEM CA bundle besides the system roots')
     .option('--cert-dir <dir>', 'trust the *.crt files in DIR/<host>/ (docker certs.d layout) or in DIR')
@@ -37,6 +49,13 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--timeout <seconds>', 'overall deadline for the command, retries included', '600');
 }
 
+/** Collects a repeatable option; each value may itself be a comma-separated list. */
+export const collectList = (value: string, previous: string[]): string[] => [
+  ...previous, ...value.split(',').map((x) => x.trim()).filter(Boolean),
+];
+
+/** Collects a repeatable option as given (no comma splitting). */
+export const collectEach = collect;
 
 /** `--output text|json`; commander refuses other values as a usage error (exit 2). */
 export function outputOption(): Option {

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isIndexMediaType, parseImageIndex, parseImageManifest } from '../oci/index.js';
 import { pushScope, type RegistryClient } from '../registry/index.js';
-import type { PublishPlan, ResolvedEntry, TagResult } from './types.js';
+import type { PublishPlan, PublishResult, ResolvedEntry, TagResult } from './types.js';
 
 export interface ApplyDeps {
   client: RegistryClient;
@@ -19,6 +19,8 @@ export interface ApplyDeps {
 /** Thrown when something was pushed but not everything: carries the state of every tag. */
 export class PushError extends AppError {
   override name = 'PushError';
+  /** Documents of the same run published in full before this one failed. */
+  completed: PublishResult[] = [];
   constructor(message: string, readonly target: string, readonly digest: string, readonly tags: TagResult[], options?: ErrorOptions) {
     super('PUSH_FAILED', message, options);
   }

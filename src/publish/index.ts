@@ -1,11 +1,14 @@
 /**
- * publish(spec) = resolve → plan → (dry run ? report the plan : apply it).
+ * publish(specs) = for every document: resolve → plan (no writes); then, only when every
+ * document is ready, apply each plan (dry run: report the plans). A child missing in any
+ * document means nothing at all is pushed.
  */
+import { AggregateAppError, AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatPlatform, formatReference } from '../oci/index.js';
 import { pullScope, pushScope, type RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
-import { copyChildren, pushTags, targetState, type TargetState } from './apply.js';
+import { copyChildren, PushError, pushTags, targetState, type TargetState } from './apply.js';
 import { buildPlan } from './plan.js';
 import { resolveAll } from './resolve.js';
 import type { ChildReport, PublishPlan, PublishResult, TagResult } from './types.js';
@@ -16,11 +19,22 @@ export { buildPlan, chooseFormat, MAX_INDEX_BYTES } from './plan.js';
 export { reconcilePlatform } from './platform-check.js';
 
 export interface PublishDeps {
-  client: RegistryClient;
+  /** The client for a registry host (one per host for the whole run). */
+  clientFor(host: string): RegistryClient;
   logger: Logger;
   concurrency: number;
   ignoreMissing: boolean;
   dryRun: boolean;
+}
+
+/** A document resolved and planned, nothing written yet. */
+interface Prepared {
+  spec: Spec;
+  client: RegistryClient;
+  plan: PublishPlan;
+  current: Map<string, string | undefined>;
+  skipped: PublishResult['skipped'];
+  log: Logger;
 }
 
 function children(plan: PublishPlan, copied: Set<string> | undefined): ChildReport[] {
@@ -33,33 +47,95 @@ function children(plan: PublishPlan, copied: Set<string> | undefined): ChildRepo
   });
 }
 
-/** Publishes one spec document. Nothing is pushed unless every required child resolved. */
-export async function publish(spec: Spec, deps: PublishDeps): Promise<PublishResult> {
+/** Every scope a document needs, requested before the first request: one token per registry for the job. */
+function requestScopes(spec: Spec, client: RegistryClient, dryRun: boolean): void {
   const target = spec.target.repository;
   const sources = [...new Set(spec.manifests.map((m) => m.ref.repository))].filter((r) => r !== target);
-  // Every scope the job needs, requested up front: one token for the whole publish.
-  deps.client.addScopes([deps.dryRun ? pullScope(target) : pushScope(target), ...sources.map(pullScope)]);
+  client.addScopes([dryRun ? pullScope(target) : pushScope(target), ...sources.map(pullScope)]);
+}
+
+/** Resolves and plans one document. Reads only. */
+async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
+  const client = deps.clientFor(spec.target.host);
+  const target = spec.target.repository;
   const log = deps.logger.child({ target: formatReference({ ...spec.target, digest: undefined }) });
   const started = Date.now();
   // Children resolve while the target's tags are looked up: the two need nothing of each other.
-  const state: Promise<TargetState> = deps.dryRun ? Promise.resolve({ exists: true, tags: new Map() }) : targetState(deps.client, target, [...spec.tags]);
+  const state: Promise<TargetState> = targetState(client, target, [...spec.tags]);
   const [resolved, current] = await Promise.all([
-    resolveAll(spec, { ...deps, targetRepo: target, targetHasTags: state.then((s) => s.exists, () => true), logger: log }),
+    resolveAll(spec, { ...deps, client, targetRepo: target, targetHasTags: state.then((s) => s.exists, () => true), logger: log }),
     state.then((s) => s.tags),
   ]);
   const plan = buildPlan(spec, resolved);
+  for (const w of plan.warnings) log.warn(w);
   log.debug({ ms: Date.now() - started, entries: plan.entries.length, digest: plan.index.digest }, 'resolved and planned');
-  const base: Omit<PublishResult, 'tags' | 'children'> = {
-    target: formatReference({ ...spec.target, tag: spec.tags[0], digest: undefined }),
-    digest: plan.index.digest, size: plan.index.size, mediaType: plan.index.mediaType, skipped: resolved.skipped, dryRun: deps.dryRun,
+  return { spec, client, plan, current, skipped: resolved.skipped, log };
+}
+
+function baseResult(p: Prepared, dryRun: boolean): Omit<PublishResult, 'tags' | 'children'> {
+  return {
+    target: formatReference({ ...p.spec.target, tag: p.spec.tags[0], digest: undefined }),
+    digest: p.plan.index.digest, size: p.plan.index.size, mediaType: p.plan.index.mediaType, skipped: p.skipped, dryRun,
   };
+}
+
+/** What a dry run reports for a tag: the status a real run would give it. */
+function plannedTag(tag: string, p: Prepared): TagResult {
+  const before = p.current.get(tag);
+  if (before === p.plan.index.digest) return { tag, status: 'unchanged' };
+  return before ? { tag, status: 'updated', previous: before } : { tag, status: 'created' };
+}
+
+/** Writes one prepared document: copies its children, then its tags. */
+async function apply(p: Prepared, deps: PublishDeps): Promise<PublishResult> {
+  const started = Date.now();
+  const applyDeps = { client: p.client, logger: p.log, concurrency: deps.concurrency };
+  const copied = await copyChildren(p.plan, applyDeps);
+  p.log.debug({ ms: Date.now() - started, copied: copied.size }, 'children copied');
+  const tags = await pushTags(p.plan, p.current, applyDeps);
+  p.log.debug({ ms: Date.now() - started }, 'published');
+  return { ...baseResult(p, false), tags, children: children(p.plan, copied) };
+}
+
+/** Resolves every document first; throws (nothing pushed) when any of them fails. */
+async function prepareAll(specs: readonly Spec[], deps: PublishDeps): Promise<Prepared[]> {
+  for (const spec of specs) requestScopes(spec, deps.clientFor(spec.target.host), deps.dryRun);
+  const settled = await Promise.allSettled(specs.map((s) => prepare(s, deps)));
+  const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length === 0) return settled.map((r) => (r as PromiseFulfilledResult<Prepared>).value);
+  const unexpected = failures.find((f) => !(f instanceof AppError));
+  if (unexpected !== undefined) throw unexpected;
+  if (failures.length === 1 && specs.length === 1) throw failures[0];
+  const errors = failures as AppError[];
+  throw new AggregateAppError(errors[0]!.code, errors, `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`);
+}
+
+/**
+ * Publishes every document of the run. Nothing is written unless every document resolved and
+ * planned. Once writing has started, a failure is thrown as a PushError carrying the results
+ * of the documents already published (`completed`).
+ */
+export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Promise<PublishResult[]> {
+  const prepared = await prepareAll(specs, deps);
   if (deps.dryRun) {
-    const tags: TagResult[] = plan.tags.map((tag) => ({ tag, status: 'planned' }));
-    return { ...base, tags, children: children(plan, undefined), indexJson: plan.index.bytes.toString('utf8') };
+    return prepared.map((p) => ({
+      ...baseResult(p, true), tags: p.plan.tags.map((t) => plannedTag(t, p)), children: children(p.plan, undefined), indexJson: p.plan.index.bytes.toString('utf8'),
+    }));
   }
-  const copied = await copyChildren(plan, { ...deps, logger: log });
-  log.debug({ ms: Date.now() - started, copied: copied.size }, 'children copied');
-  const tags = await pushTags(plan, current, { ...deps, logger: log });
-  log.debug({ ms: Date.now() - started }, 'published');
-  return { ...base, tags, children: children(plan, copied) };
+  const results: PublishResult[] = [];
+  for (const p of prepared) {
+    try {
+      results.push(await apply(p, deps));
+    } catch (err) {
+      if (err instanceof PushError) err.completed = results;
+      throw err;
+    }
+  }
+  return results;
+}
+
+/** Publishes one spec document (see publishAll). */
+export async function publish(spec: Spec, deps: Omit<PublishDeps, 'clientFor'> & { client: RegistryClient }): Promise<PublishResult> {
+  const [result] = await publishAll([spec], { ...deps, clientFor: () => deps.client });
+  return result!;
 }

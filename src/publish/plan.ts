@@ -4,7 +4,7 @@
  */
 import { AppError } from '../errors.js';
 import {
-  buildIndex, formatPlatform, MEDIA_TYPE_DOCKER_LIST, MEDIA_TYPE_DOCKER_MANIFEST, platformKey, type Descriptor,
+  ATTESTATION_DIGEST_KEY, buildIndex, formatPlatform, MEDIA_TYPE_DOCKER_LIST, MEDIA_TYPE_DOCKER_MANIFEST, platformKey, type Descriptor,
 } from '../oci/index.js';
 import type { Spec } from '../spec/index.js';
 import type { PublishPlan, ResolvedEntry } from './types.js';
@@ -34,19 +34,55 @@ function checkDuplicates(entries: ResolvedEntry[]): void {
   }
 }
 
-function checkDocker(entries: ResolvedEntry[]): void {
-  const bad = entries.find((e) => e.kind === 'attestation' || e.descriptor.annotations || !e.descriptor.platform);
-  if (!bad) return;
-  const why = bad.kind === 'attestation' ? 'it carries attestation manifests' : bad.descriptor.annotations ? 'it has annotations' : 'it has no platform';
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${bad.from.path} (${bad.from.source}) cannot go into a Docker manifest list: ${why}; use mediaType: oci`);
+/**
+ * What a Docker manifest list cannot hold: entries without a platform, and annotations the spec
+ * asked for. Attestations and annotations carried over from a child index go in as manifest-tool
+ * writes them (docker/distribution's list has an annotations field), with a warning.
+ */
+function checkDocker(entries: ResolvedEntry[], warnings: string[]): void {
+  const bad = entries.find((e) => e.specAnnotations || !e.descriptor.platform);
+  if (bad) {
+    const why = bad.specAnnotations ? 'it has annotations' : 'it has no platform';
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${bad.from.path} (${bad.from.source}) cannot go into a Docker manifest list: ${why}; use mediaType: oci`);
+  }
+  const carried = entries.filter((e) => e.kind === 'attestation' || e.descriptor.annotations);
+  if (carried.length > 0) {
+    warnings.push(`the Docker manifest list carries ${carried.length} entr${carried.length === 1 ? 'y' : 'ies'} with annotations from a child index (attestations among them), as manifest-tool writes it; mediaType: oci (--type oci) gives a standard OCI index`);
+  }
+}
+
+/**
+ * `create --append`: an entry of the index appended to gives way to a new entry for the same
+ * platform, and so do the attestations that describe it.
+ */
+function dropReplaced(entries: ResolvedEntry[]): ResolvedEntry[] {
+  const isImage = (e: ResolvedEntry): boolean => e.kind !== 'attestation' && e.descriptor.platform !== undefined;
+  const fresh = new Set(entries.filter((e) => !e.replaceable && isImage(e)).map((e) => platformKey(e.descriptor.platform!)));
+  const dropped = new Set<string>();
+  const kept = entries.filter((e) => {
+    const replaced = Boolean(e.replaceable) && isImage(e) && fresh.has(platformKey(e.descriptor.platform!));
+    if (replaced) dropped.add(e.descriptor.digest);
+    return !replaced;
+  });
+  return kept.filter((e) => !(e.replaceable && e.kind === 'attestation' && dropped.has(e.descriptor.annotations?.[ATTESTATION_DIGEST_KEY] ?? '')));
+}
+
+/** Images in spec order, then every attestation, as manifest-tool orders a flattened index. */
+function ordered(entries: ResolvedEntry[]): ResolvedEntry[] {
+  return [...entries.filter((e) => e.kind !== 'attestation'), ...entries.filter((e) => e.kind === 'attestation')];
 }
 
 /** Builds the plan. Throws on duplicate platforms, impossible Docker lists and oversized indexes. */
 export function buildPlan(spec: Spec, resolved: { entries: ResolvedEntry[]; subject?: Descriptor }): PublishPlan {
-  const { entries } = resolved;
+  const entries = ordered(dropReplaced(resolved.entries));
+  const warnings: string[] = [];
   checkDuplicates(entries);
   const format = chooseFormat(spec, entries);
-  if (format === 'docker') checkDocker(entries);
+  if (format === 'docker') {
+    const ociOnly = (['annotations', 'artifactType', 'subject'] as const).find((k) => spec[k] !== undefined);
+    if (ociOnly) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${spec.file}: "${ociOnly}" cannot go into a Docker manifest list; use the OCI type (mediaType: oci, --type oci)`);
+    checkDocker(entries, warnings);
+  }
   const index = buildIndex({ format, manifests: entries.map((e) => e.descriptor), annotations: spec.annotations, artifactType: spec.artifactType, subject: resolved.subject });
   if (index.size > MAX_INDEX_BYTES) {
     throw new AppError('TOO_LARGE', `the index for ${spec.target.registry}/${spec.target.repository} would be ${index.size} bytes, over the ${MAX_INDEX_BYTES}-byte limit registries must accept; nothing was pushed`);
@@ -57,5 +93,6 @@ export function buildPlan(spec: Spec, resolved: { entries: ResolvedEntry[]; subj
     tags: [...spec.tags],
     entries,
     copies: entries.filter((e) => e.sourceRepo !== spec.target.repository),
+    warnings,
   };
 }

@@ -56,15 +56,18 @@ async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string
     repo === deps.targetRepo ? Promise.resolve(true) : inTargetRepo(m.digest, deps),
   ]);
   const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
-  const rec = reconcilePlatform(entry.platform, fromConfig, entry.overridePlatform);
+  // Keys given without os/architecture apply to the config's os/architecture (manifest-tool's reading).
+  const specPlatform = entry.platform ?? (entry.platformHint ? { os: fromConfig.os, architecture: fromConfig.architecture, ...entry.platformHint } : undefined);
+  const rec = reconcilePlatform(specPlatform, fromConfig, entry.overridePlatform);
   if (!rec.ok) throw new AppError('PLATFORM_MISMATCH', `${label(entry)}: ${rec.message}`);
-  if (entry.overridePlatform && entry.platform && formatPlatform(entry.platform) !== formatPlatform(fromConfig)) {
-    deps.logger.warn({ entry: entry.location.path, spec: formatPlatform(entry.platform), config: formatPlatform(fromConfig) }, 'platform overridden by the spec');
+  if (entry.overridePlatform && specPlatform && formatPlatform(specPlatform) !== formatPlatform(fromConfig)) {
+    deps.logger.warn({ entry: entry.location.path, spec: formatPlatform(specPlatform), config: formatPlatform(fromConfig) }, 'platform overridden by the spec');
   }
   const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size, platform: rec.platform };
   if (entry.annotations) descriptor.annotations = { ...entry.annotations };
+  const specAnnotations = entry.annotations ? { specAnnotations: true } : {};
   deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, platform: formatPlatform(rec.platform) }, 'child resolved');
-  return [{ descriptor, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes, inTarget }];
+  return [{ descriptor, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes, inTarget, ...specAnnotations }];
 }
 
 function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): ResolvedEntry[] {
@@ -74,7 +77,7 @@ function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size
     const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
     if (entry.platform) descriptor.platform = entry.platform;
     if (entry.annotations) descriptor.annotations = { ...entry.annotations };
-    return [{ descriptor, sourceRepo: repo, from, kind: 'index', bytes: m.bytes }];
+    return [{ descriptor, sourceRepo: repo, from, kind: 'index', bytes: m.bytes, ...(entry.annotations ? { specAnnotations: true } : {}) }];
   }
   if (entry.platform) deps.logger.warn({ entry: entry.location.path }, 'platform ignored: the child is an index, its entries keep their own platforms');
   const index = parseImageIndex(m.bytes, label(entry));
@@ -88,7 +91,7 @@ function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size
   const attestations = index.manifests.filter((d) => isAttestation(d) && kept.has(d.annotations?.[ATTESTATION_DIGEST_KEY] ?? ''));
   const out: ResolvedEntry[] = images.map((d) => ({
     descriptor: { ...d, ...(entry.annotations ? { annotations: { ...d.annotations, ...entry.annotations } } : {}) },
-    sourceRepo: repo, from, kind: 'image' as const,
+    sourceRepo: repo, from, kind: 'image' as const, ...(entry.annotations ? { specAnnotations: true } : {}),
   }));
   for (const d of attestations) out.push({ descriptor: { ...d }, sourceRepo: repo, from, kind: 'attestation' });
   deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, entries: out.length }, 'child index resolved');
@@ -105,8 +108,9 @@ export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise
     if (err instanceof AppError) throw new AppError(err.code, `${label(entry)}: ${err.code === 'NOT_FOUND' ? 'manifest not found: ' : ''}${err.message}`, { cause: err });
     throw err;
   }
-  if (isIndexMediaType(m.mediaType)) return resolveIndex(entry, m, deps);
-  if (isImageManifestMediaType(m.mediaType)) return resolveImage(entry, m, deps);
+  const mark = (list: ResolvedEntry[]): ResolvedEntry[] => (entry.replaceable ? list.map((e) => ({ ...e, replaceable: true })) : list);
+  if (isIndexMediaType(m.mediaType)) return mark(resolveIndex(entry, m, deps));
+  if (isImageManifestMediaType(m.mediaType)) return mark(await resolveImage(entry, m, deps));
   throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${label(entry)}: media type ${m.mediaType} is neither an image manifest nor an index`);
 }
 

@@ -12,6 +12,10 @@ export interface ResolvedEntry {
   bytes?: Buffer;
   /** Whether the manifest is already in the target repository, when resolving found out. */
   inTarget?: boolean;
+  /** The descriptor carries annotations the spec gave (OCI only), not just its source index's. */
+  specAnnotations?: boolean;
+  /** From the index `create --append` adds to: gives way to a new entry for the same platform. */
+  replaceable?: boolean;
 }
 
 export interface SkippedEntry {
@@ -37,6 +41,8 @@ export interface PublishPlan {
   entries: ResolvedEntry[];
   /** Entries whose manifests must be copied into the target repository first. */
   copies: ResolvedEntry[];
+  /** Things the user should know about the index built (printed as warnings). */
+  warnings: string[];
 }
 
 export interface ChildReport {

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
-import { isScalar, LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Scalar } from 'yaml';
 import { SpecError, type SpecIssue } from '../errors.js';
 import { interpolate, type Env } from './interpolate.js';
+import { formatPath, type PathSegment } from './locate.js';
 
 /** Spec files larger than this are refused before parsing. */
 export const MAX_SPEC_BYTES = 1024 * 1024;
@@ -57,6 +58,48 @@ function interpolateDocument(d: ParsedDocument, env: Env, issues: SpecIssue[]): 
   }
 }
 
+/** Plain scalars YAML 1.2's core schema reads as null (manifest-tool's YAML library does). */
+const NULL_WORDS = new Set(['', '~', 'null', 'Null', 'NULL']);
+
+/** Key path of a pair from the visitor's ancestry, and whether it lies inside an annotations map. */
+function pairPath(key: string, ancestry: readonly unknown[]): { path: PathSegment[]; inAnnotations: boolean } {
+  const path: PathSegment[] = [];
+  let inAnnotations = false;
+  ancestry.forEach((node, i) => {
+    if (isPair(node) && isScalar(node.key)) {
+      path.push(String(node.key.value));
+      if (node.key.value === 'annotations') inAnnotations = true;
+    } else if (isSeq(node)) path.push(node.items.indexOf(ancestry[i + 1] as never));
+  });
+  path.push(key);
+  return { path, inAnnotations };
+}
+
+/**
+ * A key with an empty value (YAML null: nothing, `~`, `null`; or an empty string) means "not
+ * given", as it does for manifest-tool: the pair is removed with a warning. Values inside
+ * `annotations` are left alone (an empty annotation value is a value).
+ */
+function dropEmptyValues(d: ParsedDocument, issues: SpecIssue[]): void {
+  visit(d.doc, {
+    Pair(_key, pair, ancestry) {
+      if (!isScalar(pair.key)) return undefined;
+      const key = String(pair.key.value);
+      const v = pair.value;
+      const empty = v === null
+        || (isScalar(v) && typeof v.value === 'string' && (v.value === '' || (v.type === 'PLAIN' && NULL_WORDS.has(v.value))))
+        || (key === 'platform' && isMap(v) && v.items.length === 0);
+      if (!empty) return undefined;
+      const where = pairPath(key, ancestry);
+      if (where.inAnnotations) return undefined;
+      const what = key === 'platform' ? 'the platform is taken from the image config' : 'the key is ignored';
+      const pos = d.lineCounter.linePos((pair.key as Scalar).range?.[0] ?? 0);
+      issues.push({ ...issue(d.file, pos, `empty value (YAML null or ""): taken as not given, ${what}`, formatPath(where.path)), severity: 'warning' });
+      return visit.REMOVE;
+    },
+  });
+}
+
 /**
  * Parses every YAML document in `text`. Scalars keep their source text (the failsafe schema:
  * `3.10` stays "3.10", `386` stays "386"); `<<` merge keys work; custom tags, duplicate keys
@@ -69,7 +112,8 @@ export function parseSpecText(name: string, text: string, env: Env): { documents
   const documents: ParsedDocument[] = [];
   const list = Array.isArray(docs) ? docs : [];
   list.forEach((doc, index) => {
-    const before = issues.length;
+    const errorCount = (): number => issues.filter((i) => i.severity === 'error').length;
+    const before = errorCount();
     for (const e of [...doc.errors, ...doc.warnings]) {
       const pos = lineCounter.linePos(e.pos[0]);
       const message = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message.replace(/^Unresolved tag: tag:yaml.org,2002:/, 'custom tag !!')} is not allowed in a spec` : e.message.split('\n')[0]!;
@@ -79,7 +123,8 @@ export function parseSpecText(name: string, text: string, env: Env): { documents
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === '' && !doc.contents.source)) return;
     const d: ParsedDocument = { file: name, index, doc, lineCounter, value: undefined };
     interpolateDocument(d, env, issues);
-    if (issues.length > before) return;
+    if (errorCount() > before) return;
+    dropEmptyValues(d, issues);
     try {
       d.value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (err) {

@@ -1,5 +1,5 @@
 import { parsePlatform, type ImageRef, type Platform } from '../oci/index.js';
-import { toPlatform } from './platform-fields.js';
+import { isCompletePlatform, toPlatform, toPlatformHint } from './platform-fields.js';
 import type { RawSpec, Spec, SpecEntry } from './types.js';
 
 /**
@@ -22,12 +22,13 @@ export function normalizeSpec(
       index: e.index ?? 'flatten',
       location: { path: `manifests[${i}]`, line: context.lineOf(i) },
     };
-    if (e.platform) entry.platform = toPlatform(e.platform);
+    if (e.platform && isCompletePlatform(e.platform)) entry.platform = toPlatform(e.platform);
+    else if (e.platform && Object.keys(toPlatformHint(e.platform)).length > 0) entry.platformHint = toPlatformHint(e.platform);
     if (e.annotations) entry.annotations = { ...e.annotations };
     if (e.platforms) entry.platforms = e.platforms.map((p) => parsePlatform(p)).filter((p): p is Platform => p !== undefined);
     return entry;
   });
-  const spec: Spec = { file: context.file, document: context.document, target, tags, mediaType: raw.mediaType ?? 'auto', manifests };
+  const spec: Spec = { file: context.file, document: context.document, target, tags, mediaType: raw.mediaType ?? 'auto', mediaTypeGiven: raw.mediaType !== undefined, manifests };
   if (raw.annotations) spec.annotations = { ...raw.annotations };
   if (raw.artifactType) spec.artifactType = raw.artifactType;
   if (raw.subject) spec.subject = context.refs.get('subject');

@@ -3,10 +3,10 @@
  * none of them rewrites the spec: a non-canonical name gets a suggestion, never a silent fix.
  */
 import { AppError } from '../errors.js';
-import { NO_VARIANT_ARCHITECTURES, parseReference, PLATFORM_ALIASES, platformKey, VARIANT_RULES, type ImageRef } from '../oci/index.js';
+import { NO_VARIANT_ARCHITECTURES, parseReference, PLATFORM_ALIASES, platformKey, VARIANT_RULES, type ImageRef, type Platform } from '../oci/index.js';
 import type { PathSegment } from './locate.js';
 import type { RawPlatform, RawSpec } from './types.js';
-import { toPlatform } from './platform-fields.js';
+import { isCompletePlatform, toPlatform } from './platform-fields.js';
 
 /** Reports one issue at a key path. */
 export type Report = (path: PathSegment[], message: string, options?: { atKey?: boolean; warning?: boolean }) => void;
@@ -62,7 +62,7 @@ export const referencesRule: Rule = (ctx) => {
 
 const OS_ALIASES: Record<string, string> = { win: 'windows', win32: 'windows', macos: 'darwin', osx: 'darwin', mac: 'darwin' };
 
-function checkNames(ctx: RuleContext, p: RawPlatform, at: PathSegment[]): void {
+function checkNames(ctx: RuleContext, p: { os: string; architecture: string }, at: PathSegment[]): void {
   const alias = PLATFORM_ALIASES[p.architecture] ?? PLATFORM_ALIASES[p.architecture.toLowerCase()];
   if (alias) {
     const fix = `architecture: ${alias.architecture}${alias.variant ? ` with variant: ${alias.variant}` : ''}`;
@@ -76,7 +76,7 @@ function checkNames(ctx: RuleContext, p: RawPlatform, at: PathSegment[]): void {
   if (osFix) ctx.report([...at, 'os'], `"${p.os}" is not a canonical OS name; did you mean "${osFix}"?`);
 }
 
-function checkVariant(ctx: RuleContext, p: RawPlatform, at: PathSegment[]): void {
+function checkVariant(ctx: RuleContext, p: RawPlatform & { architecture: string }, at: PathSegment[]): void {
   if (p.variant === undefined || PLATFORM_ALIASES[p.architecture]) return;
   const rule = VARIANT_RULES[p.architecture];
   if (rule && !rule.test.test(p.variant)) {
@@ -88,32 +88,64 @@ function checkVariant(ctx: RuleContext, p: RawPlatform, at: PathSegment[]): void
   }
 }
 
-/** Platform names are canonical, variants are in the OCI table, and duplicate Windows keys agree. */
+/**
+ * Platform names are canonical, variants are in the OCI table, and duplicate Windows keys agree.
+ * os and architecture come together; with neither, both are read from the image config.
+ */
 export const platformNamesRule: Rule = (ctx) => {
   ctx.spec.manifests.forEach((entry, i) => {
     const p = entry.platform;
     if (!p) return;
     const at: PathSegment[] = ['manifests', i, 'platform'];
-    checkNames(ctx, p, at);
-    checkVariant(ctx, p, at);
+    if (isCompletePlatform(p)) {
+      checkNames(ctx, p, at);
+      checkVariant(ctx, p, at);
+    } else {
+      ctx.report(at, 'no os or architecture: both are taken from the image config, the other keys here apply to it', { warning: true });
+    }
+    if (p.features !== undefined && ctx.spec.mediaType !== 'docker') {
+      ctx.report([...at, 'features'], 'written only into a Docker manifest list; an OCI index leaves it out (the image-spec reserves it), as manifest-tool v2 does', { atKey: true, warning: true });
+    }
     if (p.osversion !== undefined && p['os.version'] !== undefined) ctx.report([...at, 'osversion'], 'both "osversion" and "os.version" are given; keep one (they mean the same)', { atKey: true });
     if (p.osfeatures !== undefined && p['os.features'] !== undefined) ctx.report([...at, 'osfeatures'], 'both "osfeatures" and "os.features" are given; keep one (they mean the same)', { atKey: true });
   });
 };
 
-/** No two entries with explicit platforms share a platform. */
+/**
+ * Platform keys an image config can still supply when the spec leaves them out (as manifest-tool
+ * inherits them): two entries whose spec platforms are equal may differ there once resolved.
+ */
+function inheritableGaps(a: Platform, b: Platform): string[] {
+  const gaps: string[] = [];
+  if (VARIANT_RULES[a.architecture] && (!a.variant || !b.variant)) gaps.push('variant');
+  if (a.os === 'windows' && (!a['os.version'] || !b['os.version'])) gaps.push('os.version');
+  return gaps;
+}
+
+/**
+ * No two entries with explicit platforms share a platform. Entries equal in the spec but told
+ * apart by what their configs may add (Windows os.version, a variant) are only a warning here:
+ * publish judges duplicates again on the resolved platforms, before anything is pushed.
+ */
 export const duplicatePlatformsRule: Rule = (ctx) => {
   const seen = new Map<string, number>();
   ctx.spec.manifests.forEach((entry, i) => {
-    if (!entry.platform) return;
-    const key = platformKey(toPlatform(entry.platform));
+    if (!entry.platform || !isCompletePlatform(entry.platform)) return;
+    const platform = toPlatform(entry.platform);
+    const key = platformKey(platform);
     const first = seen.get(key);
     if (first === undefined) {
       seen.set(key, i);
       return;
     }
     const a = ctx.spec.manifests[first]!;
-    ctx.report(['manifests', i, 'platform'], `duplicate platform ${[entry.platform.os, entry.platform.architecture, entry.platform.variant].filter(Boolean).join('/')}: manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) would both match it`);
+    const name = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+    const gaps = inheritableGaps(toPlatform(a.platform as RawPlatform & { os: string; architecture: string }), platform);
+    if (gaps.length > 0) {
+      ctx.report(['manifests', i, 'platform'], `manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) are both ${name} in the spec: they are told apart only by their images' ${gaps.join(' or ')}, checked when publishing`, { warning: true });
+      return;
+    }
+    ctx.report(['manifests', i, 'platform'], `duplicate platform ${name}: manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) would both match it`);
   });
 };
 

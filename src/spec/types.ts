@@ -6,8 +6,9 @@ export type IndexFormat = 'oci' | 'docker' | 'auto';
 
 /** The spec document as written, after YAML parsing, interpolation and schema validation. */
 export interface RawPlatform {
-  architecture: string;
-  os: string;
+  /** os and architecture come together, or neither (then both are read from the image config). */
+  architecture?: string;
+  os?: string;
   variant?: string;
   features?: string[];
   'os.version'?: string;
@@ -36,6 +37,9 @@ export interface RawSpec {
   manifests: RawEntry[];
 }
 
+/** The platform keys a spec may give without os and architecture. */
+export type PlatformHint = Omit<Platform, 'os' | 'architecture'>;
+
 /** One child of the index, normalised. */
 export interface SpecEntry {
   /** The reference as written in the spec (after interpolation). */
@@ -43,6 +47,11 @@ export interface SpecEntry {
   ref: ImageRef;
   /** Platform from the spec with manifest-tool's key names mapped to OCI's; undefined when omitted. */
   platform?: Platform;
+  /**
+   * Platform keys given without os and architecture (`platform: {variant: v8}`): os and
+   * architecture come from the image config, these keys apply as if given with them.
+   */
+  platformHint?: PlatformHint;
   annotations?: Record<string, string>;
   optional: boolean;
   /** Publish the spec's platform even when the image config disagrees. */
@@ -53,6 +62,11 @@ export interface SpecEntry {
   platforms?: Platform[];
   /** Where the entry is, for messages: `manifests[2]` at `file:line`. */
   location: { path: string; line: number };
+  /**
+   * Not a spec key: set by `create --append` on the index being appended to. Its entries give
+   * way to a later entry for the same platform instead of being reported as duplicates.
+   */
+  replaceable?: boolean;
 }
 
 /** One index to publish: a normalised, frozen spec document. */
@@ -64,6 +78,8 @@ export interface Spec {
   /** Every tag to push, the target's own tag first, without duplicates. */
   tags: string[];
   mediaType: IndexFormat;
+  /** Whether the document itself set `mediaType` (a command line `--type` default yields to it). */
+  mediaTypeGiven: boolean;
   annotations?: Record<string, string>;
   artifactType?: string;
   subject?: ImageRef;

@@ -82,6 +82,8 @@ function toProblem(err: ErrorObject, data: unknown): SchemaProblem {
     }
     case 'required':
       return { path, atKey: false, message: `missing required key "${String(p['missingProperty'])}"` };
+    case 'dependencies':
+      return { path, atKey: false, message: `missing required key "${String(p['missingProperty'])}": "${String(p['property'])}" and "${String(p['missingProperty'])}" go together (give neither to take both from the image config)` };
     case 'type':
       return { path, atKey: false, message: `must be ${p['type'] === 'boolean' ? 'true or false' : `a ${p['type'] === 'object' ? 'mapping' : p['type'] === 'array' ? 'list' : String(p['type'])}`}, found ${describe(value)}` };
     case 'enum':

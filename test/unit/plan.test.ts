@@ -4,7 +4,7 @@ import { buildPlan, chooseFormat, MAX_INDEX_BYTES } from '../../src/publish/inde
 import { loadSpecText, type Spec } from '../../src/spec/index.js';
 
 const d = (n: number, mediaType: string, platform?: Descriptor['platform']): Descriptor => ({ mediaType, digest: `sha256:${String(n).padStart(64, '0')}`, size: 100 + n, ...(platform ? { platform } : {}) });
-const entry = (desc: Descriptor, extra: Partial<{ kind: 'image' | 'index' | 'attestation'; sourceRepo: string }> = {}) => ({ descriptor: desc, sourceRepo: 'a/b', from: { path: 'manifests[0]', source: 'x' }, kind: 'image' as const, ...extra });
+const entry = (desc: Descriptor, extra: Partial<{ kind: 'image' | 'index' | 'attestation'; sourceRepo: string; specAnnotations: boolean }> = {}) => ({ descriptor: desc, sourceRepo: 'a/b', from: { path: 'manifests[0]', source: 'x' }, kind: 'image' as const, ...extra });
 const spec = (extra = ''): Spec => loadSpecText('s.yml', `image: reg.example.com/a/b:1\ntags: [x, "1"]\n${extra}manifests:\n  - image: reg.example.com/a/b:c\n`, { env: {} }).specs[0]!;
 const amd = { os: 'linux', architecture: 'amd64' };
 const arm = { os: 'linux', architecture: 'arm64', variant: 'v8' };
@@ -37,10 +37,15 @@ describe('buildPlan', () => {
     expect(() => buildPlan(spec(), { entries: [a, b] })).toThrow('duplicate platform linux/arm64/v8: manifests[0] (x) and manifests[3] (y)');
   });
 
-  test('a Docker list cannot carry attestations or platform-less entries', () => {
+  test('a Docker list takes attestations from a child index (with a warning, as manifest-tool), never platform-less entries or spec annotations', () => {
     const att = entry(d(2, MEDIA_TYPE_OCI_MANIFEST, { os: 'unknown', architecture: 'unknown' }), { kind: 'attestation' });
-    expect(() => buildPlan(spec('mediaType: docker\n'), { entries: [entry(d(1, MEDIA_TYPE_DOCKER_MANIFEST, amd)), att] })).toThrow(/attestation/);
+    const plan = buildPlan(spec('mediaType: docker\n'), { entries: [att, entry(d(1, MEDIA_TYPE_DOCKER_MANIFEST, amd))] });
+    expect(plan.index.mediaType).toBe(MEDIA_TYPE_DOCKER_LIST);
+    expect(plan.entries.map((e) => e.kind)).toEqual(['image', 'attestation']);
+    expect(plan.warnings.join('\n')).toMatch(/attestations/);
     expect(() => buildPlan(spec('mediaType: docker\n'), { entries: [entry(d(1, MEDIA_TYPE_DOCKER_LIST))] })).toThrow(/no platform/);
+    const annotated = entry({ ...d(3, MEDIA_TYPE_DOCKER_MANIFEST, amd), annotations: { k: 'v' } }, { specAnnotations: true });
+    expect(() => buildPlan(spec('mediaType: docker\n'), { entries: [annotated] })).toThrow(/annotations/);
   });
 
   test('an index over 4 MiB is refused before any push', () => {
@@ -58,10 +63,14 @@ describe('buildIndex', () => {
     expect(Object.keys(json.manifests[0].platform)).toEqual(['architecture', 'os', 'variant']);
   });
 
-  test('Docker list: no annotations anywhere', () => {
-    const built = buildIndex({ format: 'docker', manifests: [{ ...d(1, MEDIA_TYPE_DOCKER_MANIFEST, amd), annotations: { k: 'v' } }], annotations: { a: 'b' } });
-    expect(built.bytes.toString()).not.toContain('annotations');
-    expect(JSON.parse(built.bytes.toString()).mediaType).toBe(MEDIA_TYPE_DOCKER_LIST);
+  test('Docker list: entry annotations as docker/distribution writes them (sorted), no index annotations; Go layout', () => {
+    const built = buildIndex({ format: 'docker', manifests: [{ ...d(1, MEDIA_TYPE_DOCKER_MANIFEST, amd), annotations: { z: '<&>', a: 'v' } }], annotations: { a: 'b' } });
+    const text = built.bytes.toString();
+    expect(JSON.parse(text).mediaType).toBe(MEDIA_TYPE_DOCKER_LIST);
+    expect(JSON.parse(text).annotations).toBeUndefined();
+    expect(Object.keys(JSON.parse(text).manifests[0])).toEqual(['mediaType', 'size', 'digest', 'annotations', 'platform']);
+    expect(text).toContain('"annotations": {\n        "a": "v",\n        "z": "\\u003c\\u0026\\u003e"\n      }');
+    expect(text.endsWith('}')).toBe(true);
   });
 });
 

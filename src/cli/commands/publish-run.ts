@@ -1,55 +1,47 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { AppError, EXIT, formatIssue } from '../../errors.js';
+import { AppError, EXIT, type SpecIssue } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
-import { parsePlatform } from '../../oci/index.js';
-import { publish, PushError, type PublishResult } from '../../publish/index.js';
-import { loadSpecFile, loadSpecText, type LoadResult } from '../../spec/index.js';
+import { publishAll, PushError, type PublishResult } from '../../publish/index.js';
+import type { IndexFormat, Spec } from '../../spec/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
+import {
+  applyType, loadArgsSpec, loadSpecFiles, printWarnings, specFromArgs, specFromCreate, type LoadCommon,
+} from './spec-sources.js';
 
-export interface PublishOptions extends RegistryOptions, GlobalOptions {
-  fromSpec?: string;
-  fromArgs?: boolean;
-  platforms?: string;
-  template?: string;
-  target?: string;
-  tags?: string;
-  ignoreMissing: boolean;
-  dryRun: boolean;
-  output: string;
+/** Options every publishing command shares (publish, push from-spec/from-args, create). */
+export interface PublishRunOptions extends RegistryOptions, GlobalOptions {
+  ignoreMissing?: boolean;
+  dryRun?: boolean;
+  output?: string;
   digestFile?: string;
-  allowUnknownKeys: boolean;
+  allowUnknownKeys?: boolean;
+  type?: IndexFormat;
 }
 
-const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
-
-/**
- * `--from-args`: manifest-tool's template form. OS, ARCH and VARIANT are each replaced once, in
- * that order; an empty variant vanishes. The result goes through the same checks as a spec file.
- */
-export function specFromArgs(o: { platforms?: string; template?: string; target?: string; tags?: string }): string {
-  if (!o.platforms || !o.template || !o.target) throw new AppError('USAGE', '--from-args needs --platforms, --template and --target');
-  const manifests = list(o.platforms).map((text) => {
-    const p = parsePlatform(text);
-    if (!p) throw new AppError('USAGE', `--platforms: "${text}" is not os/arch[/variant]`);
-    const image = o.template!.replace('OS', p.os).replace('ARCH', p.architecture).replace('VARIANT', p.variant ?? '');
-    return { image, platform: p };
-  });
-  const raw = { image: o.target, ...(o.tags ? { tags: list(o.tags) } : {}), manifests };
-  // JSON is YAML: the same loader checks it. '$' is escaped so arguments are never interpolated.
-  return JSON.stringify(raw, null, 1).replace(/\$/g, '$$$$');
+export interface PublishOptions extends PublishRunOptions {
+  fromSpec: string[];
+  fromArgs?: boolean;
+  platforms: string[];
+  template?: string;
+  target?: string;
+  tags: string[];
+  annotations: string[];
 }
 
 /** `registry/repository` of a result's target (which carries the first tag). */
 const repositoryOf = (r: PublishResult): string => r.target.replace(/:[^:/]+$/, '');
 
 function textLines(r: PublishResult): string {
-  const lines = [`Digest: ${r.digest} ${r.size}`, ...r.tags.map((t) => `Tag: ${repositoryOf(r)}:${t.tag} ${t.status}`)];
-  if (r.dryRun) lines.push(`Index (dry run, nothing pushed):`, r.indexJson!.trimEnd());
+  const lines = [`Digest: ${r.digest} ${r.size}`, ...r.tags.map((t) => `Tag: ${repositoryOf(r)}:${t.tag} ${t.status}${r.dryRun ? ' (dry run)' : ''}`)];
+  if (r.dryRun) {
+    for (const c of r.children) if (c.action === 'planned-copy') lines.push(`Child: ${c.source} ${c.digest} would be copied into ${repositoryOf(r)}`);
+    lines.push(`Index (dry run, nothing pushed):`, r.indexJson!);
+  }
   return `${lines.join('\n')}\n`;
 }
 
-function writeOutputs(results: PublishResult[], opts: PublishOptions, io: Io): void {
+function writeOutputs(results: PublishResult[], opts: PublishRunOptions, io: Io): void {
   if (opts.output === 'json') io.stdout(`${JSON.stringify(results.length === 1 ? results[0] : { indexes: results }, null, 2)}\n`);
   else for (const r of results) io.stdout(textLines(r));
   if (results.some((r) => r.dryRun)) return;
@@ -61,36 +53,56 @@ function writeOutputs(results: PublishResult[], opts: PublishOptions, io: Io): v
   }
 }
 
-function loadSpecs(opts: PublishOptions, io: Io): LoadResult {
-  if (opts.fromSpec && opts.fromArgs) throw new AppError('USAGE', 'give either --from-spec or --from-args, not both');
-  const common = { env: io.env, allowUnknownKeys: opts.allowUnknownKeys, readStdin: io.readStdin };
-  if (opts.fromArgs) return loadSpecText('<arguments>', specFromArgs(opts), common);
-  if (!opts.fromSpec) throw new AppError('USAGE', 'publish needs --from-spec FILE (or -) or --from-args');
-  if (opts.fromSpec === '-' && opts.passwordStdin) throw new AppError('USAGE', '--from-spec - and --password-stdin cannot both read standard input');
-  return loadSpecFile(opts.fromSpec, common);
+const common = (opts: PublishRunOptions, io: Io): LoadCommon => ({ env: io.env, allowUnknownKeys: Boolean(opts.allowUnknownKeys), readStdin: io.readStdin });
+
+/** The specs of `publish`: files, or from-args; options of the other mode are usage errors. */
+export function publishSpecs(opts: PublishOptions, io: Io): { specs: Spec[]; warnings: SpecIssue[] } {
+  const argsOptions = (['platforms', 'template', 'target', 'tags', 'annotations'] as const)
+    .filter((k) => (Array.isArray(opts[k]) ? (opts[k] as string[]).length > 0 : opts[k] !== undefined));
+  if (opts.fromSpec.length > 0) {
+    if (opts.fromArgs) throw new AppError('USAGE', 'give either --from-spec or --from-args, not both');
+    if (argsOptions.length > 0) throw new AppError('USAGE', `${argsOptions.map((k) => `--${k}`).join(', ')} belong${argsOptions.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`);
+    if (opts.fromSpec.includes('-') && opts.passwordStdin) throw new AppError('USAGE', '--from-spec - and --password-stdin cannot both read standard input');
+    return loadSpecFiles(opts.fromSpec, common(opts, io));
+  }
+  if (opts.fromArgs) return loadArgsSpec('<arguments>', specFromArgs(opts), common(opts, io));
+  if (argsOptions.length > 0) throw new AppError('USAGE', `${argsOptions.map((k) => `--${k}`).join(', ')} need${argsOptions.length === 1 ? 's' : ''} --from-args`);
+  throw new AppError('USAGE', 'publish needs --from-spec FILE (or -) or --from-args');
 }
 
-/** Runs `manifold publish` with parsed options. */
-export async function runPublish(opts: PublishOptions, io: Io): Promise<void> {
-  const { specs, warnings } = loadSpecs(opts, io);
-  for (const w of warnings) io.stderr(`${escapeControl(formatIssue(w))}\n`);
+/** The spec of `create`: arguments become a spec; `--append` adds the index now under the first tag. */
+export function createSpecs(o: { tags: string[]; sources: string[]; annotations: string[]; append?: boolean }, opts: PublishRunOptions, io: Io): { specs: Spec[]; warnings: SpecIssue[] } {
+  const sources = o.append && o.tags[0] ? [o.tags[0], ...o.sources] : o.sources;
+  const loaded = loadArgsSpec('<arguments>', specFromCreate({ ...o, sources }), common(opts, io));
+  if (!o.append) return loaded;
+  const specs = loaded.specs.map((s) => ({ ...s, manifests: s.manifests.map((m, i) => (i === 0 ? { ...m, replaceable: true } : m)) }));
+  return { specs, warnings: loaded.warnings };
+}
+
+/** Runs a publish of the given documents and writes every output. */
+export async function runPublishSpecs(loaded: { specs: Spec[]; warnings: SpecIssue[] }, opts: PublishRunOptions, io: Io, typeExplicit: boolean): Promise<void> {
+  printWarnings(loaded.warnings, io, escapeControl);
   const ctx = registryContext(opts, opts, io);
-  const results: PublishResult[] = [];
+  const specs = applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m));
   try {
-    for (const spec of specs) {
-      const client = ctx.clientFor(spec.target.host);
-      results.push(await publish(spec, { client, logger: ctx.logger, concurrency: ctx.concurrency, ignoreMissing: opts.ignoreMissing, dryRun: opts.dryRun }));
-    }
+    const results = await publishAll(specs, {
+      clientFor: (host) => ctx.clientFor(host), logger: ctx.logger, concurrency: ctx.concurrency,
+      ignoreMissing: Boolean(opts.ignoreMissing), dryRun: Boolean(opts.dryRun),
+    });
+    writeOutputs(results, opts, io);
+    io.exitCode = EXIT.OK;
   } catch (err) {
     if (err instanceof PushError) {
-      writeOutputs(results, opts, io);
+      writeOutputs(err.completed, opts, io);
       io.stdout(`Digest: ${err.digest}\n${err.tags.map((t) => `Tag: ${err.target}:${t.tag} ${t.status}\n`).join('')}`);
     }
     throw err;
   } finally {
     ctx.close();
   }
-  writeOutputs(results, opts, io);
-  io.exitCode = EXIT.OK;
 }
 
+/** Runs `manifold publish` with parsed options. */
+export async function runPublish(opts: PublishOptions, io: Io, typeExplicit: boolean): Promise<void> {
+  await runPublishSpecs(publishSpecs(opts, io), opts, io, typeExplicit);
+}

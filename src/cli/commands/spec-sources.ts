@@ -1,0 +1,134 @@
+/**
+ * Where a publish run's spec documents come from: spec files (`--from-spec`, repeatable),
+ * manifest-tool's from-args, or `create`'s arguments. Arguments become spec text that goes
+ * through the same loader and checks as a file.
+ */
+import { AppError, formatIssue, SpecError, type SpecIssue } from '../../errors.js';
+import { parsePlatform } from '../../oci/index.js';
+import { loadSpecFile, loadSpecText, type IndexFormat, type Spec } from '../../spec/index.js';
+import type { Io } from '../io.js';
+
+export interface FromArgsInput {
+  platforms: string[];
+  template?: string;
+  target?: string;
+  tags: string[];
+  annotations: string[];
+}
+
+export interface LoadCommon {
+  env: NodeJS.ProcessEnv;
+  allowUnknownKeys: boolean;
+  readStdin: () => string;
+}
+
+/** JSON is YAML: the loader checks it. '$' is escaped so arguments are never interpolated. */
+const asSpecText = (raw: object): string => JSON.stringify(raw, null, 1).replace(/\$/g, '$$$$');
+
+/** Parses `key=value` annotations (the value may contain '='); a buildx `index:` prefix is accepted. */
+export function parseAnnotations(list: string[], flag: string): Record<string, string> | undefined {
+  if (list.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of list) {
+    const eq = item.indexOf('=');
+    let key = eq > 0 ? item.slice(0, eq) : '';
+    if (key.startsWith('index:')) key = key.slice('index:'.length);
+    else if (/^[a-z-]+(\[[^\]]*\])?:/.test(key) && !key.includes('.')) {
+      throw new AppError('USAGE', `${flag} "${item}": only index annotations are supported (no prefix, or "index:")`);
+    }
+    if (!key) throw new AppError('USAGE', `${flag} "${item}" is not KEY=VALUE`);
+    out[key] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * manifest-tool's from-args: each platform's child is the template with OS, ARCH and VARIANT
+ * replaced once each (ARCH first, then OS, then VARIANT, as manifest-tool does); for a platform
+ * without a variant, VARIANT becomes the empty string.
+ */
+export function specFromArgs(o: FromArgsInput): string {
+  const missing = (['platforms', 'template', 'target'] as const).filter((k) => (k === 'platforms' ? o.platforms.length === 0 : !o[k]));
+  if (missing.length > 0) throw new AppError('USAGE', `from-args needs ${missing.map((m) => `--${m}`).join(', ')}`);
+  const manifests = o.platforms.map((text) => {
+    const p = parsePlatform(text);
+    if (!p) throw new AppError('USAGE', `--platforms: "${text}" is not os/arch[/variant]`);
+    const image = o.template!.replace('ARCH', p.architecture).replace('OS', p.os).replace('VARIANT', p.variant ?? '');
+    return { image, platform: p };
+  });
+  const annotations = parseAnnotations(o.annotations, '--annotations');
+  return asSpecText({ image: o.target, ...(o.tags.length ? { tags: o.tags } : {}), ...(annotations ? { annotations } : {}), manifests });
+}
+
+export interface CreateInput {
+  tags: string[];
+  sources: string[];
+  annotations: string[];
+}
+
+/**
+ * `create`: the first `-t` is the target, further `-t` are tags of the same repository (full
+ * references, as buildx takes them, or bare tags). Sources are children, indexes flattened.
+ */
+export function specFromCreate(o: CreateInput): string {
+  if (o.tags.length === 0) throw new AppError('USAGE', 'create needs -t/--tag TARGET');
+  if (o.sources.length === 0) throw new AppError('USAGE', 'create needs at least one SOURCE image or index');
+  const [target, ...more] = o.tags as [string, ...string[]];
+  const repo = target.replace(/(@sha256:[a-f0-9]+)?$/, '').replace(/:[^:/]+$/, '');
+  const tags = more.map((t) => {
+    if (!t.includes('/') && !t.includes(':')) return t;
+    const r = t.replace(/:[^:/]+$/, '');
+    if (r !== repo || !/:[^:/]+$/.test(t)) throw new AppError('USAGE', `-t ${t}: every tag must be repo:tag in the target's repository ${repo}`);
+    return t.slice(r.length + 1);
+  });
+  const annotations = parseAnnotations(o.annotations, '--annotation');
+  return asSpecText({ image: target, ...(tags.length ? { tags } : {}), ...(annotations ? { annotations } : {}), manifests: o.sources.map((image) => ({ image })) });
+}
+
+/** Prints spec warnings (escaped) to stderr. */
+export function printWarnings(warnings: SpecIssue[], io: Io, escape: (s: string) => string): void {
+  for (const w of warnings) io.stderr(`${escape(formatIssue(w))}\n`);
+}
+
+/** Loads every `--from-spec` file; every problem of every file is reported before anything runs. */
+export function loadSpecFiles(files: string[], common: LoadCommon): { specs: Spec[]; warnings: SpecIssue[] } {
+  if (files.filter((f) => f === '-').length > 1) throw new AppError('USAGE', '--from-spec - can be given once');
+  const specs: Spec[] = [];
+  const warnings: SpecIssue[] = [];
+  const errors: unknown[] = [];
+  for (const f of files) {
+    try {
+      const r = loadSpecFile(f, common);
+      specs.push(...r.specs);
+      warnings.push(...r.warnings);
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    const issues = errors.flatMap((e) => (e as { issues?: SpecIssue[] }).issues ?? []);
+    if (issues.length === 0) throw errors[0];
+    throw new SpecError('SPEC_INVALID', issues);
+  }
+  return { specs, warnings };
+}
+
+/** Loads spec text built from arguments. */
+export function loadArgsSpec(name: string, text: string, common: LoadCommon): { specs: Spec[]; warnings: SpecIssue[] } {
+  return loadSpecText(name, text, common);
+}
+
+/**
+ * Applies a `--type`: given on the command line it wins over a document's own `mediaType`
+ * (with a warning when they differ); as a command default (push: docker) it applies only to
+ * documents that set none.
+ */
+export function applyType(specs: Spec[], type: IndexFormat | undefined, explicit: boolean, warn: (m: string) => void): Spec[] {
+  if (!type) return specs;
+  return specs.map((s) => {
+    if (s.mediaTypeGiven && !explicit) return s;
+    if (s.mediaTypeGiven && s.mediaType !== type) warn(`--type ${type} overrides mediaType: ${s.mediaType} of ${s.file} (document ${s.document + 1})`);
+    return { ...s, mediaType: type };
+  });
+}
