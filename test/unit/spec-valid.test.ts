@@ -124,3 +124,28 @@ describe('hostile input', () => {
     expect(() => loadSpecText('empty.yml', '# nothing\n', { env: {} })).toThrow(/the spec is empty/);
   });
 });
+
+describe('empty values mean "not given", as manifest-tool reads them', () => {
+  test.each([
+    ['platform:', 'platform:\n'],
+    ['platform: ~', 'platform: ~\n'],
+    ['platform: null', 'platform: null\n'],
+    ['platform: {}', 'platform: {}\n'],
+  ])('%s: no platform, with a warning at the key', async (_name, line) => {
+    const { loadSpecText } = await import('../../src/spec/index.js');
+    const r = loadSpecText('s.yml', `image: reg.example.com/a/b:1\nannotations: {keep: ""}\ntags:\nmanifests:\n  - image: reg.example.com/a/b:c\n    ${line}`, { env: {} });
+    expect(r.specs[0]!.manifests[0]!.platform).toBeUndefined();
+    expect(r.specs[0]!.tags).toEqual(['1']);
+    expect(r.specs[0]!.annotations).toEqual({ keep: '' });
+    expect(r.warnings.map((w) => `${w.line} ${w.path}`)).toEqual(['3 tags', '6 manifests[0].platform']);
+  });
+
+  test('a platform without os/architecture keeps its other keys as a hint; one without the other is an error', async () => {
+    const { loadSpecText } = await import('../../src/spec/index.js');
+    const ok = loadSpecText('s.yml', 'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:c\n    platform: {variant: "", osversion: 10.0.1}\n', { env: {} });
+    expect(ok.specs[0]!.manifests[0]!.platformHint).toEqual({ 'os.version': '10.0.1' });
+    expect(ok.warnings.map((w) => w.path)).toEqual(['manifests[0].platform.variant', 'manifests[0].platform']);
+    expect(() => loadSpecText('s.yml', 'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:c\n    platform: {os: linux}\n', { env: {} }))
+      .toThrow(/"os" and "architecture" go together/);
+  });
+});
