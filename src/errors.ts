@@ -66,7 +66,14 @@ export class RegistryError extends AppError {
   constructor(
     code: ErrorCode,
     message: string,
-    readonly details: { status?: number; method?: string; url?: string; registryCodes?: string[] } = {},
+    readonly details: {
+      status?: number;
+      method?: string;
+      url?: string;
+      registryCodes?: string[];
+      /** Set when the request was cut off by us: by SIGINT/SIGTERM, or by the deadline. */
+      aborted?: 'signal' | 'deadline';
+    } = {},
     options?: ErrorOptions,
   ) {
     super(code, message, options);
@@ -85,8 +92,22 @@ export class AggregateAppError extends AppError {
   }
 }
 
+/** True when `err` is a request we cut off ourselves (interrupt or deadline): its effect is unknown. */
+export function isAborted(err: unknown): boolean {
+  return err instanceof RegistryError && err.details.aborted !== undefined;
+}
+
 /** Process exit codes, one per outcome class. */
 export const EXIT = { OK: 0, UNEXPECTED: 1, USAGE_OR_SPEC: 2, RESOLVE: 3, PUSH: 4 } as const;
+
+/** What each exit code means, as `--help` and the README print it (a test keeps them equal). */
+export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
+  [EXIT.OK, 'success: every tag points at the index (validate: the spec is valid; auth check: pull and push granted)'],
+  [EXIT.UNEXPECTED, 'unexpected error (a bug in manifold): the output says how to report it'],
+  [EXIT.USAGE_OR_SPEC, 'usage or spec error: nothing was contacted or written'],
+  [EXIT.RESOLVE, 'resolve, auth, network or registry error before any write: nothing was pushed'],
+  [EXIT.PUSH, 'push failed or partial: the report says which tags moved and which did not'],
+];
 
 /**
  * Maps an error code to the process exit code.

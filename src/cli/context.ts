@@ -99,7 +99,7 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
   // Ctrl-C or a CI cancellation aborts the requests in flight; the command then reports what moved.
   const onSignal = (signal: NodeJS.Signals): void => {
     logger.warn({ signal }, 'interrupted: aborting requests in flight');
-    deadline.abort(new Error(signal));
+    deadline.abort(Object.assign(new Error(`interrupted by ${signal}`), { signal }));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

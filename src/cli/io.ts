@@ -11,11 +11,36 @@ export interface Io {
   exitCode?: number;
 }
 
+/**
+ * Writes all of `text` to a descriptor, synchronously. A reader that went away (EPIPE: `| head`)
+ * ends output quietly: later writes are dropped, no error, no stack trace.
+ */
+function fdWriter(fd: number): (text: string) => void {
+  let closed = false;
+  return (text) => {
+    if (closed) return;
+    const buf = Buffer.from(text);
+    for (let off = 0; off < buf.length;) {
+      try {
+        off += writeSync(fd, buf, off);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') continue;
+        if (code === 'EPIPE' || code === 'EBADF') {
+          closed = true;
+          return;
+        }
+        throw err;
+      }
+    }
+  };
+}
+
 /** The real process streams. Writes are synchronous so nothing is lost when the process exits. */
 export function processIo(): Io {
   return {
-    stdout: (s) => void writeSync(1, s),
-    stderr: (s) => void writeSync(2, s),
+    stdout: fdWriter(1),
+    stderr: fdWriter(2),
     readStdin: () => readFileSync(0, 'utf8'),
     env: process.env,
     isTty: Boolean(process.stderr.isTTY),

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { AppError, EXIT, exitCodeFor } from '../errors.js';
+import { AppError, EXIT, EXIT_MEANINGS, exitCodeFor } from '../errors.js';
 import { escapeControl } from '../escape.js';
 import { packageVersion } from '../package-info.js';
 import { registerCommands } from './commands/index.js';
@@ -19,18 +19,29 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError(false);
   addGlobalRegistryOptions(program);
+  program.addHelpText('after', `\nExit codes:\n${EXIT_MEANINGS.map(([c, m]) => `  ${c}  ${m}`).join('\n')}\n`);
   registerCommands(program, io);
   return program;
 }
 
+const wantsJson = (argv: string[]): boolean => argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
+
 /** Runs the CLI and returns the exit code. The only place errors become exit codes. */
 export async function run(argv: string[], io: Io): Promise<number> {
-  const program = buildProgram(io);
+  let wrote = false;
+  const tracked: Io = { ...io, stdout: (s) => ((wrote = true), io.stdout(s)) };
+  const program = buildProgram(tracked);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return io.exitCode ?? EXIT.OK;
+    return tracked.exitCode ?? EXIT.OK;
   } catch (err) {
-    return reportError(err, io);
+    const code = reportError(err, tracked);
+    // --output json: one JSON document on stdout in every outcome, usage errors included.
+    if (!wrote && code !== EXIT.OK && wantsJson(argv)) {
+      const error = err instanceof AppError ? { code: err.code, message: err.message } : { code: err instanceof CommanderError ? 'USAGE' : 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
+      io.stdout(`${JSON.stringify({ ok: false, exitCode: code, dryRun: argv.includes('--dry-run'), error, indexes: [] }, null, 2)}\n`);
+    }
+    return code;
   }
 }
 
@@ -49,4 +60,3 @@ function reportError(err: unknown, io: Io): number {
   io.stderr(`manifold: unexpected error, please report it with this output:\n${stack}\n`);
   return EXIT.UNEXPECTED;
 }
-

@@ -4,11 +4,11 @@
  * that does not already point at it. The index is only PUT once every child is in place.
  */
 import pLimit from 'p-limit';
-import { AppError } from '../errors.js';
+import { AppError, isAborted } from '../errors.js';
 import type { Logger } from '../log.js';
 import { isIndexMediaType, parseImageIndex, parseImageManifest } from '../oci/index.js';
 import { pushScope, type RegistryClient } from '../registry/index.js';
-import type { PublishPlan, PublishResult, ResolvedEntry, TagResult } from './types.js';
+import type { PublishPlan, ResolvedEntry, TagResult } from './types.js';
 
 export interface ApplyDeps {
   client: RegistryClient;
@@ -16,15 +16,16 @@ export interface ApplyDeps {
   concurrency: number;
 }
 
-/** Thrown when something was pushed but not everything: carries the state of every tag. */
+/** Thrown when writing started and did not finish: the run's report says what moved. */
 export class PushError extends AppError {
   override name = 'PushError';
-  /** Documents of the same run published in full before this one failed. */
-  completed: PublishResult[] = [];
-  constructor(message: string, readonly target: string, readonly digest: string, readonly tags: TagResult[], options?: ErrorOptions) {
+  constructor(message: string, options?: ErrorOptions) {
     super('PUSH_FAILED', message, options);
   }
 }
+
+/** How long reads that settle an interrupted write may take. */
+export const SETTLE_GRACE_MS = 5_000;
 
 /** Copies one manifest (and what it references) from `from` into `to`, by digest. Returns false when already there. */
 async function copyManifest(client: RegistryClient, o: { from: string; to: string; digest: string; bytes?: Buffer; mediaType?: string; knownAbsent?: boolean }): Promise<boolean> {
@@ -50,10 +51,12 @@ async function copyManifest(client: RegistryClient, o: { from: string; to: strin
   return true;
 }
 
-/** Ensures every child of the plan exists in the target repository; returns the digests it copied. */
-export async function copyChildren(plan: PublishPlan, deps: ApplyDeps): Promise<Set<string>> {
+/**
+ * Ensures every child of the plan exists in the target repository. Adds what it copied to
+ * `copied` as it goes (so a failure still reports the copies made); throws when any copy failed.
+ */
+export async function copyChildren(plan: PublishPlan, deps: ApplyDeps, copied: Set<string>): Promise<void> {
   const limit = pLimit(Math.max(1, deps.concurrency));
-  const copied = new Set<string>();
   const one = async (e: ResolvedEntry): Promise<void> => {
     const did = e.inTarget ? false : await copyManifest(deps.client, { from: e.sourceRepo, to: plan.target.repository, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType, knownAbsent: e.inTarget === false });
     if (did) copied.add(e.descriptor.digest);
@@ -62,10 +65,8 @@ export async function copyChildren(plan: PublishPlan, deps: ApplyDeps): Promise<
   const results = await Promise.allSettled(plan.copies.map((e) => limit(() => one(e))));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${plan.copies[i]!.from.path} (${plan.copies[i]!.from.source}): ${(r.reason as Error).message}`] : []));
   if (failed.length > 0) {
-    const tags = plan.tags.map((tag) => ({ tag, status: 'failed' as const, error: 'not attempted: a child could not be copied' }));
-    throw new PushError(`copying children into ${plan.target.registry}/${plan.target.repository} failed; no tag was changed:\n${failed.map((f) => `  - ${f}`).join('\n')}`, `${plan.target.registry}/${plan.target.repository}`, plan.index.digest, tags);
+    throw new PushError(`copying children into ${plan.target.registry}/${plan.target.repository} failed; no tag was changed:\n${failed.map((f) => `  - ${f}`).join('\n')}`);
   }
-  return copied;
 }
 
 /** What the target repository holds now: whether it exists at all, and what each tag points at. */
@@ -87,25 +88,62 @@ export async function targetState(client: RegistryClient, repo: string, tags: st
   return { exists: listed === undefined || listed.length > 0, tags: new Map(entries) };
 }
 
-/** PUTs the index under every tag that does not already point at it, in parallel. */
+/** A tag after its PUT: written (answer 201), cut off by us, or refused. */
+type Attempt = { tag: string; before?: string; outcome: 'unchanged' | 'written' | 'aborted' | 'refused'; error?: string };
+
+/**
+ * The truth about a tag once its PUT is over, from a read-back (HEAD by tag).
+ *
+ * | PUT outcome | tag now points at  | status                                              |
+ * |-------------|--------------------|-----------------------------------------------------|
+ * | written     | our digest         | created / updated                                   |
+ * | written     | what it did before | failed: not applied by the registry                 |
+ * | written     | another digest     | failed: moved by another writer                     |
+ * | aborted     | our digest         | created / updated (settled after the interrupt)     |
+ * | aborted     | what it did before | failed: interrupted, the tag was not moved          |
+ * | aborted     | another digest     | failed: moved by another writer                     |
+ * | any         | read-back failed   | unknown                                             |
+ */
+export function settleTag(a: Attempt, now: string | undefined | Error, digest: string): TagResult {
+  const base = a.before ? { tag: a.tag, previous: a.before } : { tag: a.tag };
+  if (now instanceof Error) return { ...base, status: 'unknown', error: `${a.outcome === 'aborted' ? 'interrupted during its PUT' : 'written'}, then could not be read back: ${now.message}` };
+  if (now === digest) {
+    return { ...base, status: a.before ? 'updated' : 'created', ...(a.outcome === 'aborted' ? { note: 'settled after the interrupt' } : {}) };
+  }
+  const where = now ? `it points at ${now}` : 'it does not exist';
+  if (now !== a.before) return { ...base, status: 'failed', error: `moved by another writer (${where})` };
+  if (a.outcome === 'aborted') return { ...base, status: 'failed', error: 'interrupted; the tag was not moved' };
+  return { ...base, status: 'failed', error: `not applied by the registry: it answered the PUT with success, yet ${where}` };
+}
+
+async function attempt(tag: string, plan: PublishPlan, current: Map<string, string | undefined>, client: RegistryClient): Promise<Attempt> {
+  const before = current.get(tag);
+  if (before === plan.index.digest) return { tag, before, outcome: 'unchanged' };
+  try {
+    await client.putManifest(plan.target.repository, tag, plan.index.bytes, plan.index.mediaType);
+    return { tag, before, outcome: 'written' };
+  } catch (err) {
+    return { tag, before, outcome: isAborted(err) ? 'aborted' : 'refused', error: (err as Error).message };
+  }
+}
+
+/**
+ * PUTs the index under every tag that does not already point at it, in parallel, then reads
+ * every written (or cut-off) tag back and reports what it points at. Never throws: failures
+ * are in the results. A cut-off write is read back on a short grace period of its own.
+ */
 export async function pushTags(plan: PublishPlan, current: Map<string, string | undefined>, deps: ApplyDeps): Promise<TagResult[]> {
   const { client } = deps;
   const repo = plan.target.repository;
-  const results = await Promise.all(plan.tags.map(async (tag): Promise<TagResult> => {
-    const before = current.get(tag);
-    if (before === plan.index.digest) return { tag, status: 'unchanged' };
-    try {
-      await client.putManifest(repo, tag, plan.index.bytes, plan.index.mediaType);
-      return before ? { tag, status: 'updated', previous: before } : { tag, status: 'created' };
-    } catch (err) {
-      return { tag, status: 'failed', error: (err as Error).message };
-    }
+  const attempts = await Promise.all(plan.tags.map((tag) => attempt(tag, plan, current, client)));
+  const interrupted = attempts.some((a) => a.outcome === 'aborted');
+  const signal = interrupted ? AbortSignal.timeout(SETTLE_GRACE_MS) : undefined;
+  const results = await Promise.all(attempts.map(async (a): Promise<TagResult> => {
+    if (a.outcome === 'unchanged') return { tag: a.tag, status: 'unchanged' };
+    if (a.outcome === 'refused') return { tag: a.tag, status: 'failed', ...(a.before ? { previous: a.before } : {}), error: a.error };
+    const now = await client.readTag(repo, a.tag, signal).then((d) => d, (err: Error) => err);
+    return settleTag(a, now, plan.index.digest);
   }));
   for (const r of results) deps.logger.info({ tag: r.tag, status: r.status, digest: plan.index.digest }, 'tag');
-  const failed = results.filter((r) => r.status === 'failed');
-  if (failed.length > 0) {
-    const moved = results.filter((r) => r.status === 'created' || r.status === 'updated').map((r) => r.tag);
-    throw new PushError(`pushing ${plan.target.registry}/${repo} failed for ${failed.map((f) => f.tag).join(', ')} (${moved.length ? `moved: ${moved.join(', ')}` : 'no tag moved'}):\n${failed.map((f) => `  - ${f.tag}: ${f.error}`).join('\n')}`, `${plan.target.registry}/${repo}`, plan.index.digest, results);
-  }
   return results;
 }

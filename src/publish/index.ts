@@ -11,9 +11,9 @@ import type { Spec } from '../spec/index.js';
 import { copyChildren, PushError, pushTags, targetState, type TargetState } from './apply.js';
 import { buildPlan } from './plan.js';
 import { resolveAll } from './resolve.js';
-import type { ChildReport, PublishPlan, PublishResult, TagResult } from './types.js';
+import type { ChildReport, PublishPlan, PublishResult, TagResult, TagStatus } from './types.js';
 
-export type { PublishResult, TagResult, ChildReport, PublishPlan } from './types.js';
+export type { PublishResult, TagResult, ChildReport, PublishPlan, TagStatus, IndexStatus } from './types.js';
 export { PushError } from './apply.js';
 export { buildPlan, chooseFormat, MAX_INDEX_BYTES } from './plan.js';
 export { reconcilePlatform } from './platform-check.js';
@@ -37,10 +37,10 @@ interface Prepared {
   log: Logger;
 }
 
-function children(plan: PublishPlan, copied: Set<string> | undefined): ChildReport[] {
+function children(plan: PublishPlan, copied: Set<string> | undefined, failed = false): ChildReport[] {
   return plan.entries.map((e) => {
-    const inTarget = e.sourceRepo === plan.target.repository;
-    const action = inTarget ? 'present' : copied === undefined ? 'planned-copy' : copied.has(e.descriptor.digest) ? 'copied' : 'present';
+    const inTarget = e.sourceRepo === plan.target.repository || e.inTarget === true;
+    const action = inTarget ? 'present' : copied === undefined ? 'planned-copy' : copied.has(e.descriptor.digest) ? 'copied' : failed ? 'not-copied' : 'present';
     const report: ChildReport = { digest: e.descriptor.digest, mediaType: e.descriptor.mediaType, size: e.descriptor.size, source: e.from.source, action };
     if (e.descriptor.platform) report.platform = formatPlatform(e.descriptor.platform);
     return report;
@@ -72,9 +72,10 @@ async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
   return { spec, client, plan, current, skipped: resolved.skipped, log };
 }
 
-function baseResult(p: Prepared, dryRun: boolean): Omit<PublishResult, 'tags' | 'children'> {
+function baseResult(p: Prepared, dryRun: boolean): Omit<PublishResult, 'tags' | 'children' | 'status'> {
   return {
     target: formatReference({ ...p.spec.target, tag: p.spec.tags[0], digest: undefined }),
+    file: p.spec.file, document: p.spec.document,
     digest: p.plan.index.digest, size: p.plan.index.size, mediaType: p.plan.index.mediaType, skipped: p.skipped, dryRun,
   };
 }
@@ -86,15 +87,37 @@ function plannedTag(tag: string, p: Prepared): TagResult {
   return before ? { tag, status: 'updated', previous: before } : { tag, status: 'created' };
 }
 
-/** Writes one prepared document: copies its children, then its tags. */
+const LANDED = new Set<TagStatus>(['created', 'updated', 'unchanged']);
+
+/** Writes one prepared document: copies its children, then its tags. Never throws an AppError. */
 async function apply(p: Prepared, deps: PublishDeps): Promise<PublishResult> {
   const started = Date.now();
   const applyDeps = { client: p.client, logger: p.log, concurrency: deps.concurrency };
-  const copied = await copyChildren(p.plan, applyDeps);
+  const copied = new Set<string>();
+  try {
+    await copyChildren(p.plan, applyDeps, copied);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    const tags = p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: 'a child could not be copied' }));
+    return { ...baseResult(p, false), status: 'failed', tags, children: children(p.plan, copied, true), error: { code: err.code, message: err.message } };
+  }
   p.log.debug({ ms: Date.now() - started, copied: copied.size }, 'children copied');
   const tags = await pushTags(p.plan, p.current, applyDeps);
   p.log.debug({ ms: Date.now() - started }, 'published');
-  return { ...baseResult(p, false), tags, children: children(p.plan, copied) };
+  const landed = tags.filter((t) => LANDED.has(t.status)).length;
+  const status = landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
+  const result: PublishResult = { ...baseResult(p, false), status, tags, children: children(p.plan, copied) };
+  if (status !== 'published') {
+    const bad = tags.filter((t) => !LANDED.has(t.status));
+    result.error = { code: 'PUSH_FAILED', message: bad.map((t) => `${t.tag}: ${t.status}${t.error ? ` (${t.error})` : ''}`).join('\n') };
+  }
+  return result;
+}
+
+/** A document not written because an earlier one failed. */
+function notAttempted(p: Prepared): PublishResult {
+  const tags = p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: 'an earlier index of this run failed' }));
+  return { ...baseResult(p, false), status: 'not-attempted', tags, children: children(p.plan, undefined) };
 }
 
 /** Resolves every document first; throws (nothing pushed) when any of them fails. */
@@ -110,32 +133,45 @@ async function prepareAll(specs: readonly Spec[], deps: PublishDeps): Promise<Pr
   throw new AggregateAppError(errors[0]!.code, errors, `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`);
 }
 
+/** The whole run: a result per document; `failure` set when writing started and did not finish. */
+export interface RunOutcome {
+  results: PublishResult[];
+  failure?: PushError;
+}
+
 /**
  * Publishes every document of the run. Nothing is written unless every document resolved and
- * planned. Once writing has started, a failure is thrown as a PushError carrying the results
- * of the documents already published (`completed`).
+ * planned (otherwise this throws, and nothing was pushed). Once writing has started it does not
+ * throw: each document's result says what moved, and `failure` summarises what did not.
  */
-export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Promise<PublishResult[]> {
+export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Promise<RunOutcome> {
   const prepared = await prepareAll(specs, deps);
   if (deps.dryRun) {
-    return prepared.map((p) => ({
-      ...baseResult(p, true), tags: p.plan.tags.map((t) => plannedTag(t, p)), children: children(p.plan, undefined), indexJson: p.plan.index.bytes.toString('utf8'),
-    }));
+    return {
+      results: prepared.map((p) => ({
+        ...baseResult(p, true), status: 'planned', tags: p.plan.tags.map((t) => plannedTag(t, p)), children: children(p.plan, undefined), indexJson: p.plan.index.bytes.toString('utf8'),
+      })),
+    };
   }
   const results: PublishResult[] = [];
   for (const p of prepared) {
-    try {
-      results.push(await apply(p, deps));
-    } catch (err) {
-      if (err instanceof PushError) err.completed = results;
-      throw err;
-    }
+    const failedBefore = results.some((r) => r.status !== 'published');
+    results.push(failedBefore ? notAttempted(p) : await apply(p, deps));
   }
-  return results;
+  const bad = results.filter((r) => r.status !== 'published');
+  if (bad.length === 0) return { results };
+  const lines = bad.map((r) => {
+    const moved = r.tags.filter((t) => t.status === 'created' || t.status === 'updated').map((t) => t.tag);
+    const head = `  - ${r.target} (${r.digest}): ${r.status}${moved.length ? `; moved: ${moved.join(', ')}` : ''}`;
+    return r.error ? `${head}\n${r.error.message.split('\n').map((l) => `    ${l}`).join('\n')}` : head;
+  });
+  const moved = results.some((r) => r.tags.some((t) => t.status === 'created' || t.status === 'updated'));
+  return { results, failure: new PushError(`publishing did not finish (${moved ? 'some tags moved' : 'no tag moved'}):\n${lines.join('\n')}`) };
 }
 
-/** Publishes one spec document (see publishAll). */
+/** Publishes one spec document (see publishAll); throws the failure when writing did not finish. */
 export async function publish(spec: Spec, deps: Omit<PublishDeps, 'clientFor'> & { client: RegistryClient }): Promise<PublishResult> {
-  const [result] = await publishAll([spec], { ...deps, clientFor: () => deps.client });
-  return result!;
+  const outcome = await publishAll([spec], { ...deps, clientFor: () => deps.client });
+  if (outcome.failure) throw outcome.failure;
+  return outcome.results[0]!;
 }

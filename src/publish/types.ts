@@ -24,13 +24,29 @@ export interface SkippedEntry {
   reason: string;
 }
 
-export type TagStatus = 'created' | 'updated' | 'unchanged' | 'failed' | 'planned';
+/**
+ * What happened to a tag. created/updated/unchanged: it points at the digest now (read back
+ * after a write); failed: it does not; unknown: a write was cut off and could not be settled;
+ * not-attempted: an earlier step failed. In a dry run: what a real run would do.
+ */
+export type TagStatus = 'created' | 'updated' | 'unchanged' | 'failed' | 'unknown' | 'not-attempted';
+
+/**
+ * What happened to an index. published: every tag points at it; partial: some do; failed: a
+ * write was attempted and no tag points at it; not-attempted: an earlier document failed;
+ * planned: a dry run.
+ */
+export type IndexStatus = 'published' | 'partial' | 'failed' | 'not-attempted' | 'planned';
 
 export interface TagResult {
   tag: string;
   status: TagStatus;
+  /** The digest the tag pointed at before this run. */
   previous?: string;
+  /** Why the tag is failed or unknown. */
   error?: string;
+  /** How a status was reached when that is worth saying (a write settled after an interrupt). */
+  note?: string;
 }
 
 /** What will be pushed, computed without I/O from the spec and the resolved entries. */
@@ -51,11 +67,16 @@ export interface ChildReport {
   mediaType: string;
   size: number;
   source: string;
-  action: 'present' | 'copied' | 'planned-copy';
+  /** present: already in the target repository; copied: copied by this run (kept even when a later step failed); planned-copy: to be copied; not-copied: its copy failed or was not reached. */
+  action: 'present' | 'copied' | 'planned-copy' | 'not-copied';
 }
 
 export interface PublishResult {
   target: string;
+  status: IndexStatus;
+  /** The spec file and 0-based document the index came from. */
+  file: string;
+  document: number;
   digest: string;
   size: number;
   mediaType: string;
@@ -64,4 +85,6 @@ export interface PublishResult {
   skipped: SkippedEntry[];
   dryRun: boolean;
   indexJson?: string;
+  /** Why this index failed, when it did. */
+  error?: { code: string; message: string };
 }

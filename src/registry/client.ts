@@ -126,12 +126,12 @@ export class RegistryClient {
 
   private async sendAuthed(url: URL, req: Omit<HttpRequest, 'url'> & { scopes: string[] }, auth: Authenticator | undefined): Promise<HttpResponse> {
     const header = auth ? await auth.header(req.scopes) : {};
-    return this.transport.send({ method: req.method, url: url.toString(), headers: { ...req.headers, ...header }, body: req.body, maxBytes: req.maxBytes });
+    return this.transport.send({ method: req.method, url: url.toString(), headers: { ...req.headers, ...header }, body: req.body, maxBytes: req.maxBytes, signal: req.signal });
   }
 
   /** GETs a manifest by tag or digest; checks its digest against the header and the reference. */
-  async getManifest(repo: string, reference: string): Promise<FetchedManifest> {
-    const res = await this.request({ method: 'GET', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)], maxBytes: DEFAULT_MAX_BODY });
+  async getManifest(repo: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
+    const res = await this.request({ method: 'GET', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)], maxBytes: DEFAULT_MAX_BODY, signal });
     if (res.status !== 200) throw registryErrorFrom('GET', res, `${this.host}/${repo}:${reference}`);
     const digest = sha256Digest(res.body);
     const header = res.headers['docker-content-digest'];
@@ -146,8 +146,8 @@ export class RegistryClient {
   }
 
   /** HEADs a manifest; undefined when it does not exist. Falls back to GET when the digest header is missing. */
-  async headManifest(repo: string, reference: string, scopes = [pullScope(repo)]): Promise<ManifestHead | undefined> {
-    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes });
+  async headManifest(repo: string, reference: string, scopes = [pullScope(repo)], signal?: AbortSignal): Promise<ManifestHead | undefined> {
+    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes, signal });
     // Artifactory answers 403 where others answer 404: treated as "not there", a PUT follows.
     if (res.status === 404 || res.status === 403) return undefined;
     // Registries that do not support HEAD on manifests (405) are asked with GET.
@@ -158,9 +158,22 @@ export class RegistryClient {
     return { digest, size: Number(res.headers['content-length'] ?? 0), mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
   }
 
-  private async getManifestOrUndefined(repo: string, reference: string): Promise<ManifestHead | undefined> {
+  /**
+   * What a tag points at now, for reading back a write: HEAD, and where the HEAD cannot say for
+   * sure (403, 405, no digest header), a GET. Undefined when the tag does not exist.
+   */
+  async readTag(repo: string, tag: string, signal?: AbortSignal): Promise<string | undefined> {
+    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${tag}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)], signal });
+    const digest = res.headers['docker-content-digest'];
+    if (res.status === 404) return undefined;
+    if (res.status === 200 && typeof digest === 'string' && isSha256Digest(digest)) return digest;
+    if (res.status !== 200 && res.status !== 403 && res.status !== 405) throw registryErrorFrom('HEAD', res, `${this.host}/${repo}:${tag}`);
+    return (await this.getManifestOrUndefined(repo, tag, signal))?.digest;
+  }
+
+  private async getManifestOrUndefined(repo: string, reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
     try {
-      return headOf(await this.getManifest(repo, reference));
+      return headOf(await this.getManifest(repo, reference, signal));
     } catch (err) {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return undefined;
       throw err;

@@ -21,6 +21,11 @@ export interface HttpRequest {
   body?: Buffer;
   /** Abort reading (and fail) once the body exceeds this many bytes. */
   maxBytes?: number;
+  /**
+   * Used instead of the overall deadline: a read after an interrupt (settling what a write that
+   * was cut off did) runs on its own short grace period.
+   */
+  signal?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -138,7 +143,7 @@ export class HttpTransport {
     const started = Date.now();
     const cap = req.maxBytes ?? DEFAULT_MAX_BODY;
     const got = await this.loadGot();
-    const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent: this.agentsFor(new URL(req.url)) });
+    const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent: this.agentsFor(new URL(req.url)), ...(req.signal ? { signal: req.signal } : {}) });
     let tooLarge = false;
     promise.on('downloadProgress', (p) => {
       if (p.transferred > cap || (p.total !== undefined && p.total > cap)) {
@@ -209,10 +214,12 @@ export class HttpTransport {
     const where = `${req.method} ${safeUrl(req.url)}`;
     const details = { method: req.method, url: safeUrl(req.url) };
     if (o.tooLarge) return new RegistryError('TOO_LARGE', `${where}: response body is larger than ${o.cap} bytes`, details);
-    if (this.options.deadline?.aborted) {
-      const reason = (this.options.deadline.reason as Error | undefined)?.message;
-      const why = reason && reason.startsWith('SIG') ? `interrupted by ${reason}` : 'the overall deadline (--timeout) passed';
-      return new RegistryError('NETWORK', `${where}: ${why}`, details, { cause: err });
+    const signal = req.signal ?? this.options.deadline;
+    if (signal?.aborted) {
+      const reason = signal.reason as (Error & { signal?: NodeJS.Signals }) | undefined;
+      const aborted = reason?.signal ? 'signal' as const : 'deadline' as const;
+      const why = reason?.signal ? `interrupted by ${reason.signal}` : req.signal ? 'the grace period passed' : 'the overall deadline (--timeout) passed';
+      return new RegistryError('NETWORK', `${where}: ${why}`, { ...details, aborted }, { cause: err });
     }
     const e = err as RequestError;
     this.logger.debug({ method: req.method, url: safeUrl(req.url), error: e.code, ms: Date.now() - o.started }, 'http error');

@@ -86,7 +86,7 @@ describe('publish against the real registry', () => {
     const spec = `image: ${reg.host}/${repo}:1\nmanifests:\n  - image: ${reg.host}/app-oci:amd64\n  - image: ${reg.host}/app-oci:arm64\n  - image: ${reg.host}/app-oci:armv7\n`;
     const res = await runCli(['publish', '--from-spec', '-', '--output', 'json'], { input: spec });
     expect(res.code).toBe(0);
-    const out = JSON.parse(res.stdout) as { digest: string; mediaType: string; children: { digest: string; action: string; platform: string }[]; tags: { tag: string; status: string }[] };
+    const out = (JSON.parse(res.stdout) as { indexes: { digest: string; mediaType: string; children: { digest: string; action: string; platform: string }[]; tags: { tag: string; status: string }[] }[] }).indexes[0]!;
     expect(out.mediaType).toBe('application/vnd.oci.image.index.v1+json');
     expect(out.children.map((c) => [c.platform, c.action])).toEqual([['linux/amd64', 'copied'], ['linux/arm64/v8', 'copied'], ['linux/arm/v7', 'copied']]);
     expect(out.tags).toEqual([{ tag: '1', status: 'created' }]);
@@ -222,7 +222,7 @@ describe('publish against the real registry', () => {
       const spec = `image: ${reg.host}/${repo}:1\ntags: [x]\nmanifests:\n  - image: ${reg.host}/app:amd64\n`;
       const res = await publish(spec, ['--output', 'json', '--digest-file', join(dir, 'digest')], { GITHUB_OUTPUT: join(dir, 'gh') });
       expect(res.code).toBe(0);
-      const out = JSON.parse(res.stdout) as { digest: string };
+      const out = (JSON.parse(res.stdout) as { indexes: { digest: string }[] }).indexes[0]!;
       expect(readFileSync(join(dir, 'digest'), 'utf8')).toBe(`${out.digest}\n`);
       expect(readFileSync(join(dir, 'gh'), 'utf8')).toBe(`digest=${out.digest}\ndigests=${out.digest}\ntags=${reg.host}/${repo}:1,${reg.host}/${repo}:x\n`);
     } finally {

@@ -1,7 +1,7 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
 import { AppError, EXIT, type SpecIssue } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
-import { publishAll, PushError, type PublishResult } from '../../publish/index.js';
+import { publishAll } from '../../publish/index.js';
+import { checkOutputFile, emitReport, runReport } from './publish-report.js';
 import type { IndexFormat, Spec } from '../../spec/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
@@ -27,30 +27,6 @@ export interface PublishOptions extends PublishRunOptions {
   target?: string;
   tags: string[];
   annotations: string[];
-}
-
-/** `registry/repository` of a result's target (which carries the first tag). */
-const repositoryOf = (r: PublishResult): string => r.target.replace(/:[^:/]+$/, '');
-
-function textLines(r: PublishResult): string {
-  const lines = [`Digest: ${r.digest} ${r.size}`, ...r.tags.map((t) => `Tag: ${repositoryOf(r)}:${t.tag} ${t.status}${r.dryRun ? ' (dry run)' : ''}`)];
-  if (r.dryRun) {
-    for (const c of r.children) if (c.action === 'planned-copy') lines.push(`Child: ${c.source} ${c.digest} would be copied into ${repositoryOf(r)}`);
-    lines.push(`Index (dry run, nothing pushed):`, r.indexJson!);
-  }
-  return `${lines.join('\n')}\n`;
-}
-
-function writeOutputs(results: PublishResult[], opts: PublishRunOptions, io: Io): void {
-  if (opts.output === 'json') io.stdout(`${JSON.stringify(results.length === 1 ? results[0] : { indexes: results }, null, 2)}\n`);
-  else for (const r of results) io.stdout(textLines(r));
-  if (results.some((r) => r.dryRun)) return;
-  if (opts.digestFile) writeFileSync(opts.digestFile, results.map((r) => `${r.digest}\n`).join(''));
-  const gh = io.env['GITHUB_OUTPUT'];
-  if (gh && results.length > 0) {
-    const tags = results.flatMap((r) => r.tags.map((t) => `${repositoryOf(r)}:${t.tag}`));
-    appendFileSync(gh, `digest=${results[0]!.digest}\ndigests=${results.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`);
-  }
 }
 
 const common = (opts: PublishRunOptions, io: Io): LoadCommon => ({ env: io.env, allowUnknownKeys: Boolean(opts.allowUnknownKeys), readStdin: io.readStdin });
@@ -79,27 +55,25 @@ export function createSpecs(o: { tags: string[]; sources: string[]; annotations:
   return { specs, warnings: loaded.warnings };
 }
 
-/** Runs a publish of the given documents and writes every output. */
+/** Runs a publish of the given documents and writes every output, in every outcome. */
 export async function runPublishSpecs(loaded: { specs: Spec[]; warnings: SpecIssue[] }, opts: PublishRunOptions, io: Io, typeExplicit: boolean): Promise<void> {
   printWarnings(loaded.warnings, io, escapeControl);
+  if (opts.digestFile && !opts.dryRun) checkOutputFile(opts.digestFile, '--digest-file');
+  if (io.env['GITHUB_OUTPUT'] && !opts.dryRun) checkOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT');
   const ctx = registryContext(opts, opts, io);
   const specs = applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m));
+  let outcome;
   try {
-    const results = await publishAll(specs, {
+    outcome = await publishAll(specs, {
       clientFor: (host) => ctx.clientFor(host), logger: ctx.logger, concurrency: ctx.concurrency,
       ignoreMissing: Boolean(opts.ignoreMissing), dryRun: Boolean(opts.dryRun),
     });
-    writeOutputs(results, opts, io);
-    io.exitCode = EXIT.OK;
-  } catch (err) {
-    if (err instanceof PushError) {
-      writeOutputs(err.completed, opts, io);
-      io.stdout(`Digest: ${err.digest}\n${err.tags.map((t) => `Tag: ${err.target}:${t.tag} ${t.status}\n`).join('')}`);
-    }
-    throw err;
   } finally {
     ctx.close();
   }
+  emitReport(runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }), opts, io);
+  if (outcome.failure) throw outcome.failure;
+  io.exitCode = EXIT.OK;
 }
 
 /** Runs `manifold publish` with parsed options. */

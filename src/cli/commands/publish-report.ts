@@ -1,0 +1,106 @@
+/**
+ * The one place a publish run's outcome is rendered: stdout (text or JSON), the digest file and
+ * GITHUB_OUTPUT. Every outcome — success, partial, failure — goes through here, so the reports
+ * agree with each other and with the exit code.
+ */
+import { accessSync, constants, existsSync, renameSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AppError, exitCodeFor, type ErrorCode } from '../../errors.js';
+import { escapeControl } from '../../escape.js';
+import type { PublishResult } from '../../publish/index.js';
+import type { Io } from '../io.js';
+
+/** The JSON document `--output json` prints, in every outcome (schemas/publish-output.schema.json). */
+export interface RunReport {
+  ok: boolean;
+  exitCode: number;
+  dryRun: boolean;
+  error?: { code: ErrorCode; message: string };
+  indexes: PublishResult[];
+}
+
+/** Builds the report; `error` is what the run failed with, if it did. */
+export function runReport(results: PublishResult[], o: { dryRun: boolean; error?: AppError }): RunReport {
+  const report: RunReport = { ok: !o.error, exitCode: o.error ? exitCodeFor(o.error.code) : 0, dryRun: o.dryRun, indexes: results };
+  if (o.error) report.error = { code: o.error.code, message: o.error.message };
+  return report;
+}
+
+/** `registry/repository` of a result's target (which carries the first tag). */
+const repositoryOf = (r: PublishResult): string => r.target.replace(/:[^:/]+$/, '');
+const LANDED = new Set(['created', 'updated', 'unchanged']);
+
+/** Text output: manifest-tool's `Digest:` line first, then a line per tag (and per planned copy). */
+export function renderText(report: RunReport): string {
+  const out: string[] = [];
+  for (const r of report.indexes) {
+    out.push(`Digest: ${r.digest} ${r.size}`);
+    for (const t of r.tags) {
+      const detail = t.error ? ` (${escapeControl(t.error)})` : t.note ? ` (${t.note})` : '';
+      out.push(`Tag: ${repositoryOf(r)}:${t.tag} ${t.status}${r.dryRun ? ' (dry run)' : detail}`);
+    }
+    for (const c of r.children) {
+      if (c.action === 'planned-copy') out.push(`Child: ${c.source} ${c.digest} would be copied into ${repositoryOf(r)}`);
+      else if (c.action === 'copied' && r.status !== 'published') out.push(`Child: ${c.source} ${c.digest} copied into ${repositoryOf(r)} (kept; a re-run skips it)`);
+    }
+    if (r.dryRun) out.push('Index (dry run, nothing pushed):', r.indexJson!);
+  }
+  return out.length ? `${out.join('\n')}\n` : '';
+}
+
+/** Indexes that at least one tag points at after the run (what a pipeline may act on). */
+function landed(report: RunReport): PublishResult[] {
+  return report.dryRun ? [] : report.indexes.filter((r) => r.tags.some((t) => LANDED.has(t.status)));
+}
+
+/**
+ * Refuses, before anything is written, an output file that cannot be written: a missing
+ * directory, a directory, a read-only file. Exit 2.
+ */
+export function checkOutputFile(path: string, what: string): void {
+  const full = resolve(path);
+  const dir = dirname(full);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AppError('USAGE', `${what} ${path}: the directory ${dir} does not exist`);
+  if (existsSync(full)) {
+    if (statSync(full).isDirectory()) throw new AppError('USAGE', `${what} ${path}: is a directory`);
+    try {
+      accessSync(full, constants.W_OK);
+    } catch {
+      throw new AppError('USAGE', `${what} ${path}: not writable`);
+    }
+  } else {
+    try {
+      accessSync(dir, constants.W_OK);
+    } catch {
+      throw new AppError('USAGE', `${what} ${path}: cannot create it (the directory is not writable)`);
+    }
+  }
+}
+
+/** Writes the digest file whole (through a rename), so an earlier file is never left truncated. */
+function writeDigestFile(path: string, digests: string[]): void {
+  const tmp = `${path}.manifold-${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, digests.map((d) => `${d}\n`).join(''));
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new AppError('PUSH_FAILED', `--digest-file ${path}: ${(err as Error).message} (the push itself finished: see the report above)`);
+  }
+}
+
+/** Prints the report and writes the digest file and GITHUB_OUTPUT with what landed. */
+export function emitReport(report: RunReport, o: { output?: string; digestFile?: string }, io: Io): void {
+  io.stdout(o.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+  const done = landed(report);
+  if (done.length === 0) return;
+  if (o.digestFile) writeDigestFile(o.digestFile, done.map((r) => r.digest));
+  const gh = io.env['GITHUB_OUTPUT'];
+  if (gh) {
+    const tags = done.flatMap((r) => r.tags.filter((t) => LANDED.has(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`));
+    try {
+      appendFileSync(gh, `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`);
+    } catch (err) {
+      throw new AppError('PUSH_FAILED', `GITHUB_OUTPUT ${gh}: ${(err as Error).message} (the push itself finished: see the report above)`);
+    }
+  }
+}
