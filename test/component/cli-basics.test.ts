@@ -18,3 +18,17 @@ describe('manifold binary', () => {
     expect(res.stderr).toContain("unknown option '--no-such-flag'");
   });
 });
+
+describe('exit codes', () => {
+  test('--help and the README carry the same table as the code', async () => {
+    const { EXIT, EXIT_MEANINGS } = await import('../../src/errors.js');
+    expect(EXIT_MEANINGS.map(([c]) => c).sort()).toEqual(Object.values(EXIT).sort());
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    const readme = readFileSync('README.md', 'utf8');
+    for (const [code, meaning] of EXIT_MEANINGS) {
+      expect(help.stdout).toContain(`  ${code}  ${meaning}`);
+      expect(readme).toContain(`| ${code} | ${meaning} |`);
+    }
+  });
+});

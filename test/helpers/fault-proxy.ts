@@ -20,7 +20,9 @@ export type Fault =
   | { kind: 'truncate' }
   | { kind: 'delay'; ms: number }
   | { kind: 'rewrite'; headers?: Record<string, string>; body?: Buffer }
-  | { kind: 'forward-to'; url: string };
+  | { kind: 'forward-to'; url: string }
+  /** Forward, then run `then` (another writer, a pause) before answering with the registry's answer. */
+  | { kind: 'after'; then: () => Promise<void> };
 
 export type FaultFn = (req: Recorded, count: number) => Fault | undefined;
 
@@ -88,6 +90,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       if (f?.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms).unref());
       if (f?.kind === 'forward-to') req.url = f.url;
       const up = await forward(upstream, req, body);
+      if (f?.kind === 'after') await f.then();
       const headers = { ...up.headers };
       if (f?.kind === 'truncate') {
         res.writeHead(up.status, { ...headers, 'content-length': String(up.body.length) });

@@ -1,0 +1,179 @@
+/**
+ * The report is true in every outcome: exit code, stdout (text and JSON, checked against the
+ * shipped output schema), digest file and GITHUB_OUTPUT, on success, partial and failure paths.
+ * The real registry, behind the fault proxy for what it cannot do by itself (a second writer
+ * racing our tag PUT, a registry that answers 201 and keeps the old manifest, an interrupt).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { Ajv } from 'ajv';
+import { CLI, runCli } from '../helpers/cli.js';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { HarnessClient } from '../helpers/harness-client.js';
+import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
+import { seedImage, STANDARD_PLATFORMS, type SeededImage } from '../helpers/seed.js';
+
+const schema = JSON.parse(readFileSync('schemas/publish-output.schema.json', 'utf8')) as object;
+const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+
+let reg: RegistryHandle;
+let proxy: FaultProxy;
+let harness: HarnessClient;
+let amd: SeededImage;
+let arm: SeededImage;
+let n = 0;
+const dir = mkdtempSync(join(tmpdir(), 'manifold-report-'));
+
+beforeAll(async () => {
+  reg = await startRegistry({ variant: 'plain' });
+  harness = new HarnessClient(reg);
+  amd = await seedImage(harness, { repository: 'r/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
+  arm = await seedImage(harness, { repository: 'r/app', tag: 'arm64', platform: STANDARD_PLATFORMS['arm64']! });
+  proxy = await startFaultProxy(reg.url);
+});
+afterAll(async () => {
+  await proxy?.close();
+  await reg?.stop();
+});
+beforeEach(() => proxy.setFault(undefined));
+
+const spec = (tag: string, extra = ''): string => `image: ${proxy.host}/r/app:${tag}\n${extra}manifests:\n  - image: ${proxy.host}/r/app:amd64\n  - image: ${proxy.host}/r/app:arm64\n`;
+const publish = (s: string, args: string[] = [], env: Record<string, string> = {}) => runCli(['publish', '--from-spec', '-', ...args], { input: s, env });
+const isPut = (tag: string) => (r: { method: string; url: string }) => r.method === 'PUT' && r.url === `/v2/r/app/manifests/${tag}`;
+
+interface Report { ok: boolean; exitCode: number; error?: { code: string; message: string }; indexes: { status: string; digest: string; tags: { tag: string; status: string; error?: string; note?: string }[] }[] }
+function report(stdout: string): Report {
+  const doc = JSON.parse(stdout) as Report;
+  expect({ valid: validate(doc), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
+  return doc;
+}
+
+describe('all or nothing across documents', () => {
+  test('a missing child in the second document: the first is not pushed, exit 3, and stdout says nothing moved', async () => {
+    const a = `a${++n}`;
+    const text = `${spec(a)}---\nimage: ${proxy.host}/r/app:b${n}\nmanifests:\n  - image: ${proxy.host}/r/app:no-such-tag\n`;
+    const res = await publish(text);
+    expect(res.code).toBe(3);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('nothing was pushed');
+    expect(proxy.requests.filter((r) => r.method === 'PUT' || r.method === 'POST')).toEqual([]);
+    const json = await publish(text, ['--output', 'json']);
+    expect(json.code).toBe(3);
+    const doc = report(json.stdout);
+    expect(doc).toMatchObject({ ok: false, exitCode: 3, error: { code: 'NOT_FOUND' }, indexes: [] });
+  });
+});
+
+describe('every tag read back', () => {
+  test('a second writer moves the tag between our PUT and its answer: failed, exit 4', async () => {
+    const tag = `m${++n}`;
+    proxy.setFault((r) => (isPut(tag)(r) ? { kind: 'after', then: async () => void (await harness.pushManifest('r/app', tag, arm.mediaType, arm.bytes)) } : undefined));
+    const res = await publish(spec(tag, 'tags: [also]\n'), ['--output', 'json']);
+    expect(res.code).toBe(4);
+    const doc = report(res.stdout);
+    expect(doc.indexes[0]!.status).toBe('partial');
+    expect(doc.indexes[0]!.tags).toEqual([
+      expect.objectContaining({ tag, status: 'failed', error: `moved by another writer (it points at ${arm.digest})` }),
+      { tag: 'also', status: 'created' },
+    ]);
+    expect(res.stderr).toContain('moved: also');
+  });
+
+  test('a registry that answers 201 and keeps the old manifest: failed "not applied", exit 4, text and JSON agree', async () => {
+    const tag = `k${++n}`;
+    await harness.pushManifest('r/app', tag, amd.mediaType, amd.bytes);
+    proxy.setFault((r) => (isPut(tag)(r) ? { kind: 'answer', status: 201 } : undefined));
+    const res = await publish(spec(tag));
+    expect(res.code).toBe(4);
+    expect(res.stdout).toMatch(new RegExp(`^Digest: sha256:[a-f0-9]{64} \\d+\nTag: ${proxy.host}/r/app:${tag} failed \\(not applied by the registry: it answered the PUT with success, yet it points at ${amd.digest}\\)\n$`));
+    const again = await publish(spec(tag), ['--output', 'json']);
+    expect(report(again.stdout).indexes[0]!.tags[0]).toMatchObject({ status: 'failed', previous: amd.digest });
+  });
+
+  test('SIGTERM while a tag PUT is in flight: the tag is read back and reported as it is', async () => {
+    const tag = `s${++n}`;
+    let arrived!: () => void;
+    const putArrived = new Promise<void>((r) => (arrived = r));
+    // The registry stores the PUT at once; its answer is held back, and the CLI is interrupted meanwhile.
+    proxy.setFault((r) => (isPut(tag)(r) ? { kind: 'after', then: () => (arrived(), new Promise((res) => setTimeout(res, 3000).unref())) } : undefined));
+    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-', '--output', 'json'], { env: { PATH: process.env['PATH'], HOME: dir } });
+    child.stdin.end(spec(tag));
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number>((r) => child.on('close', (code) => r(code ?? -1)));
+    await putArrived;
+    child.kill('SIGTERM');
+    const code = await exited;
+    expect(stderr).toContain('interrupted');
+    const doc = report(stdout);
+    expect(doc.indexes[0]!.tags[0]).toEqual({ tag, status: 'created', note: 'settled after the interrupt' });
+    expect(code).toBe(0);
+    expect((await harness.getManifest('r/app', tag)).headers['docker-content-digest']).toBe(doc.indexes[0]!.digest);
+  });
+});
+
+describe('outputs a pipeline can parse', () => {
+  test('--output json in every outcome matches the shipped schema: success, dry run, usage error, spec error', async () => {
+    const ok = await publish(spec(`j${++n}`), ['--output', 'json']);
+    expect(report(ok.stdout)).toMatchObject({ ok: true, exitCode: 0, indexes: [{ status: 'published' }] });
+    const dry = await publish(spec(`j${++n}`), ['--output', 'json', '--dry-run']);
+    expect(report(dry.stdout)).toMatchObject({ ok: true, dryRun: true, indexes: [{ status: 'planned', tags: [{ status: 'created' }] }] });
+    const usage = await runCli(['publish', '--output', 'json', '--from-spec', 'x.yml', '--platforms', 'linux/amd64']);
+    expect(usage.code).toBe(2);
+    expect(report(usage.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'USAGE' } });
+    const unknownFlag = await runCli(['publish', '--output', 'json', '--no-such-flag']);
+    expect(report(unknownFlag.stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    const badSpec = await publish('image: x\n', ['--output', 'json']);
+    expect(report(badSpec.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'SPEC_INVALID' } });
+  });
+
+  test('--digest-file and GITHUB_OUTPUT that cannot be written stop the run before any write (exit 2)', async () => {
+    const sub = join(dir, `d${++n}`);
+    mkdirSync(sub);
+    for (const [args, env] of [
+      [['--digest-file', join(dir, 'missing-dir', 'digest')], {}],
+      [['--digest-file', sub], {}],
+      [[], { GITHUB_OUTPUT: join(dir, 'nope', 'gh') }],
+    ] as [string[], Record<string, string>][]) {
+      const before = proxy.requests.length;
+      const res = await publish(spec(`o${n}`), args, env);
+      expect(res.code).toBe(2);
+      expect(res.stderr).not.toMatch(/at .*\.js:\d+/);
+      expect(proxy.requests.slice(before)).toEqual([]);
+    }
+  });
+
+  test('a failed run leaves an earlier digest file whole; a partial one writes what landed', async () => {
+    const file = join(dir, `digest-${++n}`);
+    writeFileSync(file, 'sha256:earlier\n');
+    const failed = await publish(`image: ${proxy.host}/r/app:f${n}\nmanifests:\n  - image: ${proxy.host}/r/app:missing\n`, ['--digest-file', file]);
+    expect(failed.code).toBe(3);
+    expect(readFileSync(file, 'utf8')).toBe('sha256:earlier\n');
+    const tag = `p${n}`;
+    proxy.setFault((r) => (isPut('broken')(r) ? { kind: 'answer', status: 400, body: '{"errors":[{"code":"TAG_INVALID","message":"immutable"}]}' } : undefined));
+    const gh = join(dir, `gh-${n}`);
+    const partial = await publish(spec(tag, 'tags: [broken]\n'), ['--digest-file', file], { GITHUB_OUTPUT: gh });
+    expect(partial.code).toBe(4);
+    const digest = /^Digest: (\S+)/.exec(partial.stdout)![1]!;
+    expect(readFileSync(file, 'utf8')).toBe(`${digest}\n`);
+    expect(readFileSync(gh, 'utf8')).toBe(`digest=${digest}\ndigests=${digest}\ntags=${proxy.host}/r/app:${tag}\n`);
+  });
+
+  test('stdout closed early: quiet exit, no stack trace (three runs)', async () => {
+    const tag = `c${++n}`;
+    expect((await publish(spec(tag))).code).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      const child = spawn(process.execPath, [CLI, 'inspect', `${proxy.host}/r/app:${tag}`], { env: { PATH: process.env['PATH'], HOME: dir } });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    }
+  });
+});
