@@ -25,14 +25,18 @@ export function makeLogger(global: GlobalOptions, io: Io): Logger {
   return createLogger({ level: level as LevelWithSilent, format: global.logFormat, stream: { write: (s: string) => io.stderr(s) } });
 }
 
-function positiveInt(value: string, flag: string): number {
+function positiveInt(value: string, flag: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new AppError('USAGE', `${flag} must be a positive whole number, found "${value}"`);
+  if (n > max) throw new AppError('USAGE', `${flag} ${value} is more than the maximum, ${max}`);
   return n;
 }
 
+/** Longest --timeout a timer can hold (2^31 - 1 ms, about 24 days). */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Credential sources in docker's order: flags/environment, docker config.json, containers auth.json. */
-export function credentialChain(opts: RegistryOptions, io: Io): CredentialStore {
+export function credentialChain(opts: RegistryOptions, io: Io, signal?: AbortSignal): CredentialStore {
   const stores: CredentialStore[] = [];
   const user = opts.username ?? io.env['MANIFOLD_USERNAME'];
   if (opts.password !== undefined && opts.passwordStdin) throw new AppError('USAGE', 'give --password or --password-stdin, not both');
@@ -50,7 +54,7 @@ export function credentialChain(opts: RegistryOptions, io: Io): CredentialStore 
     if (statSync(cfg).isDirectory()) cfg = join(cfg, 'config.json');
   }
   const seconds = Number(io.env['MANIFOLD_CREDENTIAL_HELPER_TIMEOUT'] ?? 30);
-  const helper = (name: string, url: string) => runCredentialHelper(name, url, (seconds > 0 ? seconds : 30) * 1000, io.env);
+  const helper = (name: string, url: string) => runCredentialHelper(name, url, { timeoutMs: (seconds > 0 ? seconds : 30) * 1000, env: io.env, signal });
   stores.push(new DockerConfigStore(cfg, helper));
   for (const file of containersAuthFiles(io.env)) stores.push(new DockerConfigStore(file, helper));
   return new CredentialChain(stores);
@@ -90,7 +94,7 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
   const logger = makeLogger(global, io);
   if (opts.password !== undefined) logger.warn('--password puts the password where other processes and shell history can read it; prefer --password-stdin or MANIFOLD_PASSWORD');
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
-  const deadlineMs = positiveInt(opts.timeout, '--timeout') * 1000;
+  const deadlineMs = positiveInt(opts.timeout, '--timeout', MAX_TIMEOUT_SECONDS) * 1000;
   const deadline = new AbortController();
   // Every request listens to the one deadline signal: that is by design, not a leak.
   setMaxListeners(0, deadline.signal);
@@ -103,7 +107,7 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const credentials = credentialChain(opts, io);
+  const credentials = credentialChain(opts, io, deadline.signal);
   const insecureHosts = new Set(opts.insecureRegistry ?? []);
   const clients = new Map<string, RegistryClient>();
   return {

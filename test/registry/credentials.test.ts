@@ -70,6 +70,30 @@ describe('credential sources', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  test('a hanging helper is ended by --timeout and by SIGTERM, not left to its own 30 s; --timeout beyond what a timer holds is exit 2', async () => {
+    const hang = dockerConfig({ credsStore: 'slow' }, { slow: 'sleep 60' });
+    let started = Date.now();
+    const res = await runCli(['publish', '--from-spec', '-', '--timeout', '2'], { input: spec(basic), env: hang });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('docker-credential-slow killed');
+    expect(Date.now() - started).toBeLessThan(8_000);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('../helpers/cli.js');
+    started = Date.now();
+    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], { env: { ...hang } });
+    child.stdin.end(spec(basic));
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    setTimeout(() => child.kill('SIGTERM'), 1000);
+    const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
+    expect(code).toBe(3);
+    expect(stderr).toContain('interrupted by SIGTERM');
+    expect(Date.now() - started).toBeLessThan(6_000);
+    const tooLong = await runCli(['publish', '--from-spec', '-', '--timeout', '3000000'], { input: spec(basic) });
+    expect(tooLong.code).toBe(2);
+    expect(tooLong.stderr).toContain('--timeout 3000000 is more than the maximum, 2147483');
+  });
+
   test('§F11: precedence credHelpers > credsStore > auths', async () => {
     const good = `echo '{"Username":"${basic.username}","Secret":"${basic.password}"}'`;
     const bad = `echo '{"Username":"${basic.username}","Secret":"nope"}'`;

@@ -12,26 +12,46 @@ export type HelperRunner = (helper: string, serverUrl: string) => Promise<Creden
 export const HELPER_TIMEOUT_MS = 30_000;
 const NOT_FOUND = /credentials not found/i;
 
+export interface HelperOptions {
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** The run's deadline and interrupt: when it fires, the helper is killed at once. */
+  signal?: AbortSignal;
+}
+
+/** Kills a helper's whole process group (it may have started children of its own). */
+function killGroup(child: ReturnType<typeof spawn>): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+  child.stdout?.destroy();
+  child.stderr?.destroy();
+  child.unref();
+}
+
 /** Runs a credential helper's `get`; undefined when it has no credentials for the server. */
-export function runCredentialHelper(helper: string, serverUrl: string, timeoutMs = HELPER_TIMEOUT_MS, env: NodeJS.ProcessEnv = process.env): Promise<Credential | undefined> {
+export function runCredentialHelper(helper: string, serverUrl: string, options: HelperOptions = {}): Promise<Credential | undefined> {
+  const { timeoutMs = HELPER_TIMEOUT_MS, env = process.env, signal } = options;
   if (!/^[A-Za-z0-9._-]+$/.test(helper)) return Promise.reject(new AppError('AUTH', `credential helper name "${helper}" is not valid`));
   const bin = `docker-credential-${helper}`;
+  if (signal?.aborted) return Promise.reject(new AppError('NETWORK', `${bin} not run: ${(signal.reason as Error | undefined)?.message ?? 'aborted'}`));
   return new Promise((resolve, reject) => {
     // Its own process group, so a hung helper is killed together with anything it started.
     const child = spawn(bin, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
     let out = '';
     let err = '';
-    const timer = setTimeout(() => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-      child.stdout.destroy();
-      child.stderr.destroy();
-      child.unref();
-      reject(new AppError('AUTH', `${bin} did not answer within ${Math.round(timeoutMs / 1000)} s; killed`));
-    }, timeoutMs);
+    const stop = (message: string, code: 'AUTH' | 'NETWORK'): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      killGroup(child);
+      reject(new AppError(code, message));
+    };
+    const onAbort = (): void => stop(`${bin} killed: ${(signal?.reason as Error | undefined)?.message ?? 'aborted'}`, 'NETWORK');
+    const timer = setTimeout(() => stop(`${bin} did not answer within ${Math.round(timeoutMs / 1000)} s; killed`, 'AUTH'), timeoutMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('close', () => signal?.removeEventListener('abort', onAbort));
     child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
     child.stderr.on('data', (c: Buffer) => { err += c.toString('utf8'); });
     child.on('error', (e) => {
