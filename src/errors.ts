@@ -73,6 +73,8 @@ export class RegistryError extends AppError {
       registryCodes?: string[];
       /** Set when the request was cut off by us: by SIGINT/SIGTERM, or by the deadline. */
       aborted?: 'signal' | 'deadline';
+      /** For a 401: what went wrong with this registry's credentials, the same for every request. */
+      authSummary?: string;
     } = {},
     options?: ErrorOptions,
   ) {

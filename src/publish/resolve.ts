@@ -4,7 +4,7 @@
  * reported together; missing optional children are skipped with a warning.
  */
 import pLimit from 'p-limit';
-import { AggregateAppError, AppError } from '../errors.js';
+import { AggregateAppError, AppError, RegistryError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
   formatPlatform, isAttestation, platformMatches, isImageManifestMediaType, isIndexMediaType, parseImageIndex, parseImageManifest,
@@ -114,27 +114,83 @@ export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise
   throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${label(entry)}: media type ${m.mediaType} is neither an image manifest nor an index`);
 }
 
-/** Resolves every child; throws one error listing every failure, or returns entries in spec order. */
+/** After the first failure for good, how long children already in flight may take to finish. */
+export const FAILURE_GRACE_MS = 2_000;
+
+type Outcome = { status: 'fulfilled'; value: ResolvedEntry[] } | { status: 'rejected'; reason: unknown } | { status: 'not-started' } | undefined;
+
+const skippable = (err: unknown, e: SpecEntry, deps: ResolveDeps): boolean =>
+  err instanceof AppError && err.code === 'NOT_FOUND' && (e.optional || deps.ignoreMissing);
+
+/**
+ * Resolves every child (at most `concurrency` at once). Once one has failed for good, no new
+ * child is started and those in flight get FAILURE_GRACE_MS to finish; then every failure seen
+ * is thrown together. Returns entries in spec order otherwise.
+ */
 export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolved> {
   const limit = pLimit(Math.max(1, deps.concurrency));
-  const settled = await Promise.allSettled(spec.manifests.map((e) => limit(() => resolveEntry(e, deps))));
+  const outcomes: Outcome[] = spec.manifests.map(() => undefined);
+  let stopped = false;
+  let onFailure!: () => void;
+  const failed = new Promise<void>((r) => (onFailure = r));
+  const all = Promise.all(spec.manifests.map((e, i) => limit(async () => {
+    if (stopped) return void (outcomes[i] = { status: 'not-started' });
+    try {
+      outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, deps) };
+    } catch (reason) {
+      outcomes[i] = { status: 'rejected', reason };
+      if (!skippable(reason, e, deps)) {
+        stopped = true;
+        onFailure();
+      }
+    }
+  })));
+  let timer: NodeJS.Timeout | undefined;
+  const grace = failed.then(() => new Promise<void>((r) => (timer = setTimeout(r, FAILURE_GRACE_MS))));
+  await Promise.race([all, grace]);
+  clearTimeout(timer);
   const entries: ResolvedEntry[] = [];
   const skipped: SkippedEntry[] = [];
   const failures: AppError[] = [];
-  settled.forEach((r, i) => {
+  let unchecked = 0;
+  outcomes.forEach((r, i) => {
     const e = spec.manifests[i]!;
-    if (r.status === 'fulfilled') entries.push(...r.value);
-    else if (r.reason instanceof AppError && r.reason.code === 'NOT_FOUND' && (e.optional || deps.ignoreMissing)) {
-      skipped.push({ path: e.location.path, source: e.source, reason: r.reason.message });
+    if (r === undefined || r.status === 'not-started') unchecked++;
+    else if (r.status === 'fulfilled') entries.push(...r.value);
+    else if (skippable(r.reason, e, deps)) {
+      skipped.push({ path: e.location.path, source: e.source, reason: (r.reason as AppError).message });
       deps.logger.warn({ entry: e.location.path, ref: e.source }, 'child not found, skipped');
     } else if (r.reason instanceof AppError) failures.push(r.reason);
     else throw r.reason;
   });
   if (failures.length > 0) {
-    throw new AggregateAppError(failures[0]!.code, failures, `${failures.length} of ${spec.manifests.length} children of ${spec.target.registry}/${spec.target.repository} could not be resolved; nothing was pushed:`);
+    const list = collapseAuth(failures);
+    const rest = unchecked > 0 ? ` (${unchecked} not checked: resolution stopped at the first failure)` : '';
+    throw new AggregateAppError(list[0]!.code, list, `${failures.length} of ${spec.manifests.length} children of ${spec.target.registry}/${spec.target.repository} could not be resolved${rest}; nothing was pushed:`);
   }
   if (entries.length === 0) throw new AppError('NOT_FOUND', `nothing to publish for ${spec.target.registry}/${spec.target.repository}: every child was skipped as missing`);
   return { entries, skipped, subject: await resolveSubject(spec, deps) };
+}
+
+/** The one auth problem a registry has, if `err` (or what it wraps) is one. */
+function authSummaryOf(err: AppError): string | undefined {
+  const inner = err.cause instanceof RegistryError ? err.cause : err;
+  return inner instanceof RegistryError ? inner.details.authSummary : undefined;
+}
+
+/** Children refused for the same credential problem are reported once, not once per child. */
+function collapseAuth(failures: AppError[]): AppError[] {
+  const groups = new Map<string, AppError[]>();
+  const out: AppError[] = [];
+  for (const f of failures) {
+    const summary = authSummaryOf(f);
+    if (summary === undefined) out.push(f);
+    else groups.set(summary, [...(groups.get(summary) ?? []), f]);
+  }
+  for (const [summary, list] of groups) {
+    out.unshift(list.length === 1 ? list[0]! : new AppError('AUTH', `${summary} (${list.length} children)`));
+  }
+  return out;
 }
 
 async function resolveSubject(spec: Spec, deps: ResolveDeps): Promise<Descriptor | undefined> {

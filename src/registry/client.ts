@@ -129,10 +129,25 @@ export class RegistryClient {
     return this.transport.send({ method: req.method, url: url.toString(), headers: { ...req.headers, ...header }, body: req.body, maxBytes: req.maxBytes, signal: req.signal });
   }
 
+  /**
+   * The error for an unexpected answer. A 401 says which of two things happened, once per
+   * registry: no credentials were found (and where manifold looked), or the ones found were refused.
+   */
+  private async fail(method: string, res: HttpResponse, subject?: string): Promise<RegistryError> {
+    const err = registryErrorFrom(method, res, subject);
+    if (res.status !== 401) return err;
+    const cred = await (await this.ready()).auth.credentialFor().catch(() => undefined);
+    const tried = this.options.credentials?.sources?.() ?? [];
+    const summary = cred
+      ? `${this.host} refused the credentials from ${cred.source} (HTTP 401): check them with \`manifold auth check ${this.host}/<repository>\``
+      : `${this.host} asks for credentials (HTTP 401) and none were found (sources tried: ${tried.length ? tried.join(', ') : 'none'}): log in (docker login ${this.host}) or pass --username with --password-stdin; \`manifold auth check ${this.host}/<repository>\` shows what is found`;
+    return new RegistryError('AUTH', `${subject ? `${subject}: ` : ''}${summary}`, { ...err.details, authSummary: summary }, { cause: err });
+  }
+
   /** GETs a manifest by tag or digest; checks its digest against the header and the reference. */
   async getManifest(repo: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
     const res = await this.request({ method: 'GET', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)], maxBytes: DEFAULT_MAX_BODY, signal });
-    if (res.status !== 200) throw registryErrorFrom('GET', res, `${this.host}/${repo}:${reference}`);
+    if (res.status !== 200) throw await this.fail('GET', res, `${this.host}/${repo}:${reference}`);
     const digest = sha256Digest(res.body);
     const header = res.headers['docker-content-digest'];
     const subject = `${this.host}/${repo}${reference.includes(':') ? '@' : ':'}${reference}`;
@@ -152,7 +167,7 @@ export class RegistryClient {
     if (res.status === 404 || res.status === 403) return undefined;
     // Registries that do not support HEAD on manifests (405) are asked with GET.
     if (res.status === 405) return this.getManifestOrUndefined(repo, reference);
-    if (res.status !== 200) throw registryErrorFrom('HEAD', res, `${this.host}/${repo}:${reference}`);
+    if (res.status !== 200) throw await this.fail('HEAD', res, `${this.host}/${repo}:${reference}`);
     const digest = res.headers['docker-content-digest'];
     if (typeof digest !== 'string' || !isSha256Digest(digest)) return headOf(await this.getManifest(repo, reference));
     return { digest, size: Number(res.headers['content-length'] ?? 0), mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
@@ -167,7 +182,7 @@ export class RegistryClient {
     const digest = res.headers['docker-content-digest'];
     if (res.status === 404) return undefined;
     if (res.status === 200 && typeof digest === 'string' && isSha256Digest(digest)) return digest;
-    if (res.status !== 200 && res.status !== 403 && res.status !== 405) throw registryErrorFrom('HEAD', res, `${this.host}/${repo}:${tag}`);
+    if (res.status !== 200 && res.status !== 403 && res.status !== 405) throw await this.fail('HEAD', res, `${this.host}/${repo}:${tag}`);
     return (await this.getManifestOrUndefined(repo, tag, signal))?.digest;
   }
 
@@ -209,7 +224,7 @@ export class RegistryClient {
   async getBlob(repo: string, digest: string, maxBytes = DEFAULT_MAX_BODY): Promise<Buffer> {
     assertDigest(digest);
     const res = await this.request({ method: 'GET', path: `/v2/${repo}/blobs/${digest}`, scopes: [pullScope(repo)], maxBytes });
-    if (res.status !== 200) throw registryErrorFrom('GET', res, `blob ${digest} in ${this.host}/${repo}`);
+    if (res.status !== 200) throw await this.fail('GET', res, `blob ${digest} in ${this.host}/${repo}`);
     const actual = sha256Digest(res.body);
     if (actual !== digest) throw new RegistryError('DIGEST_MISMATCH', `blob ${digest} in ${this.host}/${repo}: the bytes hash to ${actual}`);
     return res.body;
@@ -224,7 +239,7 @@ export class RegistryClient {
     assertDigest(digest);
     const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, scopes: [pushScope(repo), pullScope(from)] });
     if (res.status === 201) return 'mounted';
-    if (res.status !== 202) throw registryErrorFrom('POST', res, `mount of ${digest} from ${from} into ${this.host}/${repo}`);
+    if (res.status !== 202) throw await this.fail('POST', res, `mount of ${digest} from ${from} into ${this.host}/${repo}`);
     const bytes = await this.getBlob(from, digest, Math.max(size, 1));
     await this.finishUpload(repo, await this.uploadLocation(res), digest, bytes);
     return 'copied';
@@ -242,14 +257,14 @@ export class RegistryClient {
   private async finishUpload(repo: string, location: URL, digest: string, bytes: Buffer): Promise<void> {
     location.searchParams.set('digest', digest);
     const res = await this.request({ method: 'PUT', path: `${location.pathname}${location.search}`, headers: { 'content-type': 'application/octet-stream' }, body: bytes, scopes: [pushScope(repo)] });
-    if (res.status !== 201) throw registryErrorFrom('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
+    if (res.status !== 201) throw await this.fail('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
   }
 
   /** PUTs a manifest under a tag or digest; returns its digest after checking the registry agrees. */
   async putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
     const digest = sha256Digest(bytes);
     const res = await this.request({ method: 'PUT', path: `/v2/${repo}/manifests/${reference}`, headers: { 'content-type': mediaType }, body: bytes, scopes: [pushScope(repo)] });
-    if (res.status !== 201 && res.status !== 200) throw registryErrorFrom('PUT', res, `${this.host}/${repo}:${reference}`);
+    if (res.status !== 201 && res.status !== 200) throw await this.fail('PUT', res, `${this.host}/${repo}:${reference}`);
     const answered = res.headers['docker-content-digest'];
     if (typeof answered === 'string' && answered.startsWith('sha256:') && answered !== digest) {
       throw new RegistryError('DIGEST_MISMATCH', `${this.host}/${repo}:${reference}: pushed ${digest} but the registry stored ${answered}`);
@@ -262,14 +277,14 @@ export class RegistryClient {
     const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)] });
     if (res.status === 200 || res.status === 404) return true;
     if (res.status === 401 || res.status === 403) return false;
-    throw registryErrorFrom('HEAD', res, `${this.host}/${repo}`);
+    throw await this.fail('HEAD', res, `${this.host}/${repo}`);
   }
 
   /** Whether the current credentials may push to `repo`: opens an upload session and cancels it. */
   async canPush(repo: string): Promise<boolean> {
     const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/`, scopes: [pushScope(repo)] });
     if (res.status === 401 || res.status === 403) return false;
-    if (res.status !== 202) throw registryErrorFrom('POST', res, `${this.host}/${repo}`);
+    if (res.status !== 202) throw await this.fail('POST', res, `${this.host}/${repo}`);
     const location = await this.uploadLocation(res);
     await this.request({ method: 'DELETE', path: `${location.pathname}${location.search}`, scopes: [pushScope(repo)] }).catch(() => undefined);
     return true;

@@ -71,6 +71,19 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 }
 
 /** Sends HTTP requests. One instance per registry host keeps one connection pool per host. */
+const CERT_UNKNOWN = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+
+/** What a person can do about a connection failure, by its error code (undefined: no advice). */
+export function adviceFor(code: string | undefined, host: string): string | undefined {
+  if (code === 'ECONNREFUSED') return `cannot connect to ${host}: connection refused — is the registry running, is the port right?`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot connect to ${host}: the host name does not resolve — is it spelt right, is the network up?`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `cannot connect to ${host}: no route to the host`;
+  if (code && CERT_UNKNOWN.has(code)) return `${host} presented a certificate from an unknown authority: trust its CA with --ca-file PEM or --cert-dir DIR, or (for a test registry only) skip verification with --insecure-registry ${host}`;
+  if (code === 'CERT_HAS_EXPIRED') return `${host} presented an expired certificate`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${host} presented a certificate for another name`;
+  return undefined;
+}
+
 export class HttpTransport {
   private got?: Promise<Got>;
   private readonly logger: Logger;
@@ -227,6 +240,9 @@ export class HttpTransport {
       const after = retryAfterMs(e.response.headers['retry-after']);
       return new RegistryError(e.response.statusCode === 429 ? 'REGISTRY' : 'NETWORK', `${where}: HTTP ${e.response.statusCode}${after !== undefined ? ` (Retry-After ${Math.round(after / 1000)} s is longer than manifold waits)` : ''}`, { ...details, status: e.response.statusCode }, { cause: err });
     }
+    const host = new URL(req.url).host;
+    const advice = adviceFor(e.code, host);
+    if (advice) return new RegistryError('NETWORK', `${advice} (${where}: ${e.code})`, details, { cause: err });
     return new RegistryError('NETWORK', `${where}: ${e.code ?? 'ERROR'} ${String(e.message).replace(/https?:\/\/\S+/g, (u) => safeUrl(u))}`, details, { cause: err });
   }
 

@@ -177,3 +177,21 @@ describe('outputs a pipeline can parse', () => {
     }
   });
 });
+
+describe('errors that say what to do', () => {
+  test('a registry that is not running: "connection refused — is the registry running"; an unknown CA names the flags that fix it', async () => {
+    const { freePort } = await import('../helpers/registry.js');
+    const port = await freePort();
+    const refused = await runCli(['inspect', `127.0.0.1:${port}/a/b:1`]);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(`cannot connect to 127.0.0.1:${port}: connection refused — is the registry running, is the port right?`);
+    const tls = await startRegistry({ variant: 'tls' });
+    try {
+      const res = await runCli(['inspect', `localhost:${tls.host.split(':')[1]}/a/b:1`]);
+      expect(res.code).toBe(3);
+      expect(res.stderr).toMatch(/certificate from an unknown authority: trust its CA with --ca-file PEM or --cert-dir DIR, or \(for a test registry only\) skip verification with --insecure-registry/);
+    } finally {
+      await tls.stop();
+    }
+  });
+});

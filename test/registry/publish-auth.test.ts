@@ -101,9 +101,20 @@ describe('error text', () => {
   test('a refusal points to `manifold auth check`', async () => {
     const reg = await startRegistry({ variant: 'basic' });
     started.push(reg);
-    const res = await runCli(['publish', '--from-spec', '-'], { input: `image: ${reg.host}/a/b:1\nmanifests:\n  - image: ${reg.host}/a/b:c\n`, env: { HOME: '/nonexistent' } });
+    const spec = `image: ${reg.host}/a/b:1\nmanifests:\n  - image: ${reg.host}/a/b:c\n  - image: ${reg.host}/a/b:d\n  - image: ${reg.host}/a/b:e\n`;
+    const res = await runCli(['publish', '--from-spec', '-'], { input: spec, env: { HOME: '/nonexistent' } });
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('HTTP 401');
     expect(res.stderr).toContain('manifold auth check');
+    // No credentials at all: said once for the registry, naming where manifold looked.
+    expect(res.stderr.match(/asks for credentials \(HTTP 401\) and none were found \(sources tried: \/nonexistent\/\.docker\/config\.json/g)).toHaveLength(1);
+    expect(res.stderr).toContain('(3 children)');
+    // Credentials found and refused: a different message, naming their source.
+    const wrong = await runCli(['publish', '--from-spec', '-', '--username', 'alice', '--password-stdin'], { input: `nope\n`, env: { HOME: '/nonexistent', MANIFOLD_SPEC: spec } });
+    expect(wrong.code).toBe(2); // --from-spec - and --password-stdin cannot both read standard input
+    const refused = await runCli(['publish', '--from-spec', '-'], { input: spec, env: { HOME: '/nonexistent', MANIFOLD_USERNAME: 'alice', MANIFOLD_PASSWORD: 'wrong-password' } });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr.match(/refused the credentials from MANIFOLD_USERNAME\/MANIFOLD_PASSWORD \(HTTP 401\)/g)).toHaveLength(1);
+    expect(refused.stderr).not.toContain('wrong-password');
   });
 });

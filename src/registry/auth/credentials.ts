@@ -21,6 +21,8 @@ export interface Credential {
 
 export interface CredentialStore {
   get(host: string): Promise<Credential | undefined>;
+  /** Where this store looks, for "no credentials found (sources tried: …)". */
+  sources?(): string[];
 }
 
 /** Credentials given on the command line or in the environment, for every host (or one). */
@@ -32,6 +34,10 @@ export class StaticCredentials implements CredentialStore {
 
   async get(host: string): Promise<Credential | undefined> {
     return !this.onlyHost || this.onlyHost === host ? this.credential : undefined;
+  }
+
+  sources(): string[] {
+    return [this.credential.source];
   }
 }
 
@@ -108,6 +114,10 @@ export class DockerConfigStore implements CredentialStore {
     private readonly runHelper: HelperRunner = runCredentialHelper,
   ) {}
 
+  sources(): string[] {
+    return [this.file];
+  }
+
   /** The config.json path docker would use for this environment. */
   static defaultPath(env: Record<string, string | undefined>): string {
     return join(env['DOCKER_CONFIG'] ?? join(env['HOME'] ?? homedir(), '.docker'), 'config.json');
@@ -145,6 +155,10 @@ export function containersAuthFiles(env: Record<string, string | undefined>): st
 /** Asks each store in turn; the first answer wins. */
 export class CredentialChain implements CredentialStore {
   constructor(private readonly stores: CredentialStore[]) {}
+
+  sources(): string[] {
+    return this.stores.flatMap((s) => s.sources?.() ?? []);
+  }
 
   async get(host: string): Promise<Credential | undefined> {
     for (const store of this.stores) {
