@@ -19,7 +19,7 @@ export type { GlobalOptions, RegistryOptions };
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export function makeLogger(global: GlobalOptions, io: Io): Logger {
-  const level = global.debug ? 'debug' : global.logLevel;
+  const level = global.debug ? 'debug' : global.quiet ? 'error' : global.logLevel;
   if (!LEVELS.includes(level)) throw new AppError('USAGE', `--log-level must be one of ${LEVELS.join(', ')}, found "${level}"`);
   if (global.logFormat !== 'json' && global.logFormat !== 'pretty') throw new AppError('USAGE', `--log-format must be pretty or json, found "${global.logFormat}"`);
   return createLogger({ level: level as LevelWithSilent, format: global.logFormat, stream: { write: (s: string) => io.stderr(s) } });

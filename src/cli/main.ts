@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { AppError, EXIT, EXIT_MEANINGS, exitCodeFor } from '../errors.js';
 import { escapeControl } from '../escape.js';
 import { packageVersion } from '../package-info.js';
@@ -11,9 +11,10 @@ export function buildProgram(io: Io): Command {
   const program = new Command('manifold')
     .description('Publish multi-platform container images (OCI image index / Docker manifest list) from a YAML spec')
     .version(packageVersion(), '-V, --version')
-    .option('--log-level <level>', 'trace, debug, info, warn, error or silent', 'info')
-    .option('--log-format <format>', 'pretty (one readable line per record) or json (JSON lines)', 'pretty')
+    .addOption(new Option('--log-level <level>', 'info: a line per child and tag; debug: a line per request').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
+    .addOption(new Option('--log-format <format>', 'pretty (one readable line per record) or json (JSON lines)').choices(['pretty', 'json']).default('pretty'))
     .option('--debug', 'same as --log-level debug', false)
+    .option('-q, --quiet', 'errors only on stderr (no warnings, no progress)', false)
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })

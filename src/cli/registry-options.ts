@@ -5,6 +5,7 @@ export interface GlobalOptions {
   logLevel: string;
   logFormat: string;
   debug: boolean;
+  quiet?: boolean;
 }
 
 export interface RegistryOptions {

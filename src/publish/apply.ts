@@ -14,6 +14,7 @@ export interface ApplyDeps {
   client: RegistryClient;
   logger: Logger;
   concurrency: number;
+  progress?: (phase: 'copy' | 'tag', delta: { total?: number; done?: number }) => void;
 }
 
 /** Thrown when writing started and did not finish: the run's report says what moved. */
@@ -60,8 +61,10 @@ export async function copyChildren(plan: PublishPlan, deps: ApplyDeps, copied: S
   const one = async (e: ResolvedEntry): Promise<void> => {
     const did = e.inTarget ? false : await copyManifest(deps.client, { from: e.sourceRepo, to: plan.target.repository, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType, knownAbsent: e.inTarget === false });
     if (did) copied.add(e.descriptor.digest);
+    deps.progress?.('copy', { done: 1 });
     deps.logger.info({ digest: e.descriptor.digest, from: e.sourceRepo, to: plan.target.repository, action: did ? 'copied' : 'present' }, 'child in target repository');
   };
+  if (plan.copies.length > 0) deps.progress?.('copy', { total: plan.copies.length });
   const results = await Promise.allSettled(plan.copies.map((e) => limit(() => one(e))));
   const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${plan.copies[i]!.from.path} (${plan.copies[i]!.from.source}): ${(r.reason as Error).message}`] : []));
   if (failed.length > 0) {
@@ -135,7 +138,8 @@ async function attempt(tag: string, plan: PublishPlan, current: Map<string, stri
 export async function pushTags(plan: PublishPlan, current: Map<string, string | undefined>, deps: ApplyDeps): Promise<TagResult[]> {
   const { client } = deps;
   const repo = plan.target.repository;
-  const attempts = await Promise.all(plan.tags.map((tag) => attempt(tag, plan, current, client)));
+  deps.progress?.('tag', { total: plan.tags.length });
+  const attempts = await Promise.all(plan.tags.map((tag) => attempt(tag, plan, current, client).finally(() => deps.progress?.('tag', { done: 1 }))));
   const interrupted = attempts.some((a) => a.outcome === 'aborted');
   const signal = interrupted ? AbortSignal.timeout(SETTLE_GRACE_MS) : undefined;
   const results = await Promise.all(attempts.map(async (a): Promise<TagResult> => {

@@ -25,6 +25,8 @@ export interface PublishDeps {
   concurrency: number;
   ignoreMissing: boolean;
   dryRun: boolean;
+  /** Told how far the run is (a terminal's progress line). */
+  progress?: (phase: 'resolve' | 'copy' | 'tag', delta: { total?: number; done?: number }) => void;
 }
 
 /** A document resolved and planned, nothing written yet. */
@@ -92,7 +94,7 @@ const LANDED = new Set<TagStatus>(['created', 'updated', 'unchanged']);
 /** Writes one prepared document: copies its children, then its tags. Never throws an AppError. */
 async function apply(p: Prepared, deps: PublishDeps): Promise<PublishResult> {
   const started = Date.now();
-  const applyDeps = { client: p.client, logger: p.log, concurrency: deps.concurrency };
+  const applyDeps = { client: p.client, logger: p.log, concurrency: deps.concurrency, progress: deps.progress };
   const copied = new Set<string>();
   try {
     await copyChildren(p.plan, applyDeps, copied);

@@ -28,6 +28,7 @@ export interface ResolveDeps {
   logger: Logger;
   concurrency: number;
   ignoreMissing: boolean;
+  progress?: (phase: 'resolve', delta: { total?: number; done?: number }) => void;
 }
 
 export interface Resolved {
@@ -133,10 +134,12 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
   let stopped = false;
   let onFailure!: () => void;
   const failed = new Promise<void>((r) => (onFailure = r));
+  deps.progress?.('resolve', { total: spec.manifests.length });
   const all = Promise.all(spec.manifests.map((e, i) => limit(async () => {
     if (stopped) return void (outcomes[i] = { status: 'not-started' });
     try {
       outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, deps) };
+      deps.progress?.('resolve', { done: 1 });
     } catch (reason) {
       outcomes[i] = { status: 'rejected', reason };
       if (!skippable(reason, e, deps)) {

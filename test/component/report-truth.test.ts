@@ -195,3 +195,30 @@ describe('errors that say what to do', () => {
     }
   });
 });
+
+describe('quiet by default, progress where a person watches', () => {
+  test('not a terminal: nothing on stderr for a clean publish; --log-level info gives a line per child; -q hides warnings', async () => {
+    const quiet = await publish(spec(`q${++n}`));
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const info = await publish(spec(`q${++n}`), ['--log-level', 'info']);
+    expect(info.stderr.match(/child resolved/g)).toHaveLength(2);
+    const warned = await publish(spec(`q${++n}`, 'tags:\n'));
+    expect(warned.stderr).toContain('warning: tags: empty value');
+    const hushed = await publish(spec(`q${++n}`, 'tags:\n'), ['-q']);
+    expect(hushed.stderr).toBe('');
+  });
+
+  test('on a terminal (a pty from script(1)): a live progress line, erased before the summary', async () => {
+    const { execFile } = await import('node:child_process');
+    const file = join(dir, `tty-${++n}.yml`);
+    writeFileSync(file, spec(`tty${n}`, 'tags: [a, b]\n'));
+    const out = await new Promise<string>((resolve) => {
+      execFile('script', ['-qec', `${process.execPath} ${CLI} publish --from-spec ${file}`, '/dev/null'], { env: { PATH: process.env['PATH'], HOME: dir, TERM: 'xterm' } }, (_err, stdout) => resolve(stdout));
+    });
+    expect(out).toContain('resolved 2/2');
+    expect(out).toContain('tags 3/3');
+    expect(out).toContain('\r\x1b[K');
+    expect(out).toMatch(/\r\x1b\[KDigest: sha256:/);
+  });
+});

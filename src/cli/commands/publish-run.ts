@@ -5,6 +5,7 @@ import { checkOutputFile, emitReport, runReport } from './publish-report.js';
 import type { IndexFormat, Spec } from '../../spec/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
+import { progressLine } from '../progress.js';
 import {
   applyType, loadArgsSpec, loadSpecFiles, printWarnings, specFromArgs, specFromCreate, type LoadCommon,
 } from './spec-sources.js';
@@ -57,18 +58,20 @@ export function createSpecs(o: { tags: string[]; sources: string[]; annotations:
 
 /** Runs a publish of the given documents and writes every output, in every outcome. */
 export async function runPublishSpecs(loaded: { specs: Spec[]; warnings: SpecIssue[] }, opts: PublishRunOptions, io: Io, typeExplicit: boolean): Promise<void> {
-  printWarnings(loaded.warnings, io, escapeControl);
+  if (!opts.quiet) printWarnings(loaded.warnings, io, escapeControl);
   if (opts.digestFile && !opts.dryRun) checkOutputFile(opts.digestFile, '--digest-file');
   if (io.env['GITHUB_OUTPUT'] && !opts.dryRun) checkOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT');
   const ctx = registryContext(opts, opts, io);
   const specs = applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m));
+  const progress = progressLine(io, io.isTty && !opts.quiet && opts.logFormat !== 'json' && !['debug', 'trace'].includes(ctx.logger.level));
   let outcome;
   try {
     outcome = await publishAll(specs, {
       clientFor: (host) => ctx.clientFor(host), logger: ctx.logger, concurrency: ctx.concurrency,
-      ignoreMissing: Boolean(opts.ignoreMissing), dryRun: Boolean(opts.dryRun),
+      ignoreMissing: Boolean(opts.ignoreMissing), dryRun: Boolean(opts.dryRun), progress: progress.sink,
     });
   } finally {
+    progress.end();
     ctx.close();
   }
   emitReport(runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }), opts, io);
