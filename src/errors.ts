@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'REGISTRY'
   | 'NETWORK'
   | 'PUSH_FAILED'
+  | 'GUARD'
   | 'INTERNAL';
 
 /** Base of every error manifold throws on purpose. */
@@ -118,7 +119,8 @@ export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
  * |-------------------------------------------------------|------|
  * | USAGE, SPEC_SYNTAX, SPEC_INVALID, REF_INVALID         | 2    |
  * | AUTH, NOT_FOUND, PLATFORM_MISMATCH, DIGEST_MISMATCH,  |      |
- * | UNSUPPORTED_MEDIA_TYPE, TOO_LARGE, REGISTRY, NETWORK  | 3    |
+ * | UNSUPPORTED_MEDIA_TYPE, TOO_LARGE, REGISTRY, NETWORK, |      |
+ * | GUARD (a release would shrink or fall below minimum)  | 3    |
  * | PUSH_FAILED                                           | 4    |
  * | INTERNAL (and anything not an AppError)               | 1    |
  */

@@ -9,6 +9,7 @@ import { formatPlatform, formatReference } from '../oci/index.js';
 import { pullScope, pushScope, type RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
 import { copyChildren, PushError, pushTags, targetState, type TargetState } from './apply.js';
+import { checkMinimum, checkShrink, type GuardOptions } from './guards.js';
 import { buildPlan } from './plan.js';
 import { resolveAll } from './resolve.js';
 import type { ChildReport, PublishPlan, PublishResult, TagResult, TagStatus } from './types.js';
@@ -25,6 +26,8 @@ export interface PublishDeps {
   concurrency: number;
   ignoreMissing: boolean;
   dryRun: boolean;
+  /** Release guards (--min-children, --allow-fewer-platforms). */
+  guard?: GuardOptions;
   /** Told how far the run is (a terminal's progress line). */
   progress?: (phase: 'resolve' | 'copy' | 'tag', delta: { total?: number; done?: number }) => void;
 }
@@ -70,6 +73,8 @@ async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
   ]);
   const plan = buildPlan(spec, resolved);
   for (const w of plan.warnings) log.warn(w);
+  checkMinimum(spec, plan, deps.guard ?? {});
+  await checkShrink({ spec, plan, skipped: resolved.skipped, current, client, guard: deps.guard ?? {} });
   log.debug({ ms: Date.now() - started, entries: plan.entries.length, digest: plan.index.digest }, 'resolved and planned');
   return { spec, client, plan, current, skipped: resolved.skipped, log };
 }

@@ -30,6 +30,7 @@ export function normalizeSpec(
   });
   const spec: Spec = { file: context.file, document: context.document, target, tags, mediaType: raw.mediaType ?? 'auto', mediaTypeGiven: raw.mediaType !== undefined, manifests };
   if (raw.annotations) spec.annotations = { ...raw.annotations };
+  if (raw.minChildren !== undefined) spec.minChildren = Number(raw.minChildren);
   if (raw.artifactType) spec.artifactType = raw.artifactType;
   if (raw.subject) spec.subject = context.refs.get('subject');
   return deepFreeze(spec);

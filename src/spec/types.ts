@@ -30,6 +30,7 @@ export interface RawEntry {
 export interface RawSpec {
   image: string;
   tags?: string[];
+  minChildren?: number;
   mediaType?: IndexFormat;
   annotations?: Record<string, string>;
   artifactType?: string;
@@ -80,6 +81,8 @@ export interface Spec {
   mediaType: IndexFormat;
   /** Whether the document itself set `mediaType` (a command line `--type` default yields to it). */
   mediaTypeGiven: boolean;
+  /** Fewest images the index may hold (a guard against optional children shrinking a release). */
+  minChildren?: number;
   annotations?: Record<string, string>;
   artifactType?: string;
   subject?: ImageRef;

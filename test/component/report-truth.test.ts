@@ -222,3 +222,30 @@ describe('quiet by default, progress where a person watches', () => {
     expect(out).toMatch(/\r\x1b\[KDigest: sha256:/);
   });
 });
+
+describe('guards for releases', () => {
+  test('a skipped optional child would drop a platform the tag serves: exit 3 naming it; --allow-fewer-platforms publishes', async () => {
+    const tag = `g${++n}`;
+    expect((await publish(spec(tag))).code).toBe(0);
+    const shrinking = `image: ${proxy.host}/r/app:${tag}\nmanifests:\n  - image: ${proxy.host}/r/app:amd64\n  - image: ${proxy.host}/r/app:arm64-gone\n    optional: true\n`;
+    const before = proxy.requests.length;
+    const res = await publish(shrinking);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`serves linux/arm64/v8 now`);
+    expect(res.stderr).toContain('--allow-fewer-platforms');
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT' || r.method === 'POST')).toEqual([]);
+    expect((await publish(shrinking, ['--allow-fewer-platforms'])).code).toBe(0);
+  });
+
+  test('minChildren in the spec and --min-children: fewer images is exit 3, nothing pushed', async () => {
+    const tag = `h${++n}`;
+    const text = `image: ${proxy.host}/r/app:${tag}\nminChildren: 2\nmanifests:\n  - image: ${proxy.host}/r/app:amd64\n  - image: ${proxy.host}/r/app:gone\n    optional: true\n`;
+    const res = await publish(text);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('fewer than the minimum of 2 (minChildren)');
+    expect((await publish(text, ['--min-children', '1'])).code).toBe(0);
+    const cli = await publish(spec(`h${++n}`), ['--min-children', '3', '--output', 'json']);
+    expect(cli.code).toBe(3);
+    expect(report(cli.stdout).error).toMatchObject({ code: 'GUARD' });
+  });
+});

@@ -18,6 +18,9 @@ export interface PublishRunOptions extends RegistryOptions, GlobalOptions {
   digestFile?: string;
   allowUnknownKeys?: boolean;
   type?: IndexFormat;
+  minChildren?: string;
+  allowFewerPlatforms?: boolean;
+  quiet?: boolean;
 }
 
 export interface PublishOptions extends PublishRunOptions {
@@ -28,6 +31,13 @@ export interface PublishOptions extends PublishRunOptions {
   target?: string;
   tags: string[];
   annotations: string[];
+}
+
+function minChildren(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new AppError('USAGE', `--min-children must be a positive whole number, found "${value}"`);
+  return n;
 }
 
 const common = (opts: PublishRunOptions, io: Io): LoadCommon => ({ env: io.env, allowUnknownKeys: Boolean(opts.allowUnknownKeys), readStdin: io.readStdin });
@@ -69,6 +79,7 @@ export async function runPublishSpecs(loaded: { specs: Spec[]; warnings: SpecIss
     outcome = await publishAll(specs, {
       clientFor: (host) => ctx.clientFor(host), logger: ctx.logger, concurrency: ctx.concurrency,
       ignoreMissing: Boolean(opts.ignoreMissing), dryRun: Boolean(opts.dryRun), progress: progress.sink,
+      guard: { minChildren: minChildren(opts.minChildren), allowFewerPlatforms: Boolean(opts.allowFewerPlatforms) },
     });
   } finally {
     progress.end();

@@ -13,6 +13,8 @@ export function typeOption(defaultValue?: 'docker'): Option {
 export function addPublishOptions(cmd: Command): Command {
   cmd
     .option('--ignore-missing', 'skip children that do not exist, with a warning', false)
+    .option('--min-children <n>', 'refuse (exit 3) an index with fewer images than this (overrides the spec\'s minChildren)')
+    .option('--allow-fewer-platforms', 'publish even when skipped children leave a tag serving fewer platforms than now', false)
     .option('--dry-run', 'resolve and plan, print the index and what each tag would become, push nothing', false)
     .addOption(outputOption())
     .option('--digest-file <path>', 'write the pushed digest to this file');
