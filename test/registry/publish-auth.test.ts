@@ -108,10 +108,7 @@ describe('error text', () => {
     expect(res.stderr).toContain('manifold auth check');
     // No credentials at all: said once for the registry, naming where manifold looked.
     expect(res.stderr.match(/asks for credentials \(HTTP 401\) and none were found \(sources tried: \/nonexistent\/\.docker\/config\.json/g)).toHaveLength(1);
-    expect(res.stderr).toContain('(3 children)');
     // Credentials found and refused: a different message, naming their source.
-    const wrong = await runCli(['publish', '--from-spec', '-', '--username', 'alice', '--password-stdin'], { input: `nope\n`, env: { HOME: '/nonexistent', MANIFOLD_SPEC: spec } });
-    expect(wrong.code).toBe(2); // --from-spec - and --password-stdin cannot both read standard input
     const refused = await runCli(['publish', '--from-spec', '-'], { input: spec, env: { HOME: '/nonexistent', MANIFOLD_USERNAME: 'alice', MANIFOLD_PASSWORD: 'wrong-password' } });
     expect(refused.code).toBe(3);
     expect(refused.stderr.match(/refused the credentials from MANIFOLD_USERNAME\/MANIFOLD_PASSWORD \(HTTP 401\)/g)).toHaveLength(1);
