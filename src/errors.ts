@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'NETWORK'
   | 'PUSH_FAILED'
   | 'GUARD'
+  | 'CONTENT_INVALID'
   | 'INTERNAL';
 
 /** Base of every error manifold throws on purpose. */
@@ -120,7 +121,8 @@ export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
  * | USAGE, SPEC_SYNTAX, SPEC_INVALID, REF_INVALID         | 2    |
  * | AUTH, NOT_FOUND, PLATFORM_MISMATCH, DIGEST_MISMATCH,  |      |
  * | UNSUPPORTED_MEDIA_TYPE, TOO_LARGE, REGISTRY, NETWORK, |      |
- * | GUARD (a release would shrink or fall below minimum)  | 3    |
+ * | GUARD (a release would shrink or fall below minimum), |      |
+ * | CONTENT_INVALID (registry content malformed/hostile)  | 3    |
  * | PUSH_FAILED                                           | 4    |
  * | INTERNAL (and anything not an AppError)               | 1    |
  */

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
-import { escapeControl } from './escape.js';
+import { escapeControl, escapeForeign } from './escape.js';
 
 export { escapeControl };
 
@@ -41,7 +41,8 @@ export function formatPretty(jsonLine: string): string {
   const rest = Object.entries(fields)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
-  return `${name.padEnd(5)} ${escapeControl(String(msg ?? ''))}${rest ? ` ${escapeControl(rest)}` : ''}\n`;
+  // Fields may carry registry text: every control character (newlines too) is escaped.
+  return `${name.padEnd(5)} ${escapeForeign(String(msg ?? ''))}${rest ? ` ${escapeForeign(rest)}` : ''}\n`;
 }
 
 /**

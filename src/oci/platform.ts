@@ -71,3 +71,27 @@ export function platformMatches(want: Platform, have: Platform | undefined): boo
   if (!want.variant) return true;
   return (have.variant ?? DEFAULT_VARIANT[have.architecture] ?? '') === want.variant;
 }
+
+const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const VARIANT = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;
+const FEATURE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+
+/**
+ * Checks platform fields read from a registry (image configs, child indexes) against the shape
+ * the image-spec gives them: os and architecture as GOOS/GOARCH-style names, a variant, an
+ * os.version and os.features of plain tokens. Returns the first bad field with its value, or
+ * undefined. A value outside it (a newline, a CI command, a terminal escape) is refused, never
+ * published or printed raw. Reference: OCI image-spec config.md, image-index.md §platform.
+ */
+export function platformProblem(p: Partial<Record<keyof Platform, unknown>>): { field: string; value: string } | undefined {
+  const bad = (field: string, value: unknown): { field: string; value: string } => ({ field, value: typeof value === 'string' ? value : JSON.stringify(value) ?? String(value) });
+  if (typeof p.os !== 'string' || !NAME.test(p.os)) return bad('os', p.os);
+  if (typeof p.architecture !== 'string' || !NAME.test(p.architecture)) return bad('architecture', p.architecture);
+  if (p.variant !== undefined && (typeof p.variant !== 'string' || !VARIANT.test(p.variant))) return bad('variant', p.variant);
+  const version = p['os.version'];
+  if (version !== undefined && (typeof version !== 'string' || !VERSION.test(version))) return bad('os.version', version);
+  const features = p['os.features'];
+  if (features !== undefined && (!Array.isArray(features) || features.some((f) => typeof f !== 'string' || !FEATURE.test(f)))) return bad('os.features', features);
+  return undefined;
+}

@@ -8,8 +8,9 @@ import { AggregateAppError, AppError, RegistryError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
   formatPlatform, isAttestation, platformMatches, isImageManifestMediaType, isIndexMediaType, parseImageIndex, parseImageManifest,
-  platformFromConfig, ATTESTATION_DIGEST_KEY, type Descriptor,
+  platformFromConfig, platformProblem, ATTESTATION_DIGEST_KEY, type Descriptor,
 } from '../oci/index.js';
+import { escapeForeign } from '../escape.js';
 import type { RegistryClient } from '../registry/index.js';
 import type { Spec, SpecEntry } from '../spec/index.js';
 import { reconcilePlatform } from './platform-check.js';
@@ -88,6 +89,10 @@ function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size
     if (missing.length > 0) throw new AppError('NOT_FOUND', `${label(entry)}: the index has no entry for ${missing.map(formatPlatform).join(', ')}`);
     images = images.filter((d) => entry.platforms!.some((want) => platformMatches(want, d.platform)));
   }
+  for (const d of images) {
+    const problem = d.platform === undefined ? undefined : platformProblem(d.platform as never);
+    if (problem) throw new AppError('CONTENT_INVALID', `${label(entry)}: the index entry ${d.digest} has ${problem.field} "${escapeForeign(problem.value)}", not a valid platform value; the child is refused`);
+  }
   const kept = new Set(images.map((d) => d.digest));
   const attestations = index.manifests.filter((d) => isAttestation(d) && kept.has(d.annotations?.[ATTESTATION_DIGEST_KEY] ?? ''));
   const out: ResolvedEntry[] = images.map((d) => ({
@@ -112,7 +117,7 @@ export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise
   const mark = (list: ResolvedEntry[]): ResolvedEntry[] => (entry.replaceable ? list.map((e) => ({ ...e, replaceable: true })) : list);
   if (isIndexMediaType(m.mediaType)) return mark(resolveIndex(entry, m, deps));
   if (isImageManifestMediaType(m.mediaType)) return mark(await resolveImage(entry, m, deps));
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${label(entry)}: media type ${m.mediaType} is neither an image manifest nor an index`);
+  throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${label(entry)}: media type ${escapeForeign(m.mediaType)} is neither an image manifest nor an index`);
 }
 
 /** After the first failure for good, how long children already in flight may take to finish. */

@@ -1,7 +1,8 @@
 import { AppError, EXIT } from '../../errors.js';
+import { escapeForeign } from '../../escape.js';
 import {
-  formatPlatform, isIndexMediaType, parseImageIndex, parseImageManifest, parsePlatform, parseReference, platformFromConfig,
-  platformMatches, referenceTarget,
+  ATTESTATION_DIGEST_KEY, formatPlatform, isAttestation, isIndexMediaType, parseImageIndex, parseImageManifest, parsePlatform,
+  parseReference, platformFromConfig, platformMatches, PLATFORM_ALIASES, referenceTarget, type Descriptor, type Platform,
 } from '../../oci/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
@@ -12,40 +13,97 @@ export interface InspectOptions extends RegistryOptions, GlobalOptions {
   platform?: string;
 }
 
+/** Every cell is registry text: escaped, so it cannot move the cursor or start a line of its own. */
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  const safe = rows.map((r) => r.map((c) => escapeForeign(c)));
+  const widths = safe[0]!.map((_, i) => Math.max(...safe.map((r) => r[i]!.length)));
+  return safe.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** Parses --platform, with the spec loader's did-you-mean for non-canonical names. */
+export function wantedPlatform(text: string | undefined): Platform | undefined {
+  if (text === undefined) return undefined;
+  const want = parsePlatform(text);
+  if (!want) throw new AppError('USAGE', `--platform: "${text}" is not os/arch[/variant]`);
+  const alias = PLATFORM_ALIASES[want.architecture.toLowerCase()];
+  if (alias) {
+    const fix = [want.os, alias.architecture, alias.variant ?? want.variant].filter(Boolean).join('/');
+    throw new AppError('USAGE', `--platform: "${want.architecture}" is not a canonical architecture name; did you mean ${fix}?`);
+  }
+  return want;
+}
+
+const platformText = (d: Descriptor): string => {
+  if (!d.platform) return '-';
+  const features = d.platform['os.features']?.length ? ` (${d.platform['os.features'].join(',')})` : '';
+  return `${formatPlatform(d.platform)}${features}`;
+};
+
+function describeEntry(d: Descriptor): string {
+  if (isAttestation(d)) return `attestation for ${d.annotations?.[ATTESTATION_DIGEST_KEY] ?? '?'}`;
+  const rest = Object.entries(d.annotations ?? {}).map(([k, v]) => `${k}=${v}`);
+  if (d.artifactType) rest.unshift(`artifactType=${d.artifactType}`);
+  return rest.join(' ');
+}
+
+interface IndexView {
+  manifests: Descriptor[];
+  annotations?: Record<string, string>;
+  artifactType?: string;
+  subject?: Descriptor;
+}
+
+function indexView(bytes: Buffer, where: string): IndexView {
+  const raw = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  const view: IndexView = { manifests: parseImageIndex(bytes, where).manifests };
+  if (raw['annotations'] && typeof raw['annotations'] === 'object') view.annotations = raw['annotations'] as Record<string, string>;
+  if (typeof raw['artifactType'] === 'string') view.artifactType = raw['artifactType'];
+  if (raw['subject'] && typeof raw['subject'] === 'object') view.subject = raw['subject'] as Descriptor;
+  return view;
 }
 
 /** Runs `manifold inspect` with parsed options. */
 export async function runInspect(refText: string, opts: InspectOptions, io: Io): Promise<void> {
-  const want = opts.platform ? parsePlatform(opts.platform) : undefined;
-  if (opts.platform && !want) throw new AppError('USAGE', `--platform: "${opts.platform}" is not os/arch[/variant]`);
+  const want = wantedPlatform(opts.platform);
   const ref = parseReference(refText);
   const ctx = registryContext(opts, opts, io);
   try {
     const client = ctx.clientFor(ref.host);
-    const m = await client.getManifest(ref.repository, referenceTarget(ref));
-    if (opts.raw) return void io.stdout(m.bytes.toString('utf8'));
+    let m = await client.getManifest(ref.repository, referenceTarget(ref));
     const head = { reference: refText, digest: m.digest, size: m.size, mediaType: m.mediaType };
     if (isIndexMediaType(m.mediaType)) {
-      const entries = parseImageIndex(m.bytes, refText).manifests;
-      const selected = want ? entries.find((d) => platformMatches(want, d.platform)) : undefined;
-      if (want && !selected) throw new AppError('NOT_FOUND', `${refText}: no entry matches ${opts.platform}`);
-      const shown = selected ? [selected] : entries;
-      if (opts.output === 'json') return void io.stdout(`${JSON.stringify({ ...head, manifests: shown, ...(selected ? { selected: selected.digest } : {}) }, null, 2)}\n`);
-      io.stdout(`${refText}: ${m.mediaType}\nDigest: ${m.digest} ${m.size}\n${selected ? `Selected for ${opts.platform} (first match):\n` : ''}`);
-      const rows = [['PLATFORM', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'], ...shown.map((d) => [d.platform ? formatPlatform(d.platform) : '-', d.digest, String(d.size), d.mediaType, Object.entries(d.annotations ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')])];
+      const view = indexView(m.bytes, refText);
+      const selected = want ? view.manifests.find((d) => !isAttestation(d) && platformMatches(want, d.platform)) : undefined;
+      if (want && !selected) throw new AppError('NOT_FOUND', `${refText}: no entry matches ${opts.platform} (it has ${view.manifests.filter((d) => !isAttestation(d)).map(platformText).join(', ')})`);
+      if (opts.raw) {
+        if (selected) m = await client.getManifest(ref.repository, selected.digest);
+        return void io.stdout(m.bytes.toString('utf8'));
+      }
+      const shown = selected ? [selected] : view.manifests;
+      if (opts.output === 'json') {
+        return void io.stdout(`${JSON.stringify({ ...head, ...view, manifests: shown, ...(selected ? { selected: selected.digest } : {}) }, null, 2)}\n`);
+      }
+      const lines = [`${refText}: ${m.mediaType}`, `Digest: ${m.digest} ${m.size}`];
+      if (view.artifactType) lines.push(`Artifact type: ${view.artifactType}`);
+      if (view.subject) lines.push(`Subject: ${view.subject.digest} (${view.subject.mediaType})`);
+      for (const [k, v] of Object.entries(view.annotations ?? {})) lines.push(`Annotation: ${k}=${v}`);
+      if (selected) lines.push(`Selected for ${opts.platform} (first match):`);
+      io.stdout(`${lines.map((l) => escapeForeign(l)).join('\n')}\n`);
+      const rows = [['PLATFORM', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'], ...shown.map((d) => [platformText(d), d.digest, String(d.size), d.mediaType, describeEntry(d)])];
       return void io.stdout(table(rows));
     }
     const image = parseImageManifest(m.bytes, refText);
     const platform = platformFromConfig(await client.getBlob(ref.repository, image.config.digest), refText);
+    // The trap of a mislabelled image: asking for a platform it is not for is an error, not a match.
+    if (want && !platformMatches(want, platform)) {
+      throw new AppError('PLATFORM_MISMATCH', `${refText}: this is an image for ${formatPlatform(platform)}, not ${opts.platform}`);
+    }
+    if (opts.raw) return void io.stdout(m.bytes.toString('utf8'));
     if (opts.output === 'json') return void io.stdout(`${JSON.stringify({ ...head, platform, config: image.config, layers: image.layers }, null, 2)}\n`);
-    io.stdout(`${refText}: ${m.mediaType}\nDigest: ${m.digest} ${m.size}\nPlatform: ${formatPlatform(platform)}\n`);
+    io.stdout(`${escapeForeign(`${refText}: ${m.mediaType}`)}\nDigest: ${m.digest} ${m.size}\nPlatform: ${escapeForeign(platformText({ ...head, platform }))}\n`);
     io.stdout(table([['LAYER', 'SIZE', 'MEDIA TYPE'], ...image.layers.map((l) => [l.digest, String(l.size), l.mediaType])]));
   } finally {
     ctx.close();
-    io.exitCode = EXIT.OK;
   }
+  io.exitCode = EXIT.OK;
 }
-

@@ -1,0 +1,117 @@
+/**
+ * Registry data is shown in full, escaped always and trusted never: hostile platforms and
+ * annotations pushed into the real registry (it stores what it is given), then read by manifold.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { runCli } from '../helpers/cli.js';
+import { HarnessClient } from '../helpers/harness-client.js';
+import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
+import { seedImage, seedStandardSet, type StandardSet } from '../helpers/seed.js';
+
+const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+
+let reg: RegistryHandle;
+let harness: HarnessClient;
+let set: StandardSet;
+
+beforeAll(async () => {
+  reg = await startRegistry({ variant: 'plain' });
+  harness = new HarnessClient(reg);
+  set = await seedStandardSet(harness);
+});
+afterAll(async () => reg?.stop());
+
+/** An image whose config holds `config` verbatim (os/architecture fields chosen by the test). */
+async function imageWithConfig(repo: string, tag: string, config: object): Promise<{ digest: string; size: number; bytes: Buffer }> {
+  const cfg = Buffer.from(JSON.stringify({ ...config, rootfs: { type: 'layers', diff_ids: [] } }));
+  await harness.pushBlob(repo, sha(cfg), cfg);
+  const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(cfg), size: cfg.length }, layers: [] }));
+  await harness.pushManifest(repo, tag, OCI_MANIFEST, bytes);
+  return { digest: sha(bytes), size: bytes.length, bytes };
+}
+
+const noRawControl = (text: string): void => {
+  expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  expect(text.split('\n').filter((l) => l.trimStart().startsWith('::'))).toEqual([]);
+};
+
+describe('nothing from a registry reaches a terminal raw', () => {
+  test('inspect of an index whose platform and annotations hold ESC, BEL and a ::set-output line: escaped in text, data in JSON', async () => {
+    const child = set.oci['amd64']!;
+    const hostile = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: OCI_INDEX,
+      manifests: [{ mediaType: child.mediaType, digest: child.digest, size: child.size, platform: { os: 'linux\u001b[2J', architecture: 'amd64\u0007' }, annotations: { note: 'x\n::set-output name=token::stolen\r\u001b]0;title\u0007' } }],
+      annotations: { 'org.example': 'line\n::error::forged' },
+    }));
+    await harness.pushManifest('app-oci', 'hostile-index', OCI_INDEX, hostile);
+    const res = await runCli(['inspect', `${reg.host}/app-oci:hostile-index`]);
+    expect(res.code).toBe(0);
+    noRawControl(res.stdout);
+    noRawControl(res.stderr);
+    expect(res.stdout).toContain('\\x1b[2J');
+    expect(res.stdout).toContain('::set-output name=token::stolen');
+    const json = await runCli(['inspect', `${reg.host}/app-oci:hostile-index`, '--output', 'json']);
+    expect((JSON.parse(json.stdout) as { manifests: { annotations: Record<string, string> }[] }).manifests[0]!.annotations['note']).toBe('x\n::set-output name=token::stolen\r\u001b]0;title\u0007');
+  });
+
+  test('an image config whose architecture holds a newline and a ::error line: the child is refused (exit 3), the value shown escaped, nothing pushed', async () => {
+    await imageWithConfig('evil', 'arch', { os: 'linux', architecture: 'amd64\n::error::pwned' });
+    const res = await runCli(['publish', '--from-spec', '-'], { input: `image: ${reg.host}/evil:multi\nmanifests:\n  - image: ${reg.host}/evil:arch\n` });
+    expect(res.code).toBe(3);
+    noRawControl(res.stderr);
+    expect(res.stderr).toContain('architecture "amd64\\x0a::error::pwned" is not a valid platform value');
+    expect(await harness.listTags('evil')).toEqual(['arch']);
+  });
+
+  test('a child index whose entry platform is not a platform value is refused', async () => {
+    const child = set.oci['amd64']!;
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: child.mediaType, digest: child.digest, size: child.size, platform: { os: 'linux', architecture: 'amd64', variant: 'v1 ; rm -rf /' } }] }));
+    await harness.pushManifest('app-oci', 'bad-variant', OCI_INDEX, index);
+    const res = await runCli(['publish', '--from-spec', '-'], { input: `image: ${reg.host}/app-oci:bv\nmanifests:\n  - image: ${reg.host}/app-oci:bad-variant\n` });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('variant "v1 ; rm -rf /", not a valid platform value');
+  });
+});
+
+describe('inspect shows everything a user asks about', () => {
+  test('index annotations, artifactType, subject, os.features and what an attestation describes; text and JSON', async () => {
+    const win = await seedImage(harness, { repository: 'multi', tag: 'win', platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.17763.1', 'os.features': ['win32k'] } });
+    const subject = set.oci['arm64']!;
+    const att = set.index.attestation!;
+    const index = Buffer.from(JSON.stringify({
+      schemaVersion: 2, mediaType: OCI_INDEX, artifactType: 'application/vnd.example.bundle',
+      manifests: [
+        { mediaType: win.mediaType, digest: win.digest, size: win.size, platform: win.platform },
+        { mediaType: OCI_MANIFEST, digest: att.digest, size: att.size, platform: { os: 'unknown', architecture: 'unknown' }, annotations: { 'vnd.docker.reference.type': 'attestation-manifest', 'vnd.docker.reference.digest': win.digest } },
+      ],
+      subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+      annotations: { 'org.opencontainers.image.source': 'https://example.com/src' },
+    }));
+    await harness.pushManifest('multi', 'all', OCI_INDEX, index);
+    const res = await runCli(['inspect', `${reg.host}/multi:all`]);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('Artifact type: application/vnd.example.bundle');
+    expect(res.stdout).toContain(`Subject: ${subject.digest}`);
+    expect(res.stdout).toContain('Annotation: org.opencontainers.image.source=https://example.com/src');
+    expect(res.stdout).toContain('windows/amd64@10.0.17763.1 (win32k)');
+    expect(res.stdout).toContain(`attestation for ${win.digest}`);
+    const json = JSON.parse((await runCli(['inspect', `${reg.host}/multi:all`, '--output', 'json'])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ artifactType: 'application/vnd.example.bundle', subject: { digest: subject.digest }, annotations: { 'org.opencontainers.image.source': 'https://example.com/src' } });
+  });
+
+  test('--platform on a single image that is another platform: exit 3 saying what it is; --raw --platform gives the entry\'s bytes; linux/aarch64 gets a did-you-mean', async () => {
+    const arm = set.docker['arm64']!;
+    const res = await runCli(['inspect', '--platform', 'linux/amd64', arm.ref]);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('this is an image for linux/arm64/v8, not linux/amd64');
+    const raw = await runCli(['inspect', '--raw', '--platform', 'linux/arm64', set.index.ref]);
+    expect(raw.code).toBe(0);
+    expect(sha(Buffer.from(raw.stdout))).toBe(set.index.children[1]!.digest);
+    const alias = await runCli(['inspect', '--platform', 'linux/aarch64', set.index.ref]);
+    expect(alias.code).toBe(2);
+    expect(alias.stderr).toContain('did you mean linux/arm64?');
+  });
+});
