@@ -14,6 +14,8 @@ export interface ApplyDeps {
   client: RegistryClient;
   logger: Logger;
   concurrency: number;
+  /** What the run has copied so far (shared by every document of the run). */
+  memo?: CopyMemo;
   progress?: (phase: 'copy' | 'tag', delta: { total?: number; done?: number }) => void;
 }
 
@@ -28,8 +30,46 @@ export class PushError extends AppError {
 /** How long reads that settle an interrupted write may take. */
 export const SETTLE_GRACE_MS = 5_000;
 
+/** Deepest nesting of indexes manifold copies (an index whose entries are indexes, and so on). */
+export const MAX_INDEX_DEPTH = 16;
+
+/**
+ * What this run has copied (or is copying) into each repository, by digest: every distinct
+ * manifest and blob is copied once per run, across children and documents, however often it
+ * is referenced (a nested index listing the same child many times costs one copy).
+ */
+export class CopyMemo {
+  readonly manifests = new Map<string, Promise<boolean>>();
+  readonly blobs = new Map<string, Promise<unknown>>();
+
+  once<T>(map: Map<string, Promise<T>>, key: string, run: () => Promise<T>): Promise<T> {
+    let p = map.get(key);
+    if (!p) {
+      p = run();
+      map.set(key, p);
+    }
+    return p;
+  }
+}
+
+interface CopyOrder {
+  from: string;
+  to: string;
+  digest: string;
+  bytes?: Buffer;
+  mediaType?: string;
+  knownAbsent?: boolean;
+  depth?: number;
+}
+
 /** Copies one manifest (and what it references) from `from` into `to`, by digest. Returns false when already there. */
-async function copyManifest(client: RegistryClient, o: { from: string; to: string; digest: string; bytes?: Buffer; mediaType?: string; knownAbsent?: boolean }): Promise<boolean> {
+function copyManifest(client: RegistryClient, memo: CopyMemo, o: CopyOrder): Promise<boolean> {
+  return memo.once(memo.manifests, `${o.to}@${o.digest}`, () => copyManifestOnce(client, memo, o));
+}
+
+async function copyManifestOnce(client: RegistryClient, memo: CopyMemo, o: CopyOrder): Promise<boolean> {
+  const depth = o.depth ?? 0;
+  if (depth > MAX_INDEX_DEPTH) throw new AppError('CONTENT_INVALID', `${o.from}@${o.digest}: indexes nested more than ${MAX_INDEX_DEPTH} deep; refused`);
   if (!o.knownAbsent && (await client.headManifest(o.to, o.digest, [pushScope(o.to)]))) return false;
   let bytes = o.bytes;
   let mediaType = o.mediaType;
@@ -41,15 +81,28 @@ async function copyManifest(client: RegistryClient, o: { from: string; to: strin
   const where = `${o.from}@${o.digest}`;
   if (isIndexMediaType(mediaType)) {
     const index = parseImageIndex(bytes, where);
-    await Promise.all(index.manifests.map((d) => copyManifest(client, { from: o.from, to: o.to, digest: d.digest })));
+    await Promise.all(index.manifests.map((d) => copyManifest(client, memo, { from: o.from, to: o.to, digest: d.digest, depth: depth + 1 })));
   } else {
     const m = parseImageManifest(bytes, where);
     // Non-distributable layers (with urls) are not in the registry and are not copied.
     const blobs = [m.config, ...m.layers.filter((l) => !l.urls?.length)];
-    await Promise.all(blobs.map((b) => client.mountBlob(o.to, b.digest, o.from, b.size)));
+    await Promise.all(blobs.map((b) => memo.once(memo.blobs, `${o.to}@${b.digest}`, () => client.mountBlob(o.to, b.digest, o.from, b.size))));
   }
-  await client.putManifest(o.to, o.digest, bytes, mediaType);
+  await putManifestSettled(client, o.to, o.digest, bytes, mediaType);
   return true;
+}
+
+/**
+ * PUTs a manifest by digest. When the PUT's answer was lost (a network failure after the
+ * retries), the registry may still have stored it: a HEAD settles it.
+ */
+async function putManifestSettled(client: RegistryClient, repo: string, digest: string, bytes: Buffer, mediaType: string): Promise<void> {
+  try {
+    await client.putManifest(repo, digest, bytes, mediaType);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'NETWORK' || isAborted(err)) throw err;
+    if ((await client.headManifest(repo, digest, [pushScope(repo)]).catch(() => undefined))?.digest !== digest) throw err;
+  }
 }
 
 /**
@@ -58,8 +111,9 @@ async function copyManifest(client: RegistryClient, o: { from: string; to: strin
  */
 export async function copyChildren(plan: PublishPlan, deps: ApplyDeps, copied: Set<string>): Promise<void> {
   const limit = pLimit(Math.max(1, deps.concurrency));
+  const memo = deps.memo ?? new CopyMemo();
   const one = async (e: ResolvedEntry): Promise<void> => {
-    const did = e.inTarget ? false : await copyManifest(deps.client, { from: e.sourceRepo, to: plan.target.repository, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType, knownAbsent: e.inTarget === false });
+    const did = e.inTarget ? false : await copyManifest(deps.client, memo, { from: e.sourceRepo, to: plan.target.repository, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType, knownAbsent: e.inTarget === false });
     if (did) copied.add(e.descriptor.digest);
     deps.progress?.('copy', { done: 1 });
     deps.logger.info({ digest: e.descriptor.digest, from: e.sourceRepo, to: plan.target.repository, action: did ? 'copied' : 'present' }, 'child in target repository');
@@ -92,7 +146,7 @@ export async function targetState(client: RegistryClient, repo: string, tags: st
 }
 
 /** A tag after its PUT: written (answer 201), cut off by us, or refused. */
-type Attempt = { tag: string; before?: string; outcome: 'unchanged' | 'written' | 'aborted' | 'refused'; error?: string };
+type Attempt = { tag: string; before?: string; outcome: 'unchanged' | 'written' | 'aborted' | 'refused'; error?: string; interrupted?: boolean };
 
 /**
  * The truth about a tag once its PUT is over, from a read-back (HEAD by tag).
@@ -109,13 +163,15 @@ type Attempt = { tag: string; before?: string; outcome: 'unchanged' | 'written' 
  */
 export function settleTag(a: Attempt, now: string | undefined | Error, digest: string): TagResult {
   const base = a.before ? { tag: a.tag, previous: a.before } : { tag: a.tag };
-  if (now instanceof Error) return { ...base, status: 'unknown', error: `${a.outcome === 'aborted' ? 'interrupted during its PUT' : 'written'}, then could not be read back: ${now.message}` };
+  const cut = a.interrupted ? 'interrupted during its PUT' : `its PUT got no answer (${a.error ?? 'network failure'})`;
+  if (now instanceof Error) return { ...base, status: 'unknown', error: `${a.outcome === 'aborted' ? cut : 'written'}, then could not be read back: ${now.message}` };
   if (now === digest) {
-    return { ...base, status: a.before ? 'updated' : 'created', ...(a.outcome === 'aborted' ? { note: 'settled after the interrupt' } : {}) };
+    const note = a.outcome !== 'aborted' ? {} : { note: a.interrupted ? 'settled after the interrupt' : 'its PUT got no answer; read back' };
+    return { ...base, status: a.before ? 'updated' : 'created', ...note };
   }
   const where = now ? `it points at ${now}` : 'it does not exist';
   if (now !== a.before) return { ...base, status: 'failed', error: `moved by another writer (${where})` };
-  if (a.outcome === 'aborted') return { ...base, status: 'failed', error: 'interrupted; the tag was not moved' };
+  if (a.outcome === 'aborted') return { ...base, status: 'failed', error: `${cut}; the tag was not moved` };
   return { ...base, status: 'failed', error: `not applied by the registry: it answered the PUT with success, yet ${where}` };
 }
 
@@ -126,7 +182,9 @@ async function attempt(tag: string, plan: PublishPlan, current: Map<string, stri
     await client.putManifest(plan.target.repository, tag, plan.index.bytes, plan.index.mediaType);
     return { tag, before, outcome: 'written' };
   } catch (err) {
-    return { tag, before, outcome: isAborted(err) ? 'aborted' : 'refused', error: (err as Error).message };
+    // Cut off by us, or the answer lost on the way: the registry may have stored it either way.
+    const unknown = isAborted(err) || (err instanceof AppError && err.code === 'NETWORK');
+    return { tag, before, outcome: unknown ? 'aborted' : 'refused', error: (err as Error).message, interrupted: isAborted(err) };
   }
 }
 
@@ -140,7 +198,7 @@ export async function pushTags(plan: PublishPlan, current: Map<string, string | 
   const repo = plan.target.repository;
   deps.progress?.('tag', { total: plan.tags.length });
   const attempts = await Promise.all(plan.tags.map((tag) => attempt(tag, plan, current, client).finally(() => deps.progress?.('tag', { done: 1 }))));
-  const interrupted = attempts.some((a) => a.outcome === 'aborted');
+  const interrupted = attempts.some((a) => a.interrupted);
   const signal = interrupted ? AbortSignal.timeout(SETTLE_GRACE_MS) : undefined;
   const results = await Promise.all(attempts.map(async (a): Promise<TagResult> => {
     if (a.outcome === 'unchanged') return { tag: a.tag, status: 'unchanged' };

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { formatPlatform, formatReference } from '../oci/index.js';
 import { pullScope, pushScope, type RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
-import { copyChildren, PushError, pushTags, targetState, type TargetState } from './apply.js';
+import { copyChildren, CopyMemo, PushError, pushTags, targetState, type TargetState } from './apply.js';
 import { checkMinimum, checkShrink, type GuardOptions } from './guards.js';
 import { buildPlan } from './plan.js';
 import { resolveAll } from './resolve.js';
@@ -97,9 +97,9 @@ function plannedTag(tag: string, p: Prepared): TagResult {
 const LANDED = new Set<TagStatus>(['created', 'updated', 'unchanged']);
 
 /** Writes one prepared document: copies its children, then its tags. Never throws an AppError. */
-async function apply(p: Prepared, deps: PublishDeps): Promise<PublishResult> {
+async function apply(p: Prepared, deps: PublishDeps, memo: CopyMemo): Promise<PublishResult> {
   const started = Date.now();
-  const applyDeps = { client: p.client, logger: p.log, concurrency: deps.concurrency, progress: deps.progress };
+  const applyDeps = { client: p.client, logger: p.log, concurrency: deps.concurrency, progress: deps.progress, memo };
   const copied = new Set<string>();
   try {
     await copyChildren(p.plan, applyDeps, copied);
@@ -161,9 +161,10 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
     };
   }
   const results: PublishResult[] = [];
+  const memo = new CopyMemo();
   for (const p of prepared) {
     const failedBefore = results.some((r) => r.status !== 'published');
-    results.push(failedBefore ? notAttempted(p) : await apply(p, deps));
+    results.push(failedBefore ? notAttempted(p) : await apply(p, deps, memo));
   }
   const bad = results.filter((r) => r.status !== 'published');
   if (bad.length === 0) return { results };

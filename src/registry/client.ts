@@ -257,7 +257,23 @@ export class RegistryClient {
   private async finishUpload(repo: string, location: URL, digest: string, bytes: Buffer): Promise<void> {
     location.searchParams.set('digest', digest);
     const res = await this.request({ method: 'PUT', path: `${location.pathname}${location.search}`, headers: { 'content-type': 'application/octet-stream' }, body: bytes, scopes: [pushScope(repo)] });
-    if (res.status !== 201) throw await this.fail('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
+    if (res.status === 201) return;
+    // A retried PUT whose first answer was lost finds its upload session gone (404
+    // BLOB_UPLOAD_UNKNOWN): the first one may have been stored. The blob itself settles it.
+    if (res.status === 404 && (await this.blobExists(repo, digest))) {
+      this.logger.debug({ repo, digest }, 'upload session gone, blob present: the lost PUT was stored');
+      return;
+    }
+    throw await this.fail('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
+  }
+
+  /** Whether `repo` holds the blob (HEAD by digest). */
+  async blobExists(repo: string, digest: string): Promise<boolean> {
+    assertDigest(digest);
+    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scopes: [pullScope(repo)] });
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    throw await this.fail('HEAD', res, `blob ${digest} in ${this.host}/${repo}`);
   }
 
   /** PUTs a manifest under a tag or digest; returns its digest after checking the registry agrees. */

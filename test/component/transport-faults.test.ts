@@ -271,6 +271,27 @@ describe('registry quirks', () => {
     expect(seen.filter((r) => r.method === 'PUT' && r.url.includes('/blobs/uploads/') && r.url.includes(`digest=${encodeURIComponent(amd.layerDigests[0]!)}`))).toHaveLength(1);
   });
 
+  test('an upload whose final PUT was stored but whose answer was lost: the retry finds the session gone, the blob settles it', async () => {
+    proxy.setFault((r, count) => {
+      if (r.method === 'POST' && r.url.includes('mount=')) return { kind: 'forward-to', url: r.url.replace(/\?.*$/, '') };
+      return r.method === 'PUT' && r.url.includes('/blobs/uploads/') && count === 1 ? { kind: 'lose-answer' } : undefined;
+    });
+    const before = proxy.requests.length;
+    const repo = `f/lost${++n}`;
+    const res = await publish(`image: ${proxy.host}/${repo}:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`, ['--log-level', 'debug']);
+    expect(res.stderr).toContain('upload session gone, blob present');
+    expect(res.code).toBe(0);
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'HEAD' && r.url.startsWith(`/v2/${repo}/blobs/`)).length).toBeGreaterThanOrEqual(1);
+  });
+
+  test('a manifest PUT whose answer was lost: read back, not failed', async () => {
+    const tag = `lost${++n}`;
+    proxy.setFault((r, count) => (r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}` && count <= 4 ? { kind: 'lose-answer' } : undefined));
+    const res = await publish(spec(tag));
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain(`Tag: ${proxy.host}/f/app:${tag} created (its PUT got no answer; read back)`);
+  });
+
   test('§F25: HEAD without Docker-Content-Digest falls back to GET and hashing; HEAD 405 too; a re-run stays unchanged', async () => {
     const tag = `q${++n}`;
     expect((await publish(spec(tag))).code).toBe(0);

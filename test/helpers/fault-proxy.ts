@@ -22,7 +22,9 @@ export type Fault =
   | { kind: 'rewrite'; headers?: Record<string, string>; body?: Buffer }
   | { kind: 'forward-to'; url: string }
   /** Forward, then run `then` (another writer, a pause) before answering with the registry's answer. */
-  | { kind: 'after'; then: () => Promise<void> };
+  | { kind: 'after'; then: () => Promise<void> }
+  /** Forward (the registry acts on the request), then cut the connection: the answer is lost. */
+  | { kind: 'lose-answer' };
 
 export type FaultFn = (req: Recorded, count: number) => Fault | undefined;
 
@@ -91,6 +93,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       if (f?.kind === 'forward-to') req.url = f.url;
       const up = await forward(upstream, req, body);
       if (f?.kind === 'after') await f.then();
+      if (f?.kind === 'lose-answer') return void req.socket.destroy();
       const headers = { ...up.headers };
       if (f?.kind === 'truncate') {
         res.writeHead(up.status, { ...headers, 'content-length': String(up.body.length) });

@@ -115,3 +115,32 @@ describe('inspect shows everything a user asks about', () => {
     expect(alias.stderr).toContain('did you mean linux/arm64?');
   });
 });
+
+describe('work proportional to what is distinct', () => {
+  /** A leaf image under `depth` levels of indexes, each listing the next level twice. */
+  async function nested(repo: string, depth: number): Promise<string> {
+    const leaf = await seedImage(harness, { repository: repo, tag: 'leaf', platform: { os: 'linux', architecture: 'amd64' }, format: 'oci' });
+    let child = { mediaType: leaf.mediaType, digest: leaf.digest, size: leaf.size, platform: { os: 'linux', architecture: 'amd64' } };
+    for (let level = 1; level <= depth; level++) {
+      const bytes = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [child, { ...child, annotations: { copy: 'second' } }] }));
+      await harness.pushManifest(repo, `level-${level}`, OCI_INDEX, bytes);
+      child = { mediaType: OCI_INDEX, digest: sha(bytes), size: bytes.length, platform: { os: 'linux', architecture: 'amd64' } };
+    }
+    return `${reg.host}/${repo}:level-${depth}`;
+  }
+
+  test('an index nested ten deep, each level listing the next twice: each distinct manifest copied once; deeper than 16 is refused', async () => {
+    const top = await nested('nest10', 10);
+    const res = await runCli(['publish', '--from-spec', '-', '--log-level', 'debug', '--log-format', 'json'], { input: `image: ${reg.host}/nest-target:1\nmanifests:\n  - image: ${top}\n    index: nest\n    platform: {os: linux, architecture: amd64}\n` });
+    expect(res.code).toBe(0);
+    const http = res.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; method?: string; url?: string }).filter((l) => l.msg === 'http');
+    const manifestPuts = http.filter((l) => l.method === 'PUT' && l.url!.includes('/manifests/sha256:'));
+    expect(manifestPuts).toHaveLength(11); // 10 indexes and the leaf, each once
+    expect(http.length).toBeLessThan(60);
+    const deep = await nested('nest17', 17);
+    const refused = await runCli(['publish', '--from-spec', '-'], { input: `image: ${reg.host}/nest-target2:1\nmanifests:\n  - image: ${deep}\n    index: nest\n    platform: {os: linux, architecture: amd64}\n` });
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toContain('indexes nested more than 16 deep; refused');
+    expect(await harness.listTags('nest-target2')).toEqual([]);
+  });
+});
