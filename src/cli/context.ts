@@ -2,6 +2,7 @@
  * Turns global and registry options into the dependencies commands need: the logger, the
  * credential chain and one RegistryClient per registry host.
  */
+import { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,23 +61,47 @@ export function credentialChain(opts: RegistryOptions, io: Io, signal?: AbortSig
   return new CredentialChain(stores);
 }
 
-function readCas(opts: RegistryOptions, host: string): Buffer | undefined {
-  const pems: Buffer[] = [];
-  if (opts.caFile) {
+/**
+ * Reads a CA file given on the command line and checks it holds PEM certificates: text, a
+ * private key or DER is an error naming the file (exit 2), not an opaque TLS failure later.
+ */
+function readPem(file: string, flag: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new AppError('USAGE', `${flag} ${file}: cannot read it`);
+  }
+  const text = bytes.toString('latin1');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) {
+    const what = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) ? 'a private key, not a certificate'
+      : bytes[0] === 0x30 ? 'DER (binary) data; convert it with: openssl x509 -inform der -in FILE -out FILE.pem' : 'no PEM certificate (-----BEGIN CERTIFICATE-----)';
+    throw new AppError('USAGE', `${flag} ${file}: holds ${what}`);
+  }
+  for (const b of blocks) {
     try {
-      pems.push(readFileSync(opts.caFile));
-    } catch {
-      throw new AppError('USAGE', `--ca-file ${opts.caFile}: cannot read it`);
+      new X509Certificate(b);
+    } catch (err) {
+      throw new AppError('USAGE', `${flag} ${file}: a certificate in it cannot be read (${(err as Error).message})`);
     }
   }
+  return bytes;
+}
+
+function readCas(opts: RegistryOptions, host: string): Buffer | undefined {
+  const pems: Buffer[] = [];
+  if (opts.caFile) pems.push(readPem(opts.caFile, '--ca-file'));
   if (opts.certDir) {
     const hostDir = join(opts.certDir, host);
     const dir = existsSync(hostDir) ? hostDir : opts.certDir;
+    let files: string[];
     try {
-      for (const f of readdirSync(dir).filter((n) => n.endsWith('.crt')).sort()) pems.push(readFileSync(join(dir, f)));
+      files = readdirSync(dir).filter((n) => n.endsWith('.crt')).sort();
     } catch {
       throw new AppError('USAGE', `--cert-dir ${opts.certDir}: cannot read it`);
     }
+    for (const f of files) pems.push(readPem(join(dir, f), '--cert-dir'));
   }
   return pems.length ? Buffer.concat(pems.map((p) => Buffer.concat([p, Buffer.from('\n')]))) : undefined;
 }

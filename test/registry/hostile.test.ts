@@ -144,3 +144,31 @@ describe('work proportional to what is distinct', () => {
     expect(await harness.listTags('nest-target2')).toEqual([]);
   });
 });
+
+describe('files given on the command line', () => {
+  test('--ca-file and --cert-dir contents that are not PEM certificates: exit 2 naming the file', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'manifold-ca-'));
+    const files: [string, string | Buffer, string][] = [
+      ['text.pem', 'just some text\n', 'no PEM certificate'],
+      ['key.pem', '-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEA\n-----END PRIVATE KEY-----\n', 'a private key, not a certificate'],
+      ['cert.der', Buffer.from([0x30, 0x82, 0x01, 0x0a, 0x02, 0x82, 0x01, 0x01]), 'DER (binary) data'],
+      ['broken.pem', '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n', 'cannot be read'],
+    ];
+    for (const [name, content, message] of files) {
+      writeFileSync(join(dir, name), content);
+      const res = await runCli(['inspect', '--ca-file', join(dir, name), set.docker['amd64']!.ref]);
+      expect({ name, code: res.code }).toEqual({ name, code: 2 });
+      expect(res.stderr).toContain(`--ca-file ${join(dir, name)}: `);
+      expect(res.stderr).toContain(message);
+    }
+    const certs = join(dir, 'certs.d', reg.host);
+    mkdirSync(certs, { recursive: true });
+    writeFileSync(join(certs, 'ca.crt'), 'not a certificate');
+    const res = await runCli(['inspect', '--cert-dir', join(dir, 'certs.d'), set.docker['amd64']!.ref]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`--cert-dir ${join(certs, 'ca.crt')}: holds no PEM certificate`);
+  });
+});
