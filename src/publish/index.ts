@@ -11,6 +11,7 @@ import type { Spec } from '../spec/index.js';
 import { copyChildren, CopyMemo, PushError, pushTags, targetState, type TargetState } from './apply.js';
 import { checkMinimum, checkShrink, type GuardOptions } from './guards.js';
 import { buildPlan } from './plan.js';
+import { registerReferrer } from './referrers.js';
 import { resolveAll } from './resolve.js';
 import type { ChildReport, PublishPlan, PublishResult, TagResult, TagStatus } from './types.js';
 
@@ -112,11 +113,14 @@ async function apply(p: Prepared, deps: PublishDeps, memo: CopyMemo): Promise<Pu
   const tags = await pushTags(p.plan, p.current, applyDeps);
   p.log.debug({ ms: Date.now() - started }, 'published');
   const landed = tags.filter((t) => LANDED.has(t.status)).length;
-  const status = landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
-  const result: PublishResult = { ...baseResult(p, false), status, tags, children: children(p.plan, copied) };
+  const referrers = landed > 0 ? await registerReferrer(p.client, p.plan) : undefined;
+  let status: PublishResult['status'] = landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
+  if (referrers?.error && status === 'published') status = 'partial';
+  const result: PublishResult = { ...baseResult(p, false), status, tags, children: children(p.plan, copied), ...(referrers ? { referrers } : {}) };
   if (status !== 'published') {
-    const bad = tags.filter((t) => !LANDED.has(t.status));
-    result.error = { code: 'PUSH_FAILED', message: bad.map((t) => `${t.tag}: ${t.status}${t.error ? ` (${t.error})` : ''}`).join('\n') };
+    const bad = tags.filter((t) => !LANDED.has(t.status)).map((t) => `${t.tag}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
+    if (referrers?.error) bad.push(`referrers tag ${referrers.tag}: ${referrers.error}`);
+    result.error = { code: 'PUSH_FAILED', message: bad.join('\n') };
   }
   return result;
 }

@@ -94,5 +94,11 @@ export function buildPlan(spec: Spec, resolved: { entries: ResolvedEntry[]; subj
     entries,
     copies: entries.filter((e) => e.sourceRepo !== spec.target.repository),
     warnings,
+    ...(resolved.subject ? {
+      referrer: {
+        subject: resolved.subject,
+        descriptor: { mediaType: index.mediaType, digest: index.digest, size: index.size, ...(spec.artifactType ? { artifactType: spec.artifactType } : {}), ...(spec.annotations ? { annotations: { ...spec.annotations } } : {}) },
+      },
+    } : {}),
   };
 }

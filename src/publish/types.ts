@@ -59,6 +59,18 @@ export interface PublishPlan {
   copies: ResolvedEntry[];
   /** Things the user should know about the index built (printed as warnings). */
   warnings: string[];
+  /** For an index with a subject: the subject, and the descriptor that lists the index as its referrer. */
+  referrer?: { subject: Descriptor; descriptor: Descriptor };
+}
+
+/** How an index with a subject was made findable from it. */
+export interface ReferrersReport {
+  /** api: the registry lists referrers itself; tag: through the referrers tag manifold maintains. */
+  via: 'api' | 'tag';
+  tag?: string;
+  /** Whether this run added the index to the referrers tag (false: it was there already). */
+  added?: boolean;
+  error?: string;
 }
 
 export interface ChildReport {
@@ -87,4 +99,6 @@ export interface PublishResult {
   indexJson?: string;
   /** Why this index failed, when it did. */
   error?: { code: string; message: string };
+  /** For an index with a subject: how it is findable from the subject. */
+  referrers?: ReferrersReport;
 }

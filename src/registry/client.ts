@@ -5,7 +5,7 @@
  */
 import { AppError, RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
-import { isSha256Digest, MANIFEST_ACCEPT, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, sha256Digest } from '../oci/index.js';
+import { isSha256Digest, MANIFEST_ACCEPT, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, parseImageIndex, sha256Digest, type Descriptor } from '../oci/index.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { CredentialStore } from './auth/credentials.js';
 import { registryErrorFrom } from './errors.js';
@@ -43,6 +43,9 @@ export interface ManifestHead {
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
 const MAX_REDIRECTS = 5;
+
+/** The tag that lists a manifest's referrers where the registry has no referrers API (`sha256-<hex>`). */
+export const referrersTag = (digest: string): string => digest.replace(':', '-');
 
 /** Scope strings. Reference: distribution docs/spec/auth/scope.md. */
 export const pullScope = (repo: string): string => `repository:${repo}:pull`;
@@ -286,6 +289,25 @@ export class RegistryClient {
       throw new RegistryError('DIGEST_MISMATCH', `${this.host}/${repo}:${reference}: pushed ${digest} but the registry stored ${answered}`);
     }
     return digest;
+  }
+
+  /**
+   * The referrers of `digest` in `repo`: from the referrers API where the registry has it, else
+   * from the referrers tag (`sha256-<hex>`) that clients maintain in its place.
+   * Reference: OCI distribution-spec v1.1 §Listing Referrers, §Referrers Tag Schema.
+   */
+  async listReferrers(repo: string, digest: string): Promise<{ source: 'api' | 'tag'; manifests: Descriptor[]; tagIndex?: FetchedManifest }> {
+    assertDigest(digest);
+    const res = await this.request({ method: 'GET', path: `/v2/${repo}/referrers/${digest}`, headers: { accept: MEDIA_TYPE_OCI_INDEX }, scopes: [pullScope(repo)], maxBytes: DEFAULT_MAX_BODY });
+    if (res.status === 200 && String(res.headers['content-type'] ?? '').startsWith(MEDIA_TYPE_OCI_INDEX)) {
+      return { source: 'api', manifests: parseImageIndex(res.body, `referrers of ${digest}`).manifests };
+    }
+    if (res.status !== 404 && res.status !== 400 && res.status !== 405 && res.status !== 200) throw await this.fail('GET', res, `referrers of ${digest} in ${this.host}/${repo}`);
+    const tagIndex = await this.getManifest(repo, referrersTag(digest)).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'NOT_FOUND') return undefined;
+      throw err;
+    });
+    return { source: 'tag', manifests: tagIndex ? parseImageIndex(tagIndex.bytes, referrersTag(digest)).manifests : [], ...(tagIndex ? { tagIndex } : {}) };
   }
 
   /** Whether the current credentials may read `repo` (a HEAD of `reference`: 200 or 404 mean yes). */

@@ -172,3 +172,30 @@ describe('files given on the command line', () => {
     expect(res.stderr).toContain(`--cert-dir ${join(certs, 'ca.crt')}: holds no PEM certificate`);
   });
 });
+
+describe('referrers: an index with a subject is findable on every registry', () => {
+  test('Distribution 2.8 has no referrers API: the referrers tag index is created, then extended; skopeo reads it; inspect --referrers lists it', async () => {
+    const { skopeo } = await import('../helpers/skopeo.js');
+    const subject = set.oci['amd64']!;
+    const tag = subject.digest.replace(':', '-');
+    const spec = (name: string, type: string): string => `image: ${reg.host}/app-oci:${name}\nartifactType: ${type}\nannotations: {org.example.kind: ${name}}\nsubject: ${reg.host}/app-oci@${subject.digest}\nmanifests:\n  - image: ${reg.host}/app-oci:arm64\n`;
+    const first = await runCli(['publish', '--from-spec', '-'], { input: spec('sbom', 'application/vnd.example.sbom') });
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(`Referrers: this registry has no referrers API: added to the referrers tag ${tag}`);
+    const second = await runCli(['publish', '--from-spec', '-', '--output', 'json'], { input: spec('sig', 'application/vnd.example.sig') });
+    expect(second.code).toBe(0);
+    const doc = JSON.parse(second.stdout) as { indexes: { digest: string; referrers: unknown }[] };
+    expect(doc.indexes[0]!.referrers).toEqual({ via: 'tag', tag, added: true });
+    const again = await runCli(['publish', '--from-spec', '-'], { input: spec('sig', 'application/vnd.example.sig') });
+    expect(again.stdout).toContain(`already in the referrers tag ${tag}`);
+    const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/app-oci:${tag}`]);
+    const listed = JSON.parse(raw.stdout.toString('utf8')) as { mediaType: string; manifests: { digest: string; artifactType: string; annotations: Record<string, string> }[] };
+    expect(listed.mediaType).toBe(OCI_INDEX);
+    expect(listed.manifests.map((d) => [d.artifactType, d.annotations['org.example.kind']])).toEqual([['application/vnd.example.sbom', 'sbom'], ['application/vnd.example.sig', 'sig']]);
+    expect(listed.manifests[1]!.digest).toBe(doc.indexes[0]!.digest);
+    const inspect = await runCli(['inspect', '--referrers', `${reg.host}/app-oci@${subject.digest}`]);
+    expect(inspect.code).toBe(0);
+    expect(inspect.stdout).toContain(`from the referrers tag ${tag} (this registry has no referrers API): 2`);
+    expect(inspect.stdout).toContain('application/vnd.example.sig');
+  });
+});

@@ -9,6 +9,7 @@ import type { Io } from '../io.js';
 
 export interface InspectOptions extends RegistryOptions, GlobalOptions {
   raw: boolean;
+  referrers?: boolean;
   output: string;
   platform?: string;
 }
@@ -71,6 +72,14 @@ export async function runInspect(refText: string, opts: InspectOptions, io: Io):
     const client = ctx.clientFor(ref.host);
     let m = await client.getManifest(ref.repository, referenceTarget(ref));
     const head = { reference: refText, digest: m.digest, size: m.size, mediaType: m.mediaType };
+    if (opts.referrers) {
+      const found = await client.listReferrers(ref.repository, m.digest);
+      if (opts.output === 'json') return void io.stdout(`${JSON.stringify({ subject: head, source: found.source, manifests: found.manifests }, null, 2)}\n`);
+      const from = found.source === 'api' ? "the registry's referrers API" : `the referrers tag ${m.digest.replace(':', '-')} (this registry has no referrers API)`;
+      io.stdout(`${escapeForeign(`Referrers of ${refText} (${m.digest}), from ${from}: ${found.manifests.length}`)}\n`);
+      if (found.manifests.length === 0) return;
+      return void io.stdout(table([['ARTIFACT TYPE', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'], ...found.manifests.map((d) => [d.artifactType ?? '-', d.digest, String(d.size), d.mediaType, Object.entries(d.annotations ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')])]));
+    }
     if (isIndexMediaType(m.mediaType)) {
       const view = indexView(m.bytes, refText);
       const selected = want ? view.manifests.find((d) => !isAttestation(d) && platformMatches(want, d.platform)) : undefined;

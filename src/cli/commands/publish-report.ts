@@ -39,6 +39,12 @@ export function renderText(report: RunReport): string {
       const detail = t.error ? ` (${escapeControl(t.error)})` : t.note ? ` (${t.note})` : '';
       out.push(`Tag: ${repositoryOf(r)}:${t.tag} ${t.status}${r.dryRun ? ' (dry run)' : detail}`);
     }
+    if (r.referrers) {
+      const how = r.referrers.via === 'api' ? "listed by the registry's referrers API"
+        : r.referrers.error ? `the referrers tag ${r.referrers.tag} could not be updated (${escapeControl(r.referrers.error)})`
+        : `this registry has no referrers API: ${r.referrers.added ? 'added to' : 'already in'} the referrers tag ${r.referrers.tag}`;
+      out.push(`Referrers: ${how}`);
+    }
     for (const c of r.children) {
       if (c.action === 'planned-copy') out.push(`Child: ${c.source} ${c.digest} would be copied into ${repositoryOf(r)}`);
       else if (c.action === 'copied' && r.status !== 'published') out.push(`Child: ${c.source} ${c.digest} copied into ${repositoryOf(r)} (kept; a re-run skips it)`);
