@@ -6,12 +6,12 @@
  */
 import type { Io } from './io.js';
 
-export type Phase = 'resolve' | 'copy' | 'tag';
+export type Phase = 'resolve' | 'copy' | 'bytes' | 'tag';
 
 /** Receives progress: `total` announces work, `done` counts finished items. */
 export type ProgressSink = (phase: Phase, delta: { total?: number; done?: number }) => void;
 
-const LABEL: Record<Phase, string> = { resolve: 'resolved', copy: 'copied', tag: 'tags' };
+const LABEL: Record<Phase, string> = { resolve: 'resolved', copy: 'copied', bytes: 'bytes', tag: 'tags' };
 const MIN_INTERVAL_MS = 100;
 
 export interface ProgressLine {

@@ -6,9 +6,10 @@
 import { AggregateAppError, AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { formatPlatform, formatReference } from '../oci/index.js';
-import { pullScope, pushScope, type RegistryClient } from '../registry/index.js';
+import { ByteLimiter, pullScope, pushScope, type RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
-import { copyChildren, CopyMemo, PushError, pushTags, targetState, type TargetState } from './apply.js';
+import { PushError, pushTags, targetState, type TargetState } from './apply.js';
+import { copyChildren, CopyMemo } from './copy.js';
 import { checkMinimum, checkShrink, type GuardOptions } from './guards.js';
 import { buildPlan } from './plan.js';
 import { registerReferrer } from './referrers.js';
@@ -30,7 +31,7 @@ export interface PublishDeps {
   /** Release guards (--min-children, --allow-fewer-platforms). */
   guard?: GuardOptions;
   /** Told how far the run is (a terminal's progress line). */
-  progress?: (phase: 'resolve' | 'copy' | 'tag', delta: { total?: number; done?: number }) => void;
+  progress?: (phase: 'resolve' | 'copy' | 'bytes' | 'tag', delta: { total?: number; done?: number }) => void;
 }
 
 /** A document resolved and planned, nothing written yet. */
@@ -45,7 +46,7 @@ interface Prepared {
 
 function children(plan: PublishPlan, copied: Set<string> | undefined, failed = false): ChildReport[] {
   return plan.entries.map((e) => {
-    const inTarget = e.sourceRepo === plan.target.repository || e.inTarget === true;
+    const inTarget = (e.sourceRepo === plan.target.repository && e.sourceHost === plan.target.host) || e.inTarget === true;
     const action = inTarget ? 'present' : copied === undefined ? 'planned-copy' : copied.has(e.descriptor.digest) ? 'copied' : failed ? 'not-copied' : 'present';
     const report: ChildReport = { digest: e.descriptor.digest, mediaType: e.descriptor.mediaType, size: e.descriptor.size, source: e.from.source, action };
     if (e.descriptor.platform) report.platform = formatPlatform(e.descriptor.platform);
@@ -54,10 +55,17 @@ function children(plan: PublishPlan, copied: Set<string> | undefined, failed = f
 }
 
 /** Every scope a document needs, requested before the first request: one token per registry for the job. */
-function requestScopes(spec: Spec, client: RegistryClient, dryRun: boolean): void {
+function requestScopes(spec: Spec, clientFor: (host: string) => RegistryClient, dryRun: boolean): void {
   const target = spec.target.repository;
-  const sources = [...new Set(spec.manifests.map((m) => m.ref.repository))].filter((r) => r !== target);
-  client.addScopes([dryRun ? pullScope(target) : pushScope(target), ...sources.map(pullScope)]);
+  const host = spec.target.host;
+  // Pull on every source, on its own registry; push on the target: one token per registry.
+  const sources = new Map<string, Set<string>>();
+  for (const m of spec.manifests) {
+    if (m.ref.host === host && m.ref.repository === target) continue;
+    sources.set(m.ref.host, (sources.get(m.ref.host) ?? new Set()).add(m.ref.repository));
+  }
+  clientFor(host).addScopes([dryRun ? pullScope(target) : pushScope(target), ...[...(sources.get(host) ?? [])].map(pullScope)]);
+  for (const [h, repos] of sources) if (h !== host) clientFor(h).addScopes([...repos].map(pullScope));
 }
 
 /** Resolves and plans one document. Reads only. */
@@ -69,7 +77,7 @@ async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
   // Children resolve while the target's tags are looked up: the two need nothing of each other.
   const state: Promise<TargetState> = targetState(client, target, [...spec.tags]);
   const [resolved, current] = await Promise.all([
-    resolveAll(spec, { ...deps, client, targetRepo: target, targetHasTags: state.then((s) => s.exists, () => true), logger: log }),
+    resolveAll(spec, { ...deps, client, clientFor: deps.clientFor, targetHost: spec.target.host, targetRepo: target, targetHasTags: state.then((s) => s.exists, () => true), logger: log }),
     state.then((s) => s.tags),
   ]);
   const plan = buildPlan(spec, resolved);
@@ -97,21 +105,27 @@ function plannedTag(tag: string, p: Prepared): TagResult {
 
 const LANDED = new Set<TagStatus>(['created', 'updated', 'unchanged']);
 
-/** Writes one prepared document: copies its children, then its tags. Never throws an AppError. */
-async function apply(p: Prepared, deps: PublishDeps, memo: CopyMemo): Promise<PublishResult> {
+/**
+ * Puts one document's children in place. Returns undefined when done, else the document's
+ * failed result (no tag attempted); copies already made are kept and reported.
+ */
+async function copyPhase(p: Prepared, deps: PublishDeps, shared: { memo: CopyMemo; limiter: ByteLimiter }, copied: Set<string>): Promise<PublishResult | undefined> {
   const started = Date.now();
-  const applyDeps = { client: p.client, logger: p.log, concurrency: deps.concurrency, progress: deps.progress, memo };
-  const copied = new Set<string>();
   try {
-    await copyChildren(p.plan, applyDeps, copied);
+    await copyChildren(p.plan, { client: p.client, clientFor: deps.clientFor, logger: p.log, concurrency: deps.concurrency, memo: shared.memo, limiter: shared.limiter, progress: deps.progress }, copied);
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     const tags = p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: 'a child could not be copied' }));
     return { ...baseResult(p, false), status: 'failed', tags, children: children(p.plan, copied, true), error: { code: err.code, message: err.message } };
   }
   p.log.debug({ ms: Date.now() - started, copied: copied.size }, 'children copied');
-  const tags = await pushTags(p.plan, p.current, applyDeps);
-  p.log.debug({ ms: Date.now() - started }, 'published');
+  return undefined;
+}
+
+/** Writes one document's tags (its children are in place) and, for a subject, its referrers entry. */
+async function tagPhase(p: Prepared, deps: PublishDeps, copied: Set<string>): Promise<PublishResult> {
+  const tags = await pushTags(p.plan, p.current, { client: p.client, logger: p.log, progress: deps.progress });
+  p.log.debug('published');
   const landed = tags.filter((t) => LANDED.has(t.status)).length;
   const referrers = landed > 0 ? await registerReferrer(p.client, p.plan) : undefined;
   let status: PublishResult['status'] = landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
@@ -125,15 +139,19 @@ async function apply(p: Prepared, deps: PublishDeps, memo: CopyMemo): Promise<Pu
   return result;
 }
 
-/** A document not written because an earlier one failed. */
-function notAttempted(p: Prepared): PublishResult {
+/** A document not written because an earlier one failed (its copies, if any, are kept). */
+function notAttempted(p: Prepared, copied: Set<string>): PublishResult {
   const tags = p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: 'an earlier index of this run failed' }));
-  return { ...baseResult(p, false), status: 'not-attempted', tags, children: children(p.plan, undefined) };
+  return { ...baseResult(p, false), status: 'not-attempted', tags, children: children(p.plan, copied, true) };
 }
+
+/** Blob bytes in flight at once across every copy of a run, and blob transfers at once. */
+export const COPY_BUDGET_BYTES = 512 * 1024 * 1024;
+export const COPY_MAX_BLOBS = 8;
 
 /** Resolves every document first; throws (nothing pushed) when any of them fails. */
 async function prepareAll(specs: readonly Spec[], deps: PublishDeps): Promise<Prepared[]> {
-  for (const spec of specs) requestScopes(spec, deps.clientFor(spec.target.host), deps.dryRun);
+  for (const spec of specs) requestScopes(spec, deps.clientFor, deps.dryRun);
   const settled = await Promise.allSettled(specs.map((s) => prepare(s, deps)));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length === 0) return settled.map((r) => (r as PromiseFulfilledResult<Prepared>).value);
@@ -164,12 +182,23 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
       })),
     };
   }
-  const results: PublishResult[] = [];
-  const memo = new CopyMemo();
-  for (const p of prepared) {
-    const failedBefore = results.some((r) => r.status !== 'published');
-    results.push(failedBefore ? notAttempted(p) : await apply(p, deps, memo));
+  // Every copy of every document first: no tag moves before every child is in place.
+  const shared = { memo: new CopyMemo(), limiter: new ByteLimiter(COPY_BUDGET_BYTES, COPY_MAX_BLOBS) };
+  const copied = prepared.map(() => new Set<string>());
+  const copyFailures = new Map<number, PublishResult>();
+  for (const [i, p] of prepared.entries()) {
+    const failed = await copyPhase(p, deps, shared, copied[i]!);
+    if (failed) {
+      copyFailures.set(i, failed);
+      break;
+    }
   }
+  const results: PublishResult[] = [];
+  for (const [i, p] of prepared.entries()) {
+    const failedBefore = copyFailures.size > 0 || results.some((r) => r.status !== 'published');
+    results.push(copyFailures.get(i) ?? (failedBefore ? notAttempted(p, copied[i]!) : await tagPhase(p, deps, copied[i]!)));
+  }
+  if (shared.memo.bytesCopied > 0) deps.logger.info({ blobs: shared.memo.blobsCopied, bytes: shared.memo.bytesCopied }, 'blobs copied');
   const bad = results.filter((r) => r.status !== 'published');
   if (bad.length === 0) return { results };
   const lines = bad.map((r) => {

@@ -92,7 +92,7 @@ export function buildPlan(spec: Spec, resolved: { entries: ResolvedEntry[]; subj
     index,
     tags: [...spec.tags],
     entries,
-    copies: entries.filter((e) => e.sourceRepo !== spec.target.repository),
+    copies: entries.filter((e) => e.sourceRepo !== spec.target.repository || e.sourceHost !== spec.target.host),
     warnings,
     ...(resolved.subject ? {
       referrer: {

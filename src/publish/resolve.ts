@@ -17,7 +17,12 @@ import { reconcilePlatform } from './platform-check.js';
 import type { ResolvedEntry, SkippedEntry } from './types.js';
 
 export interface ResolveDeps {
+  /** The target registry's client. */
   client: RegistryClient;
+  /** The client for a child's registry host (children may live on other registries). */
+  clientFor: (host: string) => RegistryClient;
+  /** The target's registry host. */
+  targetHost: string;
   /** The target repository: children from elsewhere are looked up there too, in the same round trip. */
   targetRepo: string;
   /**
@@ -45,6 +50,7 @@ function label(entry: SpecEntry): string {
 }
 
 async function inTargetRepo(digest: string, deps: ResolveDeps): Promise<boolean> {
+  // A repository the run has not written to may still hold it: a HEAD on the target answers.
   if (!(await deps.targetHasTags)) return false;
   return (await deps.client.headManifest(deps.targetRepo, digest)) !== undefined;
 }
@@ -52,10 +58,11 @@ async function inTargetRepo(digest: string, deps: ResolveDeps): Promise<boolean>
 async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): Promise<ResolvedEntry[]> {
   const repo = entry.ref.repository;
   const manifest = parseImageManifest(m.bytes, label(entry));
+  const sameRepo = repo === deps.targetRepo && entry.ref.host === deps.targetHost;
   // For a child from another repository, ask whether the target already has it while the config is fetched.
   const [config, inTarget] = await Promise.all([
-    deps.client.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
-    repo === deps.targetRepo ? Promise.resolve(true) : inTargetRepo(m.digest, deps),
+    deps.clientFor(entry.ref.host).getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
+    sameRepo ? Promise.resolve(true) : inTargetRepo(m.digest, deps),
   ]);
   const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
   // Keys given without os/architecture apply to the config's os/architecture (manifest-tool's reading).
@@ -69,7 +76,7 @@ async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string
   if (entry.annotations) descriptor.annotations = { ...entry.annotations };
   const specAnnotations = entry.annotations ? { specAnnotations: true } : {};
   deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, platform: formatPlatform(rec.platform) }, 'child resolved');
-  return [{ descriptor, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes, inTarget, ...specAnnotations }];
+  return [{ descriptor, sourceHost: entry.ref.host, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes, inTarget, ...specAnnotations }];
 }
 
 function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): ResolvedEntry[] {
@@ -79,7 +86,7 @@ function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size
     const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
     if (entry.platform) descriptor.platform = entry.platform;
     if (entry.annotations) descriptor.annotations = { ...entry.annotations };
-    return [{ descriptor, sourceRepo: repo, from, kind: 'index', bytes: m.bytes, ...(entry.annotations ? { specAnnotations: true } : {}) }];
+    return [{ descriptor, sourceHost: entry.ref.host, sourceRepo: repo, from, kind: 'index', bytes: m.bytes, ...(entry.annotations ? { specAnnotations: true } : {}) }];
   }
   if (entry.platform) deps.logger.warn({ entry: entry.location.path }, 'platform ignored: the child is an index, its entries keep their own platforms');
   const index = parseImageIndex(m.bytes, label(entry));
@@ -97,9 +104,9 @@ function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size
   const attestations = index.manifests.filter((d) => isAttestation(d) && kept.has(d.annotations?.[ATTESTATION_DIGEST_KEY] ?? ''));
   const out: ResolvedEntry[] = images.map((d) => ({
     descriptor: { ...d, ...(entry.annotations ? { annotations: { ...d.annotations, ...entry.annotations } } : {}) },
-    sourceRepo: repo, from, kind: 'image' as const, ...(entry.annotations ? { specAnnotations: true } : {}),
+    sourceHost: entry.ref.host, sourceRepo: repo, from, kind: 'image' as const, ...(entry.annotations ? { specAnnotations: true } : {}),
   }));
-  for (const d of attestations) out.push({ descriptor: { ...d }, sourceRepo: repo, from, kind: 'attestation' });
+  for (const d of attestations) out.push({ descriptor: { ...d }, sourceHost: entry.ref.host, sourceRepo: repo, from, kind: 'attestation' });
   deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, entries: out.length }, 'child index resolved');
   return out;
 }
@@ -109,7 +116,7 @@ export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise
   const reference = entry.ref.digest ?? entry.ref.tag ?? 'latest';
   let m;
   try {
-    m = await deps.client.getManifest(entry.ref.repository, reference);
+    m = await deps.clientFor(entry.ref.host).getManifest(entry.ref.repository, reference);
   } catch (err) {
     if (err instanceof AppError) throw new AppError(err.code, `${label(entry)}: ${err.code === 'NOT_FOUND' ? 'manifest not found: ' : ''}${err.message}`, { cause: err });
     throw err;

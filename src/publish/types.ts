@@ -3,7 +3,8 @@ import type { Descriptor } from '../oci/index.js';
 /** One entry of the index to build, with where its manifest lives now. */
 export interface ResolvedEntry {
   descriptor: Descriptor;
-  /** Repository (on the target's registry) the manifest is read from. */
+  /** Registry host and repository the manifest is read from. */
+  sourceHost: string;
   sourceRepo: string;
   /** The spec entry it came from (`manifests[2]`) and its reference as written. */
   from: { path: string; source: string };

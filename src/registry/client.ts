@@ -9,7 +9,8 @@ import { isSha256Digest, MANIFEST_ACCEPT, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_M
 import { Authenticator } from './auth/authenticator.js';
 import type { CredentialStore } from './auth/credentials.js';
 import { registryErrorFrom } from './errors.js';
-import { DEFAULT_MAX_BODY, HttpTransport, type HttpRequest, type HttpResponse, type TransportOptions } from './http.js';
+import { DEFAULT_MAX_BODY, HttpTransport, type HttpRequest, type HttpResponse, type StreamResponse, type TransportOptions } from './http.js';
+import type { Readable } from 'node:stream';
 
 export interface ClientOptions {
   /** `host[:port]` to connect to. */
@@ -43,6 +44,17 @@ export interface ManifestHead {
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
 const MAX_REDIRECTS = 5;
+
+/** Reads a streamed answer's (small) body, for an error report. */
+async function drain(res: StreamResponse): Promise<HttpResponse> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of res.stream) {
+    size += (c as Buffer).length;
+    if (size <= 64 * 1024) chunks.push(c as Buffer);
+  }
+  return { status: res.status, headers: res.headers, body: Buffer.concat(chunks), url: res.url };
+}
 
 /** The tag that lists a manifest's referrers where the registry has no referrers API (`sha256-<hex>`). */
 export const referrersTag = (digest: string): string => digest.replace(':', '-');
@@ -234,18 +246,15 @@ export class RegistryClient {
   }
 
   /**
-   * Mounts a blob from another repository of this registry. Returns true when mounted (201);
-   * false when the registry started an upload instead (202), which is then completed by copying
-   * the blob's bytes across.
+   * Mounts a blob from another repository of this registry. When the registry starts an upload
+   * instead (202: it will not mount), returns that session for the caller to stream the blob into.
    */
-  async mountBlob(repo: string, digest: string, from: string, size: number): Promise<'mounted' | 'copied'> {
+  async mountBlob(repo: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; session: URL }> {
     assertDigest(digest);
     const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, scopes: [pushScope(repo), pullScope(from)] });
-    if (res.status === 201) return 'mounted';
+    if (res.status === 201) return { mounted: true };
     if (res.status !== 202) throw await this.fail('POST', res, `mount of ${digest} from ${from} into ${this.host}/${repo}`);
-    const bytes = await this.getBlob(from, digest, Math.max(size, 1));
-    await this.finishUpload(repo, await this.uploadLocation(res), digest, bytes);
-    return 'copied';
+    return { mounted: false, session: await this.uploadLocation(res) };
   }
 
   private async uploadLocation(res: HttpResponse): Promise<URL> {
@@ -268,6 +277,70 @@ export class RegistryClient {
       return;
     }
     throw await this.fail('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
+  }
+
+  /**
+   * Opens a blob for reading as a stream (from `offset` with a Range request), following the
+   * redirects registries use for blob storage (credentials stay with the registry's origin).
+   */
+  async streamBlob(repo: string, digest: string, offset = 0): Promise<StreamResponse> {
+    assertDigest(digest);
+    const { baseUrl, auth } = await this.ready();
+    const scopes = [pullScope(repo)];
+    const range: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+    let url = new URL(`/v2/${repo}/blobs/${digest}`, baseUrl);
+    const open = async (withAuth: boolean): Promise<StreamResponse> => this.transport.openStream({ method: 'GET', url: url.toString(), headers: { ...range, ...(withAuth ? await auth.header(scopes) : {}) } });
+    let res = await open(true);
+    if (res.status === 401) {
+      res.stream.resume();
+      await auth.refused(res.headers['www-authenticate'], scopes);
+      res = await open(true);
+    }
+    for (let hops = 0; [301, 302, 303, 307, 308].includes(res.status); hops++) {
+      res.stream.resume();
+      if (hops >= MAX_REDIRECTS) throw new RegistryError('REGISTRY', `GET ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`);
+      const next = new URL(String(res.headers['location'] ?? ''), url);
+      if (url.protocol === 'https:' && next.protocol !== 'https:') throw new RegistryError('REGISTRY', `GET ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`);
+      url = next;
+      res = await open(url.origin === baseUrl.origin);
+    }
+    if (res.status === 200 || (offset > 0 && res.status === 206)) return res;
+    throw await this.fail('GET', await drain(res), `blob ${digest} in ${this.host}/${repo}`);
+  }
+
+  /** Starts a blob upload session; returns its location (on this registry's origin only). */
+  async startUpload(repo: string): Promise<URL> {
+    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/`, scopes: [pushScope(repo)] });
+    if (res.status !== 202) throw await this.fail('POST', res, `upload to ${this.host}/${repo}`);
+    return this.uploadLocation(res);
+  }
+
+  /** Streams `body` into an upload session (one PATCH); returns the session's next location. */
+  async patchUpload(repo: string, location: URL, body: Readable, o: { size: number; offset?: number }): Promise<URL> {
+    const { auth } = await this.ready();
+    const headers: Record<string, string> = { ...(await auth.header([pushScope(repo)])), 'content-type': 'application/octet-stream', 'content-length': String(o.size - (o.offset ?? 0)) };
+    if (o.offset) headers['content-range'] = `${o.offset}-${o.size - 1}`;
+    const res = await this.transport.openStream({ method: 'PATCH', url: location.toString(), headers, body });
+    const drained = await drain(res);
+    if (res.status !== 202 && res.status !== 204) throw await this.fail('PATCH', drained, `upload to ${this.host}/${repo}`);
+    return res.headers['location'] ? this.uploadLocation(drained) : location;
+  }
+
+  /** How many bytes an upload session holds (for resuming); undefined when the registry cannot say. */
+  async uploadOffset(repo: string, location: URL): Promise<number | undefined> {
+    const res = await this.request({ method: 'GET', path: `${location.pathname}${location.search}`, scopes: [pushScope(repo)] });
+    const m = /^0-(\d+)$/.exec(String(res.headers['range'] ?? ''));
+    return res.status === 204 && m ? Number(m[1]) + 1 : undefined;
+  }
+
+  /** Commits an upload session as `digest` (the bytes were sent by PATCH). */
+  async commitUpload(repo: string, location: URL, digest: string): Promise<void> {
+    await this.finishUpload(repo, location, digest, Buffer.alloc(0));
+  }
+
+  /** Cancels an upload session (best effort: a session left behind expires on the registry). */
+  async cancelUpload(repo: string, location: URL): Promise<void> {
+    await this.request({ method: 'DELETE', path: `${location.pathname}${location.search}`, scopes: [pushScope(repo)] }).catch(() => undefined);
   }
 
   /** Whether `repo` holds the blob (HEAD by digest). */

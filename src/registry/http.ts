@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Readable } from 'node:stream';
 import type { Agents, Got, Method, RequestError, Response } from 'got';
 import { RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
@@ -32,6 +33,14 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: Buffer;
+  url: string;
+}
+
+/** An answer whose body is read as a stream. */
+export interface StreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  stream: Readable;
   url: string;
 }
 
@@ -244,6 +253,35 @@ export class HttpTransport {
     const advice = adviceFor(e.code, host);
     if (advice) return new RegistryError('NETWORK', `${advice} (${where}: ${e.code})`, details, { cause: err });
     return new RegistryError('NETWORK', `${where}: ${e.code ?? 'ERROR'} ${String(e.message).replace(/https?:\/\/\S+/g, (u) => safeUrl(u))}`, details, { cause: err });
+  }
+
+  /**
+   * Opens one request whose body and/or answer is a stream (a blob of any size, never held in
+   * memory): no retries here, the caller restarts the whole transfer. Resolves once the answer's
+   * head has arrived; its body is `res.stream`. `body` is piped into the request with
+   * back-pressure. Limited by the deadline (or `signal`) and by an idle timeout.
+   */
+  openStream(req: { method: Method; url: string; headers?: Record<string, string>; body?: Readable; signal?: AbortSignal; idleMs?: number }): Promise<StreamResponse> {
+    const target = new URL(req.url);
+    const secure = target.protocol === 'https:';
+    const agents = this.agentsFor(target);
+    const started = Date.now();
+    const signal = req.signal ?? this.options.deadline;
+    return new Promise((resolve, reject) => {
+      const out = (secure ? https : http).request(target, {
+        method: req.method, agent: secure ? agents.https : agents.http, headers: { ...this.headers, ...req.headers },
+        timeout: req.idleMs ?? 30_000, ...(signal ? { signal } : {}), ...(secure ? this.tls : {}),
+      }, (res) => {
+        this.logger.debug({ method: req.method, url: safeUrl(req.url), status: res.statusCode, ms: Date.now() - started, attempt: 1, stream: true }, 'http');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, url: req.url });
+      });
+      out.on('timeout', () => out.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })));
+      out.on('error', (err) => reject(this.failure({ method: req.method, url: req.url, signal: req.signal }, err, { tooLarge: false, cap: 0, started })));
+      if (req.body) {
+        req.body.on('error', (err) => out.destroy(err));
+        req.body.pipe(out);
+      } else out.end();
+    });
   }
 
   /** Closes pooled connections. */

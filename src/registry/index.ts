@@ -5,3 +5,4 @@ export { runCredentialHelper } from './auth/helper.js';
 export { parseChallenges, pickChallenge } from './auth/challenge.js';
 export { TokenCache } from './auth/token-cache.js';
 export { validateRealm } from './auth/realm.js';
+export { copyBlob, ByteLimiter, type BlobPlace, type BlobCopyOptions } from './blob-copy.js';

@@ -34,7 +34,7 @@ function parseInto(ctx: RuleContext, path: PathSegment[], text: string): ImageRe
   }
 }
 
-/** The target and every child parse as references; children live on the target's registry host. */
+/** The target and every child parse as references; children on other registries are noted (they are copied). */
 export const referencesRule: Rule = (ctx) => {
   const target = parseInto(ctx, ['image'], ctx.spec.image);
   if (target?.digest) ctx.report(['image'], `the target "${ctx.spec.image}" names a digest; expected repository:tag (the index digest is computed when it is pushed)`);
@@ -46,7 +46,7 @@ export const referencesRule: Rule = (ctx) => {
     const ref = parseInto(ctx, ['manifests', i, 'image'], entry.image);
     if (!ref || !target) return;
     if (ref.registry !== target.registry) {
-      ctx.report(['manifests', i, 'image'], `child is on registry "${ref.registry}" but the target is on "${target.registry}"; every child must be on the target's registry`);
+      ctx.report(['manifests', i, 'image'], `child is on registry "${ref.registry}", the target on "${target.registry}": its manifest and blobs will be copied into the target repository`, { warning: true });
     }
     if (ref.digest && ref.tag) {
       ctx.report(['manifests', i, 'image'], `both a tag and a digest are given: the digest ${ref.digest} is used and the tag "${ref.tag}" is ignored`, { warning: true });

@@ -4,7 +4,7 @@ import { buildPlan, chooseFormat, MAX_INDEX_BYTES } from '../../src/publish/inde
 import { loadSpecText, type Spec } from '../../src/spec/index.js';
 
 const d = (n: number, mediaType: string, platform?: Descriptor['platform']): Descriptor => ({ mediaType, digest: `sha256:${String(n).padStart(64, '0')}`, size: 100 + n, ...(platform ? { platform } : {}) });
-const entry = (desc: Descriptor, extra: Partial<{ kind: 'image' | 'index' | 'attestation'; sourceRepo: string; specAnnotations: boolean }> = {}) => ({ descriptor: desc, sourceRepo: 'a/b', from: { path: 'manifests[0]', source: 'x' }, kind: 'image' as const, ...extra });
+const entry = (desc: Descriptor, extra: Partial<{ kind: 'image' | 'index' | 'attestation'; sourceRepo: string; specAnnotations: boolean }> = {}) => ({ descriptor: desc, sourceHost: 'reg.example.com', sourceRepo: 'a/b', from: { path: 'manifests[0]', source: 'x' }, kind: 'image' as const, ...extra });
 const spec = (extra = ''): Spec => loadSpecText('s.yml', `image: reg.example.com/a/b:1\ntags: [x, "1"]\n${extra}manifests:\n  - image: reg.example.com/a/b:c\n`, { env: {} }).specs[0]!;
 const amd = { os: 'linux', architecture: 'amd64' };
 const arm = { os: 'linux', architecture: 'arm64', variant: 'v8' };
