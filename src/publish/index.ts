@@ -168,13 +168,18 @@ export interface RunOutcome {
   failure?: PushError;
 }
 
+/** One document per target: a spec with `targets:` is the same index pushed to each repository. */
+export function expandTargets(specs: readonly Spec[]): Spec[] {
+  return specs.flatMap((s) => [s, ...s.moreTargets.map((t): Spec => ({ ...s, target: { ...t, tag: s.target.tag }, moreTargets: [] }))].map((x) => ({ ...x, moreTargets: [] })));
+}
+
 /**
  * Publishes every document of the run. Nothing is written unless every document resolved and
  * planned (otherwise this throws, and nothing was pushed). Once writing has started it does not
  * throw: each document's result says what moved, and `failure` summarises what did not.
  */
 export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Promise<RunOutcome> {
-  const prepared = await prepareAll(specs, deps);
+  const prepared = await prepareAll(expandTargets(specs), deps);
   if (deps.dryRun) {
     return {
       results: prepared.map((p) => ({

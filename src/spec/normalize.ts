@@ -28,7 +28,8 @@ export function normalizeSpec(
     if (e.platforms) entry.platforms = e.platforms.map((p) => parsePlatform(p)).filter((p): p is Platform => p !== undefined);
     return entry;
   });
-  const spec: Spec = { file: context.file, document: context.document, target, tags, mediaType: raw.mediaType ?? 'auto', mediaTypeGiven: raw.mediaType !== undefined, manifests };
+  const moreTargets = (raw.targets ?? []).map((_, i) => ({ ...context.refs.get(`targets.${i}`)!, tag: target.tag }));
+  const spec: Spec = { file: context.file, document: context.document, target, moreTargets, tags, mediaType: raw.mediaType ?? 'auto', mediaTypeGiven: raw.mediaType !== undefined, manifests };
   if (raw.annotations) spec.annotations = { ...raw.annotations };
   if (raw.minChildren !== undefined) spec.minChildren = Number(raw.minChildren);
   if (raw.artifactType) spec.artifactType = raw.artifactType;

@@ -39,6 +39,16 @@ export const referencesRule: Rule = (ctx) => {
   const target = parseInto(ctx, ['image'], ctx.spec.image);
   if (target?.digest) ctx.report(['image'], `the target "${ctx.spec.image}" names a digest; expected repository:tag (the index digest is computed when it is pushed)`);
   if (target?.defaultedTag) ctx.report(['image'], `no tag given: the index will be pushed as "${ctx.spec.image}:latest"`, { warning: true });
+  const seen = new Set(target ? [`${target.registry}/${target.repository}`] : []);
+  ctx.spec.targets?.forEach((text, i) => {
+    const ref = parseInto(ctx, ['targets', i], text);
+    if (!ref) return;
+    const name = `${ref.registry}/${ref.repository}`;
+    if (ref.digest || !ref.defaultedTag) ctx.report(['targets', i], `"${text}" names a ${ref.digest ? 'digest' : 'tag'}; a target here is a repository (the tags come from image and tags)`);
+    else if (seen.has(name)) ctx.report(['targets', i], `${name} is already a target`);
+    seen.add(name);
+  });
+  if (ctx.spec.targets && ctx.spec.subject !== undefined) ctx.report(['targets'], 'targets and subject cannot be combined: a subject lives in one repository', { atKey: true });
   ctx.spec.tags?.forEach((tag, i) => {
     if (!TAG.test(tag)) ctx.report(['tags', i], `"${tag}" is not a valid tag; expected up to 128 of A-Z a-z 0-9 _ . - not starting with . or -`);
   });

@@ -29,6 +29,7 @@ export interface RawEntry {
 
 export interface RawSpec {
   image: string;
+  targets?: string[];
   tags?: string[];
   minChildren?: number;
   mediaType?: IndexFormat;
@@ -76,6 +77,8 @@ export interface Spec {
   /** 0-based index of the YAML document in the file. */
   document: number;
   target: ImageRef;
+  /** More repositories the same index (children and tags) is pushed to (`targets:`). */
+  moreTargets: ImageRef[];
   /** Every tag to push, the target's own tag first, without duplicates. */
   tags: string[];
   mediaType: IndexFormat;

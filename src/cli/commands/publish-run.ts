@@ -28,7 +28,7 @@ export interface PublishOptions extends PublishRunOptions {
   fromArgs?: boolean;
   platforms: string[];
   template?: string;
-  target?: string;
+  target: string[];
   tags: string[];
   annotations: string[];
 }

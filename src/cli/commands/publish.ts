@@ -36,7 +36,7 @@ export function registerPublish(program: Command, io: Io): void {
     .option('--from-args', "build the spec from --platforms, --template and --target (manifest-tool's from-args)")
     .option('--platforms <list>', 'with --from-args: os/arch[/variant], comma-separated (repeatable)', collectList, [])
     .option('--template <ref>', 'with --from-args: child reference with OS, ARCH and VARIANT placeholders')
-    .option('--target <ref>', 'with --from-args: the target reference')
+    .option('--target <ref>', 'with --from-args: the target reference (repeat for more repositories, same tags)', collectEach, [])
     .option('--tags <list>', 'with --from-args: extra tags, comma-separated (repeatable)', collectList, [])
     .option('--annotations <key=value>', 'with --from-args: an index annotation (repeatable; OCI only)', collectEach, [])
     .addOption(typeOption())
@@ -64,14 +64,14 @@ export function registerPush(program: Command, io: Io): void {
   addPublishOptions(fromSpec).action(async (files: string[], _o: unknown, command: Command) => {
     const { runPublish } = await import('./publish-run.js');
     const o = command.optsWithGlobals<PublishOptions>();
-    await runPublish({ ...o, fromSpec: files, fromArgs: false, platforms: [], tags: [], annotations: [] }, io, typeGiven(command));
+    await runPublish({ ...o, fromSpec: files, fromArgs: false, platforms: [], tags: [], annotations: [], target: [] }, io, typeGiven(command));
   });
   const fromArgs = push
     .command('from-args')
     .description('push an index of TEMPLATE images, one per platform (manifest-tool compatible)')
     .requiredOption('--platforms <list>', 'os/arch[/variant], comma-separated (repeatable)', collectList, [])
     .requiredOption('--template <ref>', 'child reference; OS, ARCH and VARIANT are replaced per platform')
-    .requiredOption('--target <ref>', 'the target reference')
+    .requiredOption('--target <ref>', 'the target reference (repeat for more repositories, same tags)', collectEach, [])
     .option('--tags <list>', 'extra tags, comma-separated (repeatable)', collectList, [])
     .option('--annotations <key=value>', 'index annotation (repeatable; OCI only)', collectEach, []);
   addPublishOptions(fromArgs).action(async (_o: unknown, command: Command) => {
@@ -87,7 +87,7 @@ export function registerCreate(program: Command, io: Io): void {
     .command('create')
     .description('push an index of the given images or indexes (as docker buildx imagetools create)')
     .argument('<sources...>', 'images or indexes, by tag or digest (indexes are flattened)')
-    .option('-t, --tag <ref>', 'target reference; repeat for more tags of the same repository', collectEach, [])
+    .option('-t, --tag <ref>', 'target reference; repeat for more tags, and for more repositories (each gets the same tags)', collectEach, [])
     .option('--annotation <key=value>', 'index annotation (repeatable; OCI only)', collectEach, [])
     .option('--append', 'add the sources to the index now under the first tag (a source for the same platform replaces its entry)', false)
     .addOption(typeOption());

@@ -11,7 +11,8 @@ import type { Io } from '../io.js';
 export interface FromArgsInput {
   platforms: string[];
   template?: string;
-  target?: string;
+  /** The first is the target; more are further repositories with the same tags. */
+  target: string[];
   tags: string[];
   annotations: string[];
 }
@@ -48,7 +49,7 @@ export function parseAnnotations(list: string[], flag: string): Record<string, s
  * without a variant, VARIANT becomes the empty string.
  */
 export function specFromArgs(o: FromArgsInput): string {
-  const missing = (['platforms', 'template', 'target'] as const).filter((k) => (k === 'platforms' ? o.platforms.length === 0 : !o[k]));
+  const missing = (['platforms', 'template', 'target'] as const).filter((k) => (k === 'template' ? !o.template : o[k].length === 0));
   if (missing.length > 0) throw new AppError('USAGE', `from-args needs ${missing.map((m) => `--${m}`).join(', ')}`);
   const manifests = o.platforms.map((text) => {
     const p = parsePlatform(text);
@@ -57,7 +58,38 @@ export function specFromArgs(o: FromArgsInput): string {
     return { image, platform: p };
   });
   const annotations = parseAnnotations(o.annotations, '--annotations');
-  return asSpecText({ image: o.target, ...(o.tags.length ? { tags: o.tags } : {}), ...(annotations ? { annotations } : {}), manifests });
+  const [image, ...more] = groupTargets(o.target, '--target');
+  const tags = [...image!.tags.slice(1), ...o.tags];
+  return asSpecText({ image: `${image!.repo}:${image!.tags[0]}`, ...(more.length ? { targets: more.map((t) => t.repo) } : {}), ...(tags.length ? { tags } : {}), ...(annotations ? { annotations } : {}), manifests });
+}
+
+/** `repo:tag` split at the tag (a reference without a tag means :latest). */
+function splitTag(ref: string): { repo: string; tag: string } {
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
+}
+
+/**
+ * Groups target references by repository, in order. Every repository gets the same tags (the
+ * model of several targets); a repository without tags of its own takes the first's.
+ */
+export function groupTargets(refs: string[], flag: string): { repo: string; tags: string[] }[] {
+  const groups: { repo: string; tags: string[] }[] = [];
+  for (const ref of refs) {
+    const { repo, tag } = splitTag(ref);
+    const g = groups.find((x) => x.repo === repo);
+    if (g) {
+      if (!g.tags.includes(tag)) g.tags.push(tag);
+    } else groups.push({ repo, tags: [tag] });
+  }
+  const first = groups[0]!;
+  for (const g of groups.slice(1)) {
+    if ([...g.tags].sort().join(',') !== [...first.tags].sort().join(',')) {
+      throw new AppError('USAGE', `${flag}: ${g.repo} gets tags ${g.tags.join(', ')} but ${first.repo} gets ${first.tags.join(', ')}; every target repository gets the same tags`);
+    }
+  }
+  return groups;
 }
 
 export interface CreateInput {
@@ -73,16 +105,13 @@ export interface CreateInput {
 export function specFromCreate(o: CreateInput): string {
   if (o.tags.length === 0) throw new AppError('USAGE', 'create needs -t/--tag TARGET');
   if (o.sources.length === 0) throw new AppError('USAGE', 'create needs at least one SOURCE image or index');
-  const [target, ...more] = o.tags as [string, ...string[]];
-  const repo = target.replace(/(@sha256:[a-f0-9]+)?$/, '').replace(/:[^:/]+$/, '');
-  const tags = more.map((t) => {
-    if (!t.includes('/') && !t.includes(':')) return t;
-    const r = t.replace(/:[^:/]+$/, '');
-    if (r !== repo || !/:[^:/]+$/.test(t)) throw new AppError('USAGE', `-t ${t}: every tag must be repo:tag in the target's repository ${repo}`);
-    return t.slice(r.length + 1);
-  });
+  // A bare tag (no repository) joins the first target's repository.
+  const firstRepo = splitTag(o.tags[0]!).repo;
+  const refs = o.tags.map((t) => (!t.includes('/') && !t.includes(':') && t !== o.tags[0] ? `${firstRepo}:${t}` : t));
+  const [image, ...more] = groupTargets(refs, '-t');
   const annotations = parseAnnotations(o.annotations, '--annotation');
-  return asSpecText({ image: target, ...(tags.length ? { tags } : {}), ...(annotations ? { annotations } : {}), manifests: o.sources.map((image) => ({ image })) });
+  const tags = image!.tags.slice(1);
+  return asSpecText({ image: `${image!.repo}:${image!.tags[0]}`, ...(more.length ? { targets: more.map((t) => t.repo) } : {}), ...(tags.length ? { tags } : {}), ...(annotations ? { annotations } : {}), manifests: o.sources.map((image) => ({ image })) });
 }
 
 /** Prints spec warnings (escaped) to stderr. */
