@@ -67,6 +67,10 @@ function verifier(size: number, offset: number, onBytes?: (n: number) => void): 
       onBytes?.(chunk.length);
       done(null, chunk);
     },
+    // A source that ends short would leave the upload waiting for bytes that never come.
+    flush(done) {
+      done(seen === size ? null : new AppError('DIGEST_MISMATCH', `the source sent ${seen} bytes, the descriptor says ${size}`));
+    },
   });
   return Object.assign(t, { seen: () => seen });
 }

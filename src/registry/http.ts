@@ -10,7 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
 import type { Agents, Got, Method, RequestError, Response } from 'got';
-import { RegistryError } from '../errors.js';
+import { AppError, RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
 import { proxyFor, TunnelHttpAgent, TunnelHttpsAgent } from './proxy.js';
 
@@ -167,7 +167,8 @@ export class HttpTransport {
     const got = await this.loadGot();
     const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent: this.agentsFor(new URL(req.url)), ...(req.signal ? { signal: req.signal } : {}) });
     let tooLarge = false;
-    promise.on('downloadProgress', (p) => {
+    // A HEAD's Content-Length is the size of what a GET would send (a blob of any size): no cap.
+    if (req.method !== 'HEAD') promise.on('downloadProgress', (p) => {
       if (p.transferred > cap || (p.total !== undefined && p.total > cap)) {
         tooLarge = true;
         promise.cancel();
@@ -276,9 +277,14 @@ export class HttpTransport {
         resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, url: req.url });
       });
       out.on('timeout', () => out.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })));
-      out.on('error', (err) => reject(this.failure({ method: req.method, url: req.url, signal: req.signal }, err, { tooLarge: false, cap: 0, started })));
+      let bodyError: unknown;
+      out.on('error', (err) => reject(bodyError instanceof AppError ? bodyError : this.failure({ method: req.method, url: req.url, signal: req.signal }, err, { tooLarge: false, cap: 0, started })));
       if (req.body) {
-        req.body.on('error', (err) => out.destroy(err));
+        // What failed in the body (a digest check, a source cut off) is the error, not the socket's.
+        req.body.on('error', (err) => {
+          bodyError = err;
+          out.destroy(err);
+        });
         req.body.pipe(out);
       } else out.end();
     });
