@@ -1,49 +1,119 @@
 /**
- * The live progress line a person at a terminal sees while a publish runs (resolved k/N,
- * copied k/N, tags k/N). It is rewritten in place on stderr and erased when the run ends, where
- * the summary takes over. Off when stderr is not a terminal (CI logs get no progress noise),
- * under --quiet, and with JSON logs.
+ * What a person sees while a publish runs. On a terminal: a live display (resolved k/N, copied
+ * k/N with bytes, rate and time left, one line per child being copied, tags k/N), redrawn in
+ * place by log-update and erased when the run ends, where the summary takes over. Not on a
+ * terminal (CI logs): nothing, except for long copies a line every few seconds at most. Off
+ * under --quiet and with JSON logs.
  */
+import { createLogUpdate } from 'log-update';
 import type { Io } from './io.js';
 
 export type Phase = 'resolve' | 'copy' | 'bytes' | 'tag';
 
-/** Receives progress: `total` announces work, `done` counts finished items. */
-export type ProgressSink = (phase: Phase, delta: { total?: number; done?: number }) => void;
+/** Receives progress: `total` announces work, `done` counts finished items (or bytes); `key` names a child. */
+export type ProgressSink = (phase: Phase, delta: { total?: number; done?: number; key?: string }) => void;
 
-const LABEL: Record<Phase, string> = { resolve: 'resolved', copy: 'copied', bytes: 'bytes', tag: 'tags' };
-const MIN_INTERVAL_MS = 100;
+const LABEL: Record<Exclude<Phase, 'bytes'>, string> = { resolve: 'resolved', copy: 'copied', tag: 'tags' };
+const TTY_INTERVAL_MS = 100;
+const LINE_INTERVAL_MS = 5_000;
+const MAX_CHILD_LINES = 8;
 
 export interface ProgressLine {
   sink: ProgressSink;
-  /** Erases the line (call before printing the summary). */
+  /** Erases the display (call before printing the summary). */
   end(): void;
+  /** The run's streams, with stderr writes (log lines) put above the display instead of through it. */
+  io: Io;
 }
 
-/** A progress line on `io.stderr`, or a no-op when it must stay quiet. */
-export function progressLine(io: Io, enabled: boolean): ProgressLine {
-  if (!enabled) return { sink: () => undefined, end: () => undefined };
-  const counts = new Map<Phase, { done: number; total: number }>();
+/** `1.5 MB` style sizes. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) (v /= 1000), u++;
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+interface Counter { done: number; total: number }
+
+/** The text of the display, from the counters (pure: tested without a terminal). */
+export function renderProgress(counts: Map<Phase, Counter>, children: Map<string, Counter>, elapsedMs: number, withChildren: boolean): string {
+  const parts: string[] = [];
+  for (const phase of ['resolve', 'copy', 'tag'] as const) {
+    const c = counts.get(phase);
+    if (c && c.total > 0) parts.push(`${LABEL[phase]} ${c.done}/${c.total}`);
+  }
+  const bytes = counts.get('bytes');
+  if (bytes && bytes.total > 0) {
+    const rate = elapsedMs > 0 ? (bytes.done * 1000) / elapsedMs : 0;
+    const left = rate > 0 ? Math.max(0, Math.round((bytes.total - bytes.done) / rate)) : undefined;
+    parts.push(`${formatBytes(bytes.done)} of ${formatBytes(bytes.total)}${rate > 0 ? `, ${formatBytes(rate)}/s` : ''}${left !== undefined && bytes.done < bytes.total ? `, ${left} s left` : ''}`);
+  }
+  const lines = [parts.join(' · ')];
+  if (withChildren) {
+    const active = [...children].filter(([, c]) => c.done < c.total).slice(0, MAX_CHILD_LINES);
+    for (const [key, c] of active) lines.push(`  ${key}: ${formatBytes(c.done)} of ${formatBytes(c.total)}`);
+  }
+  return lines.join('\n');
+}
+
+/** The progress display for this run's stderr. */
+export function progressLine(io: Io, mode: 'tty' | 'lines' | 'off'): ProgressLine {
+  if (mode === 'off') return { sink: () => undefined, end: () => undefined, io };
+  const counts = new Map<Phase, Counter>();
+  const children = new Map<string, Counter>();
+  const started = Date.now();
   let last = 0;
-  let shown = false;
+  const update = mode === 'tty'
+    ? createLogUpdate({ write: (s: string) => (io.stderr(s), true), columns: process.stderr.columns, rows: process.stderr.rows, isTTY: true } as unknown as NodeJS.WriteStream, { showCursor: true })
+    : undefined;
   const render = (force: boolean): void => {
     const now = Date.now();
-    if (!force && now - last < MIN_INTERVAL_MS) return;
-    last = now;
-    const parts = [...counts].filter(([, c]) => c.total > 0).map(([p, c]) => `${LABEL[p]} ${c.done}/${c.total}`);
-    io.stderr(`\r\x1b[K${parts.join(', ')}`);
-    shown = true;
+    if (update) {
+      if (!force && now - last < TTY_INTERVAL_MS) return;
+      last = now;
+      draw(renderProgress(counts, children, now - started, true));
+    } else {
+      // Plain lines only while bytes are being copied, and not more often than every few seconds.
+      const bytes = counts.get('bytes');
+      if (!bytes || bytes.total === 0 || now - last < LINE_INTERVAL_MS || (last === 0 && now - started < LINE_INTERVAL_MS)) return;
+      last = now;
+      io.stderr(`${renderProgress(counts, children, now - started, false)}\n`);
+    }
+  };
+  let frame = '';
+  const draw = (text: string): void => {
+    frame = text;
+    update?.(text);
+  };
+  const wrapped: Io = {
+    ...io,
+    stderr: (text) => {
+      if (!update || frame === '') return io.stderr(text);
+      update.clear();
+      io.stderr(text);
+      update(frame);
+    },
   };
   return {
+    io: wrapped,
     sink: (phase, delta) => {
       const c = counts.get(phase) ?? { done: 0, total: 0 };
       c.total += delta.total ?? 0;
       c.done += delta.done ?? 0;
       counts.set(phase, c);
-      render(c.done === c.total);
+      if (phase === 'bytes' && delta.key) {
+        const k = children.get(delta.key) ?? { done: 0, total: 0 };
+        k.total += delta.total ?? 0;
+        k.done += delta.done ?? 0;
+        children.set(delta.key, k);
+      }
+      render(phase !== 'bytes' && c.done === c.total);
     },
     end: () => {
-      if (shown) io.stderr('\r\x1b[K');
+      update?.clear();
+      frame = '';
     },
   };
 }

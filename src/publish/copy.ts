@@ -52,10 +52,12 @@ export interface CopyDeps {
   concurrency: number;
   memo: CopyMemo;
   limiter?: ByteLimiter;
-  progress?: (phase: 'copy' | 'bytes', delta: { total?: number; done?: number }) => void;
+  progress?: (phase: 'copy' | 'bytes', delta: { total?: number; done?: number; key?: string }) => void;
 }
 
 interface CopyOrder {
+  /** The child this copy is for (progress names it). */
+  label: string;
   from: Place;
   to: Place;
   digest: string;
@@ -68,7 +70,7 @@ interface CopyOrder {
 const at = (p: Place): string => `${p.host}/${p.repo}`;
 
 /** Puts one blob in place: mounted on the same registry, else streamed across. */
-async function placeBlob(from: Place, to: Place, b: Descriptor, deps: CopyDeps): Promise<void> {
+async function placeBlob(from: Place, to: Place, b: Descriptor, deps: CopyDeps, label: string): Promise<void> {
   const { memo } = deps;
   let session: URL | undefined;
   // Same registry: mount from the source. Another registry: mount from a repository of the
@@ -84,7 +86,7 @@ async function placeBlob(from: Place, to: Place, b: Descriptor, deps: CopyDeps):
     logger: deps.logger, limiter: deps.limiter, session,
     onBytes: (n) => {
       memo.bytesCopied += n;
-      deps.progress?.('bytes', { done: n });
+      deps.progress?.('bytes', { done: n, key: label });
     },
   });
   if (done === 'copied') memo.blobsCopied += 1;
@@ -110,13 +112,13 @@ async function copyManifestOnce(o: CopyOrder, deps: CopyDeps): Promise<boolean> 
   const where = `${at(o.from)}@${o.digest}`;
   if (isIndexMediaType(mediaType)) {
     const index = parseImageIndex(bytes, where);
-    await Promise.all(index.manifests.map((d) => copyManifest({ from: o.from, to: o.to, digest: d.digest, depth: depth + 1 }, deps)));
+    await Promise.all(index.manifests.map((d) => copyManifest({ label: o.label, from: o.from, to: o.to, digest: d.digest, depth: depth + 1 }, deps)));
   } else {
     const m = parseImageManifest(bytes, where);
     // Non-distributable layers (with urls) are not in the registry and are not copied.
     const blobs = [m.config, ...m.layers.filter((l) => !l.urls?.length)];
-    if (o.from.host !== o.to.host) deps.progress?.('bytes', { total: blobs.reduce((n, b) => n + b.size, 0) });
-    await Promise.all(blobs.map((b) => deps.memo.once(deps.memo.blobs, `${at(o.to)}@${b.digest}`, () => placeBlob(o.from, o.to, b, deps))));
+    if (o.from.host !== o.to.host) deps.progress?.('bytes', { total: blobs.reduce((n, b) => n + b.size, 0), key: o.label });
+    await Promise.all(blobs.map((b) => deps.memo.once(deps.memo.blobs, `${at(o.to)}@${b.digest}`, () => placeBlob(o.from, o.to, b, deps, o.label))));
   }
   await putManifestSettled(o.to, o.digest, bytes, mediaType);
   return true;
@@ -144,7 +146,7 @@ export async function copyChildren(plan: PublishPlan, deps: CopyDeps, copied: Se
   const to: Place = { host: plan.target.host, repo: plan.target.repository, client: deps.client };
   const one = async (e: ResolvedEntry): Promise<void> => {
     const from: Place = { host: e.sourceHost, repo: e.sourceRepo, client: deps.clientFor(e.sourceHost) };
-    const did = e.inTarget ? false : await copyManifest({ from, to, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType, knownAbsent: e.inTarget === false }, deps);
+    const did = e.inTarget ? false : await copyManifest({ label: e.from.source, from, to, digest: e.descriptor.digest, bytes: e.bytes, mediaType: e.descriptor.mediaType, knownAbsent: e.inTarget === false }, deps);
     if (did) copied.add(e.descriptor.digest);
     deps.progress?.('copy', { done: 1 });
     deps.logger.info({ digest: e.descriptor.digest, from: at(from), to: at(to), action: did ? 'copied' : 'present' }, 'child in target repository');

@@ -5,7 +5,7 @@
  */
 import { AggregateAppError, AppError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { formatPlatform, formatReference } from '../oci/index.js';
+import { formatPlatform, formatReference, parseImageManifest } from '../oci/index.js';
 import { ByteLimiter, pullScope, pushScope, type RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
 import { PushError, pushTags, targetState, type TargetState } from './apply.js';
@@ -31,7 +31,7 @@ export interface PublishDeps {
   /** Release guards (--min-children, --allow-fewer-platforms). */
   guard?: GuardOptions;
   /** Told how far the run is (a terminal's progress line). */
-  progress?: (phase: 'resolve' | 'copy' | 'bytes' | 'tag', delta: { total?: number; done?: number }) => void;
+  progress?: (phase: 'resolve' | 'copy' | 'bytes' | 'tag', delta: { total?: number; done?: number; key?: string }) => void;
 }
 
 /** A document resolved and planned, nothing written yet. */
@@ -178,8 +178,33 @@ export function expandTargets(specs: readonly Spec[]): Spec[] {
  * planned (otherwise this throws, and nothing was pushed). Once writing has started it does not
  * throw: each document's result says what moved, and `failure` summarises what did not.
  */
+/**
+ * Says, before anything is written, what will be copied across registries and how much (the
+ * sizes of image children's blobs are known from their manifests; index children's are not yet).
+ */
+function announceCopies(prepared: Prepared[], logger: Logger): void {
+  for (const p of prepared) {
+    const across = p.plan.copies.filter((e) => e.sourceHost !== p.plan.target.host && !e.inTarget);
+    if (across.length === 0) continue;
+    const blobs = new Map<string, number>();
+    let unknown = 0;
+    for (const e of across) {
+      if (!e.bytes || e.kind !== 'image') {
+        unknown++;
+        continue;
+      }
+      const m = parseImageManifest(e.bytes, e.from.source);
+      for (const b of [m.config, ...m.layers.filter((l) => !l.urls?.length)]) blobs.set(b.digest, b.size);
+    }
+    const bytes = [...blobs.values()].reduce((a, b) => a + b, 0);
+    const hosts = [...new Set(across.map((e) => e.sourceHost))].join(', ');
+    logger.warn({ target: `${p.plan.target.host}/${p.plan.target.repository}`, from: hosts, children: across.length, blobs: blobs.size, bytes }, `copying ${across.length} child${across.length === 1 ? '' : 'ren'} across registries (at most ${blobs.size} blobs, ${(bytes / 1e6).toFixed(1)} MB${unknown ? ` plus ${unknown} whose size is read while copying` : ''}); blobs the target holds already are skipped`);
+  }
+}
+
 export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Promise<RunOutcome> {
   const prepared = await prepareAll(expandTargets(specs), deps);
+  announceCopies(prepared, deps.logger);
   if (deps.dryRun) {
     return {
       results: prepared.map((p) => ({

@@ -55,9 +55,7 @@ export const referencesRule: Rule = (ctx) => {
   ctx.spec.manifests.forEach((entry, i) => {
     const ref = parseInto(ctx, ['manifests', i, 'image'], entry.image);
     if (!ref || !target) return;
-    if (ref.registry !== target.registry) {
-      ctx.report(['manifests', i, 'image'], `child is on registry "${ref.registry}", the target on "${target.registry}": its manifest and blobs will be copied into the target repository`, { warning: true });
-    }
+    // A child on another registry is copied into the target; publish says what and how much.
     if (ref.digest && ref.tag) {
       ctx.report(['manifests', i, 'image'], `both a tag and a digest are given: the digest ${ref.digest} is used and the tag "${ref.tag}" is ignored`, { warning: true });
     }

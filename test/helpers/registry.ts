@@ -44,6 +44,8 @@ export interface StartOptions {
   variant?: RegistryVariant;
   users?: Record<string, string>;
   policy?: GrantPolicy;
+  /** Store blobs on disk (for multi-hundred-MB blobs) instead of in memory. */
+  disk?: boolean;
   /** Rewrites the token realm the registry advertises (the benchmark puts a latency proxy in front of the token server). */
   wrapRealm?: (realm: string) => Promise<string>;
 }
@@ -66,7 +68,7 @@ function assertBinary(): void {
   }
 }
 
-function configYaml(o: { port: number; dir: string; variant: RegistryVariant; certs?: { cert: string; key: string }; htpasswd?: string; token?: TokenServer }): string {
+function configYaml(o: { port: number; dir: string; variant: RegistryVariant; certs?: { cert: string; key: string }; htpasswd?: string; token?: TokenServer; disk?: boolean }): string {
   const lines = [
     'version: 0.1',
     'log:',
@@ -75,7 +77,9 @@ function configYaml(o: { port: number; dir: string; variant: RegistryVariant; ce
     '  accesslog:',
     '    disabled: true',
     'storage:',
-    '  inmemory: {}',
+    // In-memory storage copies an upload on every append: fine for small blobs, quadratic for
+    // hundreds of MB. Large-blob runs (the copy benchmark) store on disk instead.
+    ...(o.disk ? ['  filesystem:', `    rootdirectory: ${o.dir}/storage`] : ['  inmemory: {}']),
     '  delete:',
     '    enabled: true',
     'http:',
@@ -134,7 +138,7 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
   const tokenServer = variant === 'token' ? await startTokenServer(users, options.policy) : undefined;
   if (tokenServer && options.wrapRealm) tokenServer.realm = await options.wrapRealm(tokenServer.realm);
   const configFile = join(dir, 'config.yml');
-  writeFileSync(configFile, configYaml({ port, dir, variant, certs, htpasswd, token: tokenServer }));
+  writeFileSync(configFile, configYaml({ port, dir, variant, certs, htpasswd, token: tokenServer, disk: options.disk }));
   const proc = spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
   let out = '';
   proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });

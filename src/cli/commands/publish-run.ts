@@ -71,9 +71,11 @@ export async function runPublishSpecs(loaded: { specs: Spec[]; warnings: SpecIss
   if (!opts.quiet) printWarnings(loaded.warnings, io, escapeControl);
   if (opts.digestFile && !opts.dryRun) checkOutputFile(opts.digestFile, '--digest-file');
   if (io.env['GITHUB_OUTPUT'] && !opts.dryRun) checkOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT');
-  const ctx = registryContext(opts, opts, io);
+  // Progress is for people: not with JSON or debug logs, not under --quiet.
+  const quiet = opts.quiet || opts.debug || opts.logFormat === 'json' || ['debug', 'trace'].includes(opts.logLevel);
+  const progress = progressLine(io, quiet ? 'off' : io.isTty ? 'tty' : 'lines');
+  const ctx = registryContext(opts, opts, progress.io);
   const specs = applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m));
-  const progress = progressLine(io, io.isTty && !opts.quiet && opts.logFormat !== 'json' && !['debug', 'trace'].includes(ctx.logger.level));
   let outcome;
   try {
     outcome = await publishAll(specs, {
