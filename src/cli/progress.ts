@@ -66,7 +66,8 @@ export function progressLine(io: Io, mode: 'tty' | 'lines' | 'off'): ProgressLin
   const started = Date.now();
   let last = 0;
   const update = mode === 'tty'
-    ? createLogUpdate({ write: (s: string) => (io.stderr(s), true), columns: process.stderr.columns, rows: process.stderr.rows, isTTY: true } as unknown as NodeJS.WriteStream, { showCursor: true })
+    // A terminal that reports no size (a fresh pty) gets 80×24 rather than no display at all.
+    ? createLogUpdate({ write: (s: string) => (io.stderr(s), true), columns: process.stderr.columns || undefined, rows: process.stderr.rows || undefined, isTTY: true } as unknown as NodeJS.WriteStream, { showCursor: true, defaultWidth: 80, defaultHeight: 24 })
     : undefined;
   const render = (force: boolean): void => {
     const now = Date.now();
