@@ -37,4 +37,5 @@ export const TIMELINE_N = SIZES.includes(32) ? 32 : SIZES[SIZES.length - 1]!;
 export const BASELINE = !argv.includes('--no-baseline');
 export const COLD = !argv.includes('--no-cold');
 export const MEMORY = !argv.includes('--no-memory');
+export const COPY = !argv.includes('--no-copy');
 export const narrowed = argv.some((a) => a.startsWith('--') && a !== '--smoke');

@@ -11,7 +11,8 @@ import { startRegistry, type RegistryHandle } from '../test/helpers/registry.js'
 import { seedImage } from '../test/helpers/seed.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { CLI, median, medianCommandMs, runManifold, type CliRun } from './measure.js';
-import { AUTHS, BASELINE, COLD, LAYOUTS, MEMORY, narrowed, RTTS, RUNS, SIZES, smoke, TIMELINE_N } from './options.js';
+import { copyBenchmark } from './copy.js';
+import { AUTHS, BASELINE, COLD, COPY, LAYOUTS, MEMORY, narrowed, RTTS, RUNS, SIZES, smoke, TIMELINE_N } from './options.js';
 import { findPeers, type Peer } from './peers.js';
 
 const EXTRA_TAGS = ['bench-a', 'bench-b'];
@@ -313,6 +314,14 @@ async function main(): Promise<void> {
   if (COLD) await coldStart();
   await publishMatrix();
   if (MEMORY) await memory();
+  if (COPY) {
+    const c = await copyBenchmark(work, smoke);
+    out('\n### Copying across registries (two registries on disk, loopback; wall time, MB/s of blob bytes, peak RSS)\n');
+    out('| run | exit | wall ms | MB/s | peak RSS MB |');
+    out('|---|---|---|---|---|');
+    for (const r of c.rows) out(r);
+    for (const v of c.verdicts) verdict(v.ok, v.text);
+  }
   peers();
   out('\n### Targets\n');
   for (const v of verdicts) out(`- ${v}`);
