@@ -1,6 +1,7 @@
 /**
  * A loopback TCP proxy that delays every chunk by a fixed time in each direction, so a local
- * registry behaves like one RTT = 2 × delay away. It counts the TCP connections opened and the
+ * registry behaves like one RTT = 2 × delay away: a new connection costs one RTT before its
+ * first byte, and a TLS handshake (which passes through) its own round trips. It counts the TCP connections opened and the
  * HTTP requests that pass (request lines in the client's plain-HTTP stream), whoever the client.
  */
 import net from 'node:net';
@@ -16,10 +17,14 @@ export interface LatencyProxy {
   close(): Promise<void>;
 }
 
-function pipeDelayed(from: net.Socket, to: net.Socket, delay: () => number): void {
+/**
+ * Forwards `from` to `to`, each chunk `delay()` later. `notBefore` holds data back until a time
+ * (the end of a simulated TCP handshake); arrival order is kept.
+ */
+function pipeDelayed(from: net.Socket, to: net.Socket, delay: () => number, notBefore = 0): void {
   from.on('data', (chunk) => {
-    const d = delay();
-    if (d === 0) to.write(chunk);
+    const d = Math.max(delay(), notBefore - Date.now() + delay());
+    if (d <= 0) to.write(chunk);
     else setTimeout(() => to.writable && to.write(chunk), d);
   });
   from.on('end', () => {
@@ -65,7 +70,8 @@ export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
     sockets.add(client).add(upstream);
     client.on('close', () => sockets.delete(client));
     upstream.on('close', () => sockets.delete(upstream));
-    pipeDelayed(client, upstream, () => delayMs);
+    // A new TCP connection costs one round trip (SYN, SYN-ACK) before its first byte can leave.
+    pipeDelayed(client, upstream, () => delayMs, Date.now() + 2 * delayMs);
     pipeDelayed(upstream, client, () => delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -18,7 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   oci: ['oci'],
   '.': [],
 };
-const PACKAGES = new Set(['ajv', 'commander', 'got', 'log-update', 'p-limit', 'pino', 'yaml']);
+const PACKAGES = new Set(['ajv', 'commander', 'got', 'http2-wrapper', 'log-update', 'p-limit', 'pino', 'yaml']);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -60,6 +60,12 @@ export interface TransportOptions {
   backoffMs?: number;
   /** Aborts every request when it fires: the overall --timeout deadline. */
   deadline?: AbortSignal;
+  /**
+   * Negotiate HTTP/2 with https registries (ALPN), multiplexing every request to a host over one
+   * connection; HTTP/1.1 keep-alive pools otherwise (plain http, proxies, servers without h2).
+   * Default true.
+   */
+  http2?: boolean;
   /** Environment for HTTP(S)_PROXY and NO_PROXY. */
   env?: Record<string, string | undefined>;
   userAgent?: string;
@@ -95,6 +101,8 @@ export function adviceFor(code: string | undefined, host: string): string | unde
 
 export class HttpTransport {
   private got?: Promise<Got>;
+  /** One HTTP/2 session per https origin (multiplexed requests); loaded with got. */
+  private h2Agent?: { destroy(): void };
   private readonly logger: Logger;
   private readonly options: TransportOptions;
   private readonly agents = new Map<string, Agents>();
@@ -112,8 +120,27 @@ export class HttpTransport {
 
   /** The configured got instance, imported and built once, on first use. */
   private loadGot(): Promise<Got> {
-    this.got ??= import('got').then(({ default: got }) => this.configure(got));
+    this.got ??= Promise.all([import('got'), this.options.http2 === false ? undefined : import('http2-wrapper')]).then(([{ default: got }, h2]) => {
+      if (h2) {
+        // The connection that negotiated h2 (ALPN) carries the first request; http2-wrapper keys
+        // that session by its one-off createConnection and would open a second connection for
+        // the next request. Keyed without it, every request shares the one session.
+        const Base = h2.default.Agent;
+        class SharedSessionAgent extends Base {
+          override normalizeOptions(options: Parameters<InstanceType<typeof Base>['normalizeOptions']>[0]): string {
+            return super.normalizeOptions({ ...options, createConnection: undefined } as typeof options);
+          }
+        }
+        this.h2Agent = new SharedSessionAgent({ timeout: 60_000 });
+      }
+      return this.configure(got);
+    });
     return this.got;
+  }
+
+  /** Whether a request to `url` goes over HTTP/2 (https, no proxy, h2 enabled). */
+  private useHttp2(url: URL): boolean {
+    return this.h2Agent !== undefined && url.protocol === 'https:' && proxyFor(url, this.options.env ?? {}) === undefined;
   }
 
   private configure(got: Got): Got {
@@ -165,7 +192,10 @@ export class HttpTransport {
     const started = Date.now();
     const cap = req.maxBytes ?? DEFAULT_MAX_BODY;
     const got = await this.loadGot();
-    const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent: this.agentsFor(new URL(req.url)), ...(req.signal ? { signal: req.signal } : {}) });
+    const url = new URL(req.url);
+    const h2 = this.useHttp2(url);
+    const agent = h2 ? { ...this.agentsFor(url), http2: this.h2Agent } : this.agentsFor(url);
+    const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent, http2: h2, ...(req.signal ? { signal: req.signal } : {}) });
     let tooLarge = false;
     // A HEAD's Content-Length is the size of what a GET would send (a blob of any size): no cap.
     if (req.method !== 'HEAD') promise.on('downloadProgress', (p) => {
@@ -191,6 +221,8 @@ export class HttpTransport {
    * which retries and reports.
    */
   getEarly(url: string, maxBytes = 64 * 1024): Promise<HttpResponse> {
+    // An https registry is pinged over the connection every later request shares (HTTP/2).
+    if (this.options.http2 !== false && new URL(url).protocol === 'https:') return this.send({ method: 'GET', url, maxBytes });
     return this.probe(url, maxBytes).catch(() => this.send({ method: 'GET', url, maxBytes }));
   }
 
@@ -292,6 +324,7 @@ export class HttpTransport {
 
   /** Closes pooled connections. */
   close(): void {
+    this.h2Agent?.destroy();
     for (const a of this.agents.values()) {
       if (a.http) a.http.destroy();
       if (a.https) a.https.destroy();

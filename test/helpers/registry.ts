@@ -44,6 +44,8 @@ export interface StartOptions {
   variant?: RegistryVariant;
   users?: Record<string, string>;
   policy?: GrantPolicy;
+  /** Serve over TLS (with a generated CA) whatever the auth: `tls` is plain auth over TLS. */
+  tls?: boolean;
   /** Store blobs on disk (for multi-hundred-MB blobs) instead of in memory. */
   disk?: boolean;
   /** Rewrites the token realm the registry advertises (the benchmark puts a latency proxy in front of the token server). */
@@ -129,13 +131,13 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
   const users = options.users ?? { [TEST_USER]: TEST_PASSWORD };
   const dir = mkdtempSync(join(tmpdir(), 'manifold-registry-'));
   const port = await freePort();
-  const certs = variant === 'tls' ? makeServerCerts() : undefined;
+  const certs = variant === 'tls' || options.tls ? makeServerCerts() : undefined;
   let htpasswd: string | undefined;
   if (variant === 'basic') {
     htpasswd = join(dir, 'htpasswd');
     writeFileSync(htpasswd, Object.entries(users).map(([u, p]) => `${u}:${bcrypt.hashSync(p, 4)}`).join('\n') + '\n');
   }
-  const tokenServer = variant === 'token' ? await startTokenServer(users, options.policy) : undefined;
+  const tokenServer = variant === 'token' ? await startTokenServer(users, options.policy, certs) : undefined;
   if (tokenServer && options.wrapRealm) tokenServer.realm = await options.wrapRealm(tokenServer.realm);
   const configFile = join(dir, 'config.yml');
   writeFileSync(configFile, configYaml({ port, dir, variant, certs, htpasswd, token: tokenServer, disk: options.disk }));

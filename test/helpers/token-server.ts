@@ -6,6 +6,8 @@
  */
 import { createSign, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { makeTokenSigningKey, type SigningKey } from './pki.js';
 
@@ -76,7 +78,7 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /** Starts the token server on a free 127.0.0.1 port. `users` maps user name to password. */
-export async function startTokenServer(users: Record<string, string>, policy: GrantPolicy = defaultPolicy): Promise<TokenServer> {
+export async function startTokenServer(users: Record<string, string>, policy: GrantPolicy = defaultPolicy, tls?: { cert: string; key: string }): Promise<TokenServer> {
   const signingKey = makeTokenSigningKey();
   const requests: TokenRequestRecord[] = [];
   let current = policy;
@@ -85,7 +87,7 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
     const now = Math.floor(Date.now() / 1000);
     return signJwt(signingKey, { iss: TOKEN_ISSUER, sub: account ?? '', aud: TOKEN_SERVICE, exp: now + expiresIn, nbf: now - 10, iat: now, jti: randomUUID(), access: access.map((a) => ({ type: 'repository', ...a })) });
   };
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://x');
       let params = url.searchParams;
@@ -124,11 +126,13 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
     })();
-  });
+  };
+  // Over TLS when the registry is (a TLS registry may only name an https realm).
+  const server = tls ? https.createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   Object.assign(handle, {
-    realm: `http://127.0.0.1:${port}/token`,
+    realm: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/token`,
     signingKey,
     requests,
     setPolicy: (p: GrantPolicy) => { current = p; },
