@@ -67,6 +67,9 @@ export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
     state.connections++;
     client.on('data', requestCounter(() => { state.requests++; }));
     const upstream = net.connect(Number(port), host);
+    // The wire does not batch: Nagle's algorithm is the endpoints' business, not the proxy's.
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
     sockets.add(client).add(upstream);
     client.on('close', () => sockets.delete(client));
     upstream.on('close', () => sockets.delete(upstream));

@@ -28,8 +28,8 @@ const count = (s: string): number => {
 };
 
 export const SIZES = listFlag('sizes', smoke ? [2] : [2, 8, 32, 128], count);
-export const RTTS = listFlag('rtts', smoke ? [0, 20] : [0, 20, 100], count);
-export const AUTHS = listFlag('auth', smoke ? ['basic'] : ['basic', 'token'], oneOf(['basic', 'token'] as const));
+export const RTTS = listFlag('rtts', smoke ? [0, 20] : [0, 50, 100], count);
+export const AUTHS = listFlag('auth', smoke ? ['basic'] : ['basic', 'token', 'tls-token'], oneOf(['basic', 'token', 'tls-token'] as const));
 export const LAYOUTS = listFlag('layout', ['same', 'cross'], oneOf(['same', 'cross'] as const));
 export const RUNS = listFlag<number>('runs', [], count)[0];
 /** The size whose phases are broken down: 32 (the size of the wall-time target) when it runs. */

@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** What one peer publish needs: the spec file, and the same job spelled out for list-building tools. */
 export interface PeerJob {
@@ -18,6 +18,8 @@ export interface PeerJob {
   targets: string[];
   username: string;
   password: string;
+  /** For a TLS registry: the CA to trust (plain HTTP otherwise). */
+  caFile?: string;
 }
 
 export interface PeerRun {
@@ -35,9 +37,9 @@ export interface Peer {
   close(): void;
 }
 
-function run(cmd: string, args: string[]): Promise<{ code: number; output: string }> {
+function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     let output = '';
     child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
     child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
@@ -54,10 +56,10 @@ export function redact(args: string[]): string[] {
 }
 
 /** Runs steps one after another, timing the whole; stops at the first failure. */
-async function timed(steps: [string, string[]][]): Promise<PeerRun> {
+async function timed(steps: [string, string[]][], env?: NodeJS.ProcessEnv): Promise<PeerRun> {
   const started = process.hrtime.bigint();
   for (const [cmd, args] of steps) {
-    const r = await run(cmd, args);
+    const r = await run(cmd, args, env);
     if (r.code !== 0) return { code: r.code, wallMs: Number(process.hrtime.bigint() - started) / 1e6, error: `${cmd} ${redact(args).join(' ')}: ${r.output.slice(-1000)}` };
   }
   return { code: 0, wallMs: Number(process.hrtime.bigint() - started) / 1e6 };
@@ -66,8 +68,9 @@ async function timed(steps: [string, string[]][]): Promise<PeerRun> {
 function manifestTool(bin: string): Peer {
   return {
     name: 'manifest-tool',
-    how: `${bin} --username … --password … --plain-http push from-spec SPEC`,
-    publish: (job) => timed([[bin, ['--username', job.username, '--password', job.password, '--plain-http', 'push', 'from-spec', job.specFile]]]),
+    how: `${bin} --username … --password … [--plain-http] push from-spec SPEC (over TLS: SSL_CERT_FILE names the CA)`,
+    // Over TLS, Go reads the CA to trust from SSL_CERT_FILE (manifest-tool has no CA flag).
+    publish: (job) => timed([[bin, ['--username', job.username, '--password', job.password, ...(job.caFile ? [] : ['--plain-http']), 'push', 'from-spec', job.specFile]]], job.caFile ? { SSL_CERT_FILE: job.caFile } : undefined),
     close: () => undefined,
   };
 }
@@ -108,9 +111,10 @@ function listBuilder(tool: 'podman' | 'buildah'): Peer | string {
 export function findPeers(env: NodeJS.ProcessEnv): { peers: Peer[]; absent: string[] } {
   const peers: Peer[] = [];
   const absent: string[] = [];
-  const mt = env['MANIFEST_TOOL'];
+  // The peer tools folder beside the checkout holds a manifest-tool binary: used when present.
+  const mt = env['MANIFEST_TOOL'] ?? [resolve('../shared/tools/manifest-tool'), '/work/shared/tools/manifest-tool'].find((p) => existsSync(p));
   if (mt && existsSync(mt)) peers.push(manifestTool(mt));
-  else absent.push(mt ? `manifest-tool: MANIFEST_TOOL=${mt} does not exist` : 'manifest-tool: not measured (set MANIFEST_TOOL to a manifest-tool v2 binary to include it)');
+  else absent.push(mt ? `manifest-tool: MANIFEST_TOOL=${mt} does not exist` : 'manifest-tool: not measured (no binary in ../shared/tools; set MANIFEST_TOOL to a manifest-tool v2 binary to include it)');
   // podman and buildah drive the same library (containers/image): the first one that runs is enough.
   let builder: Peer | undefined;
   for (const tool of ['podman', 'buildah'] as const) {

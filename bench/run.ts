@@ -35,26 +35,32 @@ function verdict(ok: boolean, text: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+type Auth = 'basic' | 'token' | 'tls-token';
+
 interface Setup {
-  auth: 'basic' | 'token';
+  auth: Auth;
+  /** How the CLI reaches the registry: --plain-http, or the CA of a TLS registry. */
+  transportArgs: string[];
   reg: RegistryHandle;
   proxy: LatencyProxy;
   tokenProxy?: LatencyProxy;
   env: NodeJS.ProcessEnv;
 }
 
-async function setup(auth: 'basic' | 'token'): Promise<Setup> {
+async function setup(auth: Auth): Promise<Setup> {
   let tokenProxy: LatencyProxy | undefined;
+  const tls = auth === 'tls-token';
   const reg = await startRegistry({
-    variant: auth,
+    variant: auth === 'basic' ? 'basic' : 'token',
+    tls,
     wrapRealm: async (realm) => {
       const u = new URL(realm);
       tokenProxy = await startLatencyProxy(u.host);
-      return `http://${tokenProxy.host}${u.pathname}`;
+      return `${u.protocol}//${tokenProxy.host}${u.pathname}`;
     },
   });
   const proxy = await startLatencyProxy(reg.host);
-  return { auth, reg, proxy, tokenProxy, env: { MANIFOLD_USERNAME: reg.username!, MANIFOLD_PASSWORD: reg.password! } };
+  return { auth, reg, proxy, tokenProxy, transportArgs: tls ? ['--ca-file', reg.caFile!] : ['--plain-http'], env: { MANIFOLD_USERNAME: reg.username!, MANIFOLD_PASSWORD: reg.password! } };
 }
 
 async function seed(s: Setup, n: number): Promise<void> {
@@ -90,7 +96,8 @@ interface Measured {
   proxied: number;
 }
 
-async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: number, concurrency: number, runs: number): Promise<Measured> {
+/** `concurrency`: undefined measures the default (what users run). */
+async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: number, concurrency: number | undefined, runs: number): Promise<Measured> {
   s.proxy.setDelay(rtt / 2);
   s.tokenProxy?.setDelay(rtt / 2);
   const runs_: CliRun[] = [];
@@ -104,11 +111,12 @@ async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: numbe
     s.proxy.reset();
     s.tokenProxy?.reset();
     const count = i === runs + 1;
-    const r = await runManifold(['publish', '--from-spec', file, '--plain-http', '--concurrency', String(concurrency)], s.env, { count });
+    const r = await runManifold(['publish', '--from-spec', file, ...s.transportArgs, ...(concurrency ? ['--concurrency', String(concurrency)] : [])], s.env, { count });
     if (r.code !== 0) throw new Error(`publish failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
     if (count) {
       counted = r;
-      proxied = s.proxy.requests + (s.tokenProxy?.requests ?? 0);
+      // Over TLS the proxy sees ciphertext: only the debug log counts requests there.
+      proxied = s.reg.caFile ? r.requests : s.proxy.requests + (s.tokenProxy?.requests ?? 0);
     }
     else if (i > 0) {
       runs_.push(r);
@@ -131,29 +139,29 @@ function milestones(r: CliRun): string {
 const countMismatches: string[] = [];
 
 /** RTTs at which peers run (each peer publish is one slow, sequential run). */
-const PEER_RTTS = [0, 100];
+const PEER_RTTS = [0, 50, 100];
 
-/** One cross-repository publish by a peer, of the same children to a fresh target: a row of the table. */
-async function measurePeer(s: Setup, peer: Peer, n: number, rtt: number): Promise<string> {
+/** One publish by a peer, of the same children to a fresh target: a row of the table. */
+async function measurePeer(s: Setup, peer: Peer, layout: 'same' | 'cross', n: number, rtt: number): Promise<{ row: string; wallMs?: number }> {
   s.proxy.setDelay(rtt / 2);
   s.tokenProxy?.setDelay(rtt / 2);
-  const repo = `bench/dst-${n}-${++counter}`;
-  const tag = '1';
+  const repo = layout === 'same' ? `bench/same-${n}` : `bench/dst-${n}-${++counter}`;
+  const tag = layout === 'same' ? `p${++counter}` : '1';
   const host = s.proxy.host;
   s.proxy.reset();
   s.tokenProxy?.reset();
   const r = await peer.publish({
-    specFile: specFile(s, 'cross', n, `${repo}:${tag}`),
-    children: Array.from({ length: n }, (_, i) => `${host}/bench/src-${n}:c${i}`),
+    specFile: specFile(s, layout, n, `${repo}:${tag}`),
+    children: Array.from({ length: n }, (_, i) => `${host}/bench/${layout === 'same' ? 'same' : 'src'}-${n}:c${i}`),
     targets: [tag, ...EXTRA_TAGS].map((t) => `${host}/${repo}:${t}`),
-    username: s.reg.username!, password: s.reg.password!,
+    username: s.reg.username!, password: s.reg.password!, ...(s.reg.caFile ? { caFile: s.reg.caFile } : {}),
   });
-  const label = `${peer.name} cross N=${n} (1 run)`;
+  const label = `${peer.name} ${layout} N=${n} (1 run)`;
   const trips = tripsAt(label, rtt, r.code === 0 ? r.wallMs : undefined);
-  const requests = s.proxy.requests + (s.tokenProxy?.requests ?? 0);
+  const requests = s.reg.caFile ? 'n/a (TLS)' : String(s.proxy.requests + (s.tokenProxy?.requests ?? 0));
   const connections = s.proxy.connections + (s.tokenProxy?.connections ?? 0);
   const note = r.code === 0 ? 'counted at the proxy' : `failed (exit ${r.code}): ${(r.error ?? '').replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)}`;
-  return `| ${label} | ${rtt} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${requests} | ${connections} | ${trips} | ${note} |`;
+  return { row: `| ${label} | ${rtt} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${requests} | ${connections} | ${trips} | ${note} |`, ...(r.code === 0 ? { wallMs: r.wallMs } : {}) };
 }
 
 function kinds(r: CliRun): string {
@@ -198,12 +206,21 @@ async function publishMatrix(): Promise<void> {
         for (const n of SIZES) {
           for (const rtt of RTTS) {
             const runs = RUNS ?? (n >= 128 ? 1 : smoke ? 1 : 5);
-            const m = await measure(s, layout, n, rtt, 32, runs);
+            const m = await measure(s, layout, n, rtt, undefined, runs);
             out(row(`manifold ${layout} N=${n}`, rtt, m));
             if (n === TIMELINE_N) timelines.push(`| ${layout} | ${rtt} | ${milestones(m.counted)} |`);
             const base = n <= 32 && !smoke && BASELINE ? await measure(s, layout, n, rtt, 1, Math.min(runs, rtt >= 100 ? 1 : runs)) : undefined;
             if (base) out(row(`manifold --concurrency 1 (sequential, as manifest-tool) ${layout} N=${n}`, rtt, base));
-            if (layout === 'cross' && n === TIMELINE_N && PEER_RTTS.includes(rtt)) for (const peer of peerSet.peers) out(await measurePeer(s, peer, n, rtt));
+            // Peers: every size at RTT 0 (manifold must never be slower there), and N=32 cross-repository with latency.
+            const peerHere = (p: Peer): boolean => (rtt === 0 && (p.name === 'manifest-tool' || (layout === 'cross' && n === TIMELINE_N))) || (layout === 'cross' && n === TIMELINE_N && PEER_RTTS.includes(rtt));
+            for (const peer of peerSet.peers.filter(peerHere)) {
+              const line = await measurePeer(s, peer, layout, n, rtt);
+              out(line.row);
+              if (rtt === 0 && peer.name === 'manifest-tool' && line.wallMs !== undefined) {
+                const mine = median(m.runs.map((r) => r.wallMs));
+                verdict(mine <= line.wallMs, `${s.auth}: ${layout} N=${n} at RTT 0: manifold ${mine.toFixed(0)} ms ≤ manifest-tool ${line.wallMs.toFixed(0)} ms`);
+              }
+            }
             checkTargets(s, layout, n, rtt, m, base);
           }
         }
@@ -236,6 +253,14 @@ function checkTargets(s: Setup, layout: string, n: number, rtt: number, m: Measu
       verdict(speedup >= 5, `${s.auth}: same run, sequential baseline / manifold = ${speedup.toFixed(1)}× ≥ 5×`);
     }
   }
+  if (layout === 'cross' && n === 128 && rtt === 50) {
+    const trips = (med - (atZero.get(`manifold ${layout} N=${n}`) ?? med)) / rtt;
+    verdict(trips <= 10, `${s.auth}: 128 children, cross-repository, 50 ms RTT: ${trips.toFixed(1)} sequential round trips ≤ 10`);
+  }
+  if (s.reg.caFile && n === 32 && rtt === 0) {
+    const conns = median(m.connections);
+    verdict(conns <= 2, `${s.auth}: ${layout} N=32 over TLS: ${conns} TCP connections ≤ 2 (one to the registry, one to the token server: HTTP/2)`);
+  }
   if (layout === 'same' && rtt === 0) {
     const limit = 2 * n + 2 * T + 4; // T more than before: every tag written is read back
     verdict(m.counted.requests <= limit, `${s.auth}: same-repository publish, N=${n}, T=${T}: ${m.counted.requests} HTTP requests ≤ 2N + 2T + 4 = ${limit}`);
@@ -247,8 +272,8 @@ async function checkUnchangedRerun(s: Setup): Promise<void> {
   s.tokenProxy?.setDelay(0);
   const n = SIZES[0]!;
   const file = specFile(s, 'same', n, `bench/same-${n}:rerun`);
-  await runManifold(['publish', '--from-spec', file, '--plain-http'], s.env, { count: false });
-  const again = await runManifold(['publish', '--from-spec', file, '--plain-http'], s.env, { count: true });
+  await runManifold(['publish', '--from-spec', file, ...s.transportArgs], s.env, { count: false });
+  const again = await runManifold(['publish', '--from-spec', file, ...s.transportArgs], s.env, { count: true });
   const puts = [...again.byKind].filter(([k]) => k.startsWith('PUT') || k.startsWith('POST')).reduce((a, [, v]) => a + v, 0);
   verdict(again.code === 0 && puts === 0, `${s.auth}: an unchanged re-run sends ${puts} PUT/POST (${kinds(again)})`);
 }

@@ -46,7 +46,7 @@ export function addRegistryOptions(cmd: Command): Command {
     .option('--insecure-registry <host>', 'for this host only: skip TLS verification and allow plain HTTP (repeatable)', collect, [])
     .option('--ca-file <pem>', 'trust this PEM CA bundle besides the system roots')
     .option('--cert-dir <dir>', 'trust the *.crt files in DIR/<host>/ (docker certs.d layout) or in DIR')
-    .option('--concurrency <n>', 'children resolved or copied at once', '32')
+    .option('--concurrency <n>', 'children resolved or copied at once (requests in flight: HTTP/2 streams, or HTTP/1.1 connections up to 64 per host)', '128')
     .option('--timeout <seconds>', 'overall deadline for the command, retries included', '600');
 }
 

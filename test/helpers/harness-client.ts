@@ -41,7 +41,7 @@ export class HarnessClient {
       realm.searchParams.set('service', challenge.params['service'] ?? '');
       for (const s of scope.split(' ').filter(Boolean)) realm.searchParams.append('scope', s);
       const headers: Record<string, string> = this.credentials ? { authorization: basicAuth(this.credentials.username, this.credentials.password) } : {};
-      const tokenRes = await request(realm.toString(), { headers });
+      const tokenRes = await request(realm.toString(), { headers, ca: this.ca });
       if (tokenRes.status !== 200) return first;
       const body = JSON.parse(tokenRes.body.toString('utf8')) as { token?: string; access_token?: string };
       this.tokens.set(scope, `Bearer ${body.token ?? body.access_token ?? ''}`);
