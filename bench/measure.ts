@@ -14,6 +14,8 @@ export interface CliRun {
   stdout: string;
   stderr: string;
   peakRssKb?: number;
+  /** user + system CPU seconds (with `memory`). */
+  cpuS?: number;
   /** From a debug run: ms after the process was spawned at which each phase ended. */
   phases?: Phases;
 }
@@ -38,7 +40,7 @@ export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { m
   const useTime = options.memory && existsSync(TIME_BIN);
   const cmd = useTime ? TIME_BIN : process.execPath;
   const logArgs = options.count === false ? [] : ['--log-level', 'debug', '--log-format', 'json'];
-  const argv = [...(useTime ? ['-f', 'MAXRSS_KB=%M', process.execPath] : []), CLI, ...args, ...logArgs];
+  const argv = [...(useTime ? ['-f', 'MAXRSS_KB=%M CPU_S=%U %S', process.execPath] : []), CLI, ...args, ...logArgs];
   return new Promise((resolvePromise) => {
     const spawnedAt = Date.now();
     const started = process.hrtime.bigint();
@@ -52,10 +54,14 @@ export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { m
       const byKind = new Map<string, number>();
       let requests = 0;
       let peakRssKb: number | undefined;
+      let cpuS: number | undefined;
       const phases: Phases = {};
       for (const line of stderr.split('\n')) {
-        const rss = /^MAXRSS_KB=(\d+)$/.exec(line);
-        if (rss) peakRssKb = Number(rss[1]);
+        const rss = /^MAXRSS_KB=(\d+) CPU_S=([\d.]+) ([\d.]+)$/.exec(line);
+        if (rss) {
+          peakRssKb = Number(rss[1]);
+          cpuS = Number(rss[2]) + Number(rss[3]);
+        }
         if (!line.startsWith('{')) continue;
         const rec = JSON.parse(line) as { msg?: string; method?: string; status?: number; time?: number; ms?: number };
         const milestone = MILESTONES[rec.msg ?? ''];
@@ -66,7 +72,7 @@ export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { m
         const kind = `${rec.method} ${rec.status}`;
         byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
       }
-      resolvePromise({ code: code ?? 1, wallMs, requests, byKind, stdout, stderr, peakRssKb, phases });
+      resolvePromise({ code: code ?? 1, wallMs, requests, byKind, stdout, stderr, peakRssKb, cpuS, phases });
     });
   });
 }
@@ -86,4 +92,18 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Peak RSS (KB) and user+system CPU (s) of any command, by /usr/bin/time; undefined when unavailable. */
+export function timeCommand(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; peakRssKb?: number; cpuS?: number; output: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(TIME_BIN, ['-f', 'MAXRSS_KB=%M CPU_S=%U %S', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.on('close', (code) => {
+      const m = /MAXRSS_KB=(\d+) CPU_S=([\d.]+) ([\d.]+)/.exec(output);
+      resolvePromise({ code: code ?? 1, output, ...(m ? { peakRssKb: Number(m[1]), cpuS: Number(m[2]) + Number(m[3]) } : {}) });
+    });
+  });
 }

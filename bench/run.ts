@@ -10,7 +10,7 @@ import { HarnessClient } from '../test/helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../test/helpers/registry.js';
 import { seedImage } from '../test/helpers/seed.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
-import { CLI, median, medianCommandMs, runManifold, type CliRun } from './measure.js';
+import { CLI, median, medianCommandMs, runManifold, timeCommand, type CliRun } from './measure.js';
 import { copyBenchmark } from './copy.js';
 import { AUTHS, BASELINE, COLD, COPY, LAYOUTS, MEMORY, narrowed, RTTS, RUNS, SIZES, smoke, TIMELINE_N } from './options.js';
 import { findPeers, type Peer } from './peers.js';
@@ -67,7 +67,8 @@ async function seed(s: Setup, n: number): Promise<void> {
   const h = new HarnessClient(s.reg);
   const jobs: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) {
-    const platform = { os: 'linux', architecture: `bench${i}` };
+    // Real platforms (manifest-tool refuses invented architectures): Windows builds told apart by os.version.
+    const platform = { os: 'windows', architecture: 'amd64', 'os.version': `10.0.${20000 + i}.1` };
     jobs.push(seedImage(h, { repository: `bench/same-${n}`, tag: `c${i}`, platform }));
     jobs.push(seedImage(h, { repository: `bench/src-${n}`, tag: `c${i}`, platform, format: 'oci' }));
     if (jobs.length >= 32) await Promise.all(jobs.splice(0));
@@ -301,7 +302,7 @@ async function memory(): Promise<void> {
     const big = smoke ? 50 : 1000;
     const h = new HarnessClient(s.reg);
     for (let i = 0; i < big; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, big - i) }, (_, j) => seedImage(h, { repository: 'bench/mem', tag: `c${i + j}`, platform: { os: 'linux', architecture: `m${i + j}` } })));
+      await Promise.all(Array.from({ length: Math.min(50, big - i) }, (_, j) => seedImage(h, { repository: 'bench/mem', tag: `c${i + j}`, platform: { os: 'windows', architecture: 'amd64', 'os.version': `10.0.${30000 + i + j}.1` } })));
     }
     const bigSpec = join(work, 'mem-big.yml');
     writeFileSync(bigSpec, `image: ${s.proxy.host}/bench/mem:all\nmanifests:\n${Array.from({ length: big }, (_, i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`);
@@ -319,9 +320,52 @@ async function memory(): Promise<void> {
     for (const [label, r] of [[`${big}-child index`, a], [`${docs} × 4 specs`, b]] as const) {
       verdict(r.code === 0 && r.peakRssKb !== undefined && r.peakRssKb < 200 * 1024, `${label}: peak RSS ${mb(r)} MB < 200 MB`);
     }
+    await perChild(s, a, big);
   } finally {
     await s.proxy.close();
     await s.reg.stop();
+  }
+}
+
+/**
+ * CPU and memory per child: RSS growth from N=2 to the big index; a 32-child cross-repository
+ * publish against a bare node process that loaded the HTTP client, and against manifest-tool's
+ * CPU on the same children.
+ */
+async function perChild(s: Setup, bigRun: CliRun, big: number): Promise<void> {
+  const spec = (name: string, n: number): string => {
+    const file = join(work, `${name}.yml`);
+    writeFileSync(file, `image: ${s.proxy.host}/bench/${name}:1\nmanifests:\n${Array.from({ length: n }, (_, i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`);
+    return file;
+  };
+  const two = await runManifold(['publish', '--from-spec', spec('pc-2', 2), '--plain-http'], s.env, { memory: true, count: false });
+  const mine: CliRun[] = [];
+  for (let i = 0; i < 3; i++) mine.push(await runManifold(['publish', '--from-spec', spec(`pc-32-${i}`, 32), '--plain-http'], s.env, { memory: true, count: false }));
+  const bare = await timeCommand(process.execPath, ['--input-type=module', '-e', "await import('got'); await import('http2-wrapper');"]);
+  const mt = peerSet.peers.find((p) => p.name === 'manifest-tool');
+  const theirs: { cpuS?: number; peakRssKb?: number }[] = [];
+  if (mt) {
+    const bin = mt.how.split(' ')[0]!;
+    for (let i = 0; i < 3; i++) theirs.push(await timeCommand(bin, ['--username', s.reg.username!, '--password', s.reg.password!, '--plain-http', 'push', 'from-spec', spec(`pc-mt-${i}`, 32)]));
+  }
+  const med = (xs: (number | undefined)[]): number => median(xs.filter((x): x is number => x !== undefined));
+  const cpuMine = med(mine.map((r) => r.cpuS));
+  const rssMine = med(mine.map((r) => r.peakRssKb)) / 1024;
+  out('\n### CPU and memory per child (median of 3, /usr/bin/time: user+sys CPU, peak RSS)\n');
+  out('| run | CPU s | peak RSS MB |');
+  out('|---|---|---|');
+  out(`| node, having loaded got and http2-wrapper (nothing else) | ${bare.cpuS?.toFixed(2)} | ${((bare.peakRssKb ?? NaN) / 1024).toFixed(0)} |`);
+  out(`| manifold publish, 2 children | ${two.cpuS?.toFixed(2)} | ${((two.peakRssKb ?? NaN) / 1024).toFixed(0)} |`);
+  out(`| manifold publish, 32 children, cross-repository | ${cpuMine.toFixed(2)} | ${rssMine.toFixed(0)} |`);
+  if (theirs.length) out(`| manifest-tool push, 32 children, cross-repository | ${med(theirs.map((t) => t.cpuS)).toFixed(2)} | ${(med(theirs.map((t) => t.peakRssKb)) / 1024).toFixed(0)} |`);
+  out(`| manifold publish, ${big} children | ${bigRun.cpuS?.toFixed(2)} | ${((bigRun.peakRssKb ?? NaN) / 1024).toFixed(0)} |`);
+  const growth = ((bigRun.peakRssKb ?? NaN) - (two.peakRssKb ?? NaN)) / (big - 2);
+  verdict(growth <= 20, `peak RSS growth from N=2 to N=${big}: ${growth.toFixed(1)} KB per child ≤ 20 KB`);
+  const bareMb = (bare.peakRssKb ?? NaN) / 1024;
+  verdict(rssMine <= 1.5 * bareMb, `32-child publish peak RSS ${rssMine.toFixed(0)} MB ≤ 1.5 × bare node with the HTTP client (${bareMb.toFixed(0)} MB) = ${(1.5 * bareMb).toFixed(0)} MB`);
+  if (theirs.length) {
+    const cpuTheirs = med(theirs.map((t) => t.cpuS));
+    verdict(cpuMine <= 2 * cpuTheirs, `32-child cross-repository publish: CPU ${cpuMine.toFixed(2)} s ≤ 2 × manifest-tool's ${cpuTheirs.toFixed(2)} s`);
   }
 }
 
