@@ -20,6 +20,11 @@ RUN npx tsc -p tsconfig.cli.json \
  && npm prune --omit=dev
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
+# Credential helpers for the clouds CI runs in, so `credHelpers` in a mounted docker config work:
+# docker-credential-ecr-login (Amazon ECR). Debian's package, no build tools.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends amazon-ecr-credential-helper ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOME=/home/node \
     DOCKER_CONFIG=/home/node/.docker
