@@ -1,0 +1,51 @@
+/**
+ * The npm package as users get it: `npm pack`, `npm install -g` of the tarball into a
+ * temporary prefix (dependencies from the npm registry), then the installed `manifold`
+ * command: --version, validate, publish against the real registry. A file missing from
+ * `files`, or a broken shebang, fails here.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { HarnessClient } from '../helpers/harness-client.js';
+import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
+import { seedImage } from '../helpers/seed.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'manifold-pack-'));
+const prefix = join(dir, 'prefix');
+let reg: RegistryHandle;
+let manifold: string;
+
+beforeAll(async () => {
+  reg = await startRegistry({ variant: 'plain' });
+  const tgz = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', join(dir, tgz)], { encoding: 'utf8', stdio: 'pipe' });
+  manifold = join(prefix, 'bin', 'manifold');
+}, 180_000);
+afterAll(async () => {
+  await reg?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+// Run the installed command itself (its shebang), from a directory outside the checkout.
+const run = (args: string[]) => spawnSync(manifold, args, { cwd: dir, encoding: 'utf8', env: { PATH: `${join(prefix, 'bin')}:${process.env['PATH']}`, HOME: dir } });
+
+describe('the packed npm package, installed globally', () => {
+  test('manifold --version, validate and publish work from the installed command', async () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const version = run(['--version']);
+    expect({ status: version.status, out: version.stdout.trim() }).toEqual({ status: 0, out: pkg.version });
+    writeFileSync(join(dir, 'basic.yml'), readFileSync(resolve('examples/basic.yml'), 'utf8'));
+    const valid = run(['validate', 'basic.yml']);
+    expect({ status: valid.status, err: valid.stderr }).toEqual({ status: 0, err: '' });
+    const img = await seedImage(new HarnessClient(reg), { repository: 'pack/app', tag: 'amd64', platform: { os: 'linux', architecture: 'amd64' } });
+    writeFileSync(join(dir, 'spec.yml'), `image: ${reg.host}/pack/app:1\nmanifests:\n  - image: ${img.ref}\n`);
+    const pub = run(['publish', '--from-spec', 'spec.yml']);
+    expect({ status: pub.status, err: pub.stderr }).toEqual({ status: 0, err: '' });
+    expect(pub.stdout).toMatch(/^Digest: sha256:[a-f0-9]{64} \d+\nTag: .*pack\/app:1 created\n$/);
+    const schema = run(['schema']);
+    expect(JSON.parse(schema.stdout).title).toBeDefined();
+  });
+});
