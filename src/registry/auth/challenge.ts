@@ -60,7 +60,3 @@ export function pickChallenge(challenges: Challenge[]): Challenge | undefined {
   return challenges.find((c) => c.scheme === 'bearer' && c.params['realm']) ?? challenges.find((c) => c.scheme === 'basic');
 }
 
-/** The Authorization value answering a Basic challenge. Reference: RFC 7617. */
-export function basic(user: string, secret: string): string {
-  return `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
-}

@@ -8,16 +8,10 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../errors.js';
+import type { Credential } from './credential.js';
 import { runCredentialHelper, type HelperRunner } from './helper.js';
 
-export interface Credential {
-  username?: string;
-  password?: string;
-  /** An identity (refresh) token, used with the OAuth2 flow. */
-  identityToken?: string;
-  /** Where it came from, for debug logs and `auth check` (never the secret). */
-  source: string;
-}
+export type { Credential } from './credential.js';
 
 export interface CredentialStore {
   get(host: string): Promise<Credential | undefined>;

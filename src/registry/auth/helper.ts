@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { AppError } from '../../errors.js';
-import type { Credential } from './credentials.js';
+import type { Credential } from './credential.js';
 
 export type HelperRunner = (helper: string, serverUrl: string) => Promise<Credential | undefined>;
 
