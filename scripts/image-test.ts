@@ -104,7 +104,9 @@ function standInBase(nodeMajor: string): string {
     sh('mmdebstrap', ['--quiet', '--variant=minbase', '--include=ca-certificates', `--customize-hook=${join(work, 'hook.sh')} "$1"`, 'bookworm', join(work, 'rootfs.tar'), mirror]);
     const ctr = buildah(['from', 'scratch']).trim();
     buildah(['add', ctr, join(work, 'rootfs.tar'), '/']);
-    buildah(['config', '--env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--env', `NODE_VERSION=${nodeMajor}`, '--cmd', 'node', ctr]);
+    // Node.js reads extra CAs only from NODE_EXTRA_CA_CERTS: set as on this machine, when it is.
+    const extraCa = process.env['NODE_EXTRA_CA_CERTS'] ? ['--env', `NODE_EXTRA_CA_CERTS=${process.env['NODE_EXTRA_CA_CERTS']}`] : [];
+    buildah(['config', '--env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--env', `NODE_VERSION=${nodeMajor}`, ...extraCa, '--cmd', 'node', ctr]);
     buildah(['commit', '--rm', ctr, name]);
     return name;
   } finally {

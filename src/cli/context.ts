@@ -106,6 +106,24 @@ function readCas(opts: RegistryOptions, host: string): Buffer | undefined {
   return pems.length ? Buffer.concat(pems.map((p) => Buffer.concat([p, Buffer.from('\n')]))) : undefined;
 }
 
+/**
+ * Retry timings from the environment: MANIFOLD_RETRY_BASE_MS (first backoff, doubled each retry)
+ * and MANIFOLD_RETRY_AFTER_MAX_MS (longest Retry-After honoured). Tests shorten them to check the
+ * schedule in milliseconds instead of waiting it out; users rarely need them.
+ */
+function retryTimings(env: NodeJS.ProcessEnv): { backoffMs?: number; maxRetryAfterMs?: number } {
+  const num = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new AppError('USAGE', `${name} must be a number of milliseconds, found "${v}"`);
+    return n;
+  };
+  const backoffMs = num('MANIFOLD_RETRY_BASE_MS');
+  const maxRetryAfterMs = num('MANIFOLD_RETRY_AFTER_MAX_MS');
+  return { ...(backoffMs !== undefined ? { backoffMs } : {}), ...(maxRetryAfterMs !== undefined ? { maxRetryAfterMs } : {}) };
+}
+
 export interface RegistryContext {
   logger: Logger;
   concurrency: number;
@@ -145,7 +163,7 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
         const insecureHost = insecureHosts.has(host);
         c = new RegistryClient({
           host, plainHttp: opts.plainHttp, httpFallback: insecureHost || undefined, credentials, logger,
-          transportOptions: { ca: readCas(opts, host), insecure: Boolean(opts.insecure) || insecureHost, deadline: deadline.signal, env: io.env, logger },
+          transportOptions: { ca: readCas(opts, host), insecure: Boolean(opts.insecure) || insecureHost, deadline: deadline.signal, env: io.env, logger, ...retryTimings(io.env) },
         });
         clients.set(host, c);
       }

@@ -29,7 +29,9 @@ afterAll(async () => {
 beforeEach(() => proxy.setFault(undefined));
 
 const spec = (tag = `t${++n}`): string => `image: ${proxy.host}/f/app:${tag}\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n  - image: ${proxy.host}/f/app:arm64\n`;
-const publish = (s: string, args: string[] = []) => runCli(['publish', '--from-spec', '-', ...args], { input: s });
+/** Backoff shortened to 20 ms (doubling, with jitter): the schedule is checked, not waited out. */
+const FAST = { MANIFOLD_RETRY_BASE_MS: '20' };
+const publish = (s: string, args: string[] = []) => runCli(['publish', '--from-spec', '-', ...args], { input: s, env: FAST });
 const isGet = (tag: string) => (r: { method: string; url: string }) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`;
 
 describe('retries', () => {
@@ -46,8 +48,14 @@ describe('retries', () => {
     const tag = `t${++n}`;
     const res = await publish(spec(tag));
     expect(res.code).toBe(3);
-    expect(proxy.requests.slice(before).filter(isGet('arm64'))).toHaveLength(4);
+    const attempts = proxy.requests.slice(before).filter(isGet('arm64'));
+    expect(attempts).toHaveLength(4);
     expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
+    // Exponential backoff from the 20 ms base: about 20, 40, 80 ms between attempts (±20 % jitter).
+    const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
+    gaps.forEach((g, i) => expect(g).toBeGreaterThanOrEqual(Math.floor(0.8 * 20 * 2 ** i)));
+    expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
+    expect(Math.max(...gaps)).toBeLessThan(1000);
   });
 
   test('§F20: 429 with Retry-After in seconds is honoured', async () => {
