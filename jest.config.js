@@ -10,5 +10,9 @@ export default {
   globalSetup: '<rootDir>/test/build-freshness.js',
   testTimeout: 60000,
   maxWorkers: 2,
+  // Coverage of what runs in-process (the unit tier); the CLI subprocess tiers are not instrumented.
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['src/**/*.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
 };

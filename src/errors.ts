@@ -3,21 +3,39 @@
  * Each code maps to one exit code in `exitCodeFor` (documented in the README).
  */
 export type ErrorCode =
+  /** The command line is wrong: a flag, a missing file, a bad value. */
   | 'USAGE'
+  /** The spec is not readable YAML. */
   | 'SPEC_SYNTAX'
+  /** The spec is YAML but breaks the schema or a rule. */
   | 'SPEC_INVALID'
+  /** An image reference given by the user does not parse. */
   | 'REF_INVALID'
+  /** A registry refused the credentials, or none were found. */
   | 'AUTH'
+  /** A manifest, tag or blob does not exist. */
   | 'NOT_FOUND'
+  /** A child's platform in the spec disagrees with its image config (or --platform with an image). */
   | 'PLATFORM_MISMATCH'
+  /** Two entries of one index would serve the same platform. */
+  | 'DUPLICATE_PLATFORM'
+  /** Bytes do not hash (or size up) to the digest they were named by. */
   | 'DIGEST_MISMATCH'
+  /** A manifest kind or index format that cannot do what is asked (a Docker list with annotations…). */
   | 'UNSUPPORTED_MEDIA_TYPE'
+  /** Something is larger than manifold (or the registries it targets) accepts. */
   | 'TOO_LARGE'
+  /** A registry answered something unexpected (status, redirect, missing header). */
   | 'REGISTRY'
+  /** A connection failed, timed out or was cut off (also by --timeout and signals). */
   | 'NETWORK'
+  /** Writing started and did not finish: the report says what moved. */
   | 'PUSH_FAILED'
+  /** A release guard refused the publish (minChildren, fewer platforms than now). */
   | 'GUARD'
+  /** Registry content is malformed or hostile (bad JSON, platform values, nesting). */
   | 'CONTENT_INVALID'
+  /** Never thrown: the code `--output json` gives an unexpected error (a bug). */
   | 'INTERNAL';
 
 /** Base of every error manifold throws on purpose. */
@@ -41,6 +59,8 @@ export interface SpecIssue {
   path: string;
   message: string;
   severity: 'error' | 'warning';
+  /** True for a YAML syntax problem (the spec could not be read as YAML at all). */
+  syntax?: boolean;
 }
 
 /** Thrown when a spec cannot be read or is invalid; carries every issue found, not just the first. */
@@ -120,6 +140,7 @@ export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
  * |-------------------------------------------------------|------|
  * | USAGE, SPEC_SYNTAX, SPEC_INVALID, REF_INVALID         | 2    |
  * | AUTH, NOT_FOUND, PLATFORM_MISMATCH, DIGEST_MISMATCH,  |      |
+ * | DUPLICATE_PLATFORM,                                   |      |
  * | UNSUPPORTED_MEDIA_TYPE, TOO_LARGE, REGISTRY, NETWORK, |      |
  * | GUARD (a release would shrink or fall below minimum), |      |
  * | CONTENT_INVALID (registry content malformed/hostile)  | 3    |

@@ -23,7 +23,7 @@ export const DOCKER_HUB = 'docker.io';
 export const DOCKER_HUB_HOST = 'registry-1.docker.io';
 
 function refError(input: string, why: string): AppError {
-  return new AppError('REF_INVALID', `invalid image reference "${input}": ${why}`);
+  return Object.assign(new AppError('REF_INVALID', `invalid image reference "${input}": ${why}`), { reason: why });
 }
 
 /** Splits `name[:tag][@digest]` into its parts without validating them. */

@@ -28,7 +28,7 @@ function checkDuplicates(entries: ResolvedEntry[]): void {
     const key = platformKey(e.descriptor.platform);
     const first = seen.get(key);
     if (first) {
-      throw new AppError('PLATFORM_MISMATCH', `duplicate platform ${formatPlatform(e.descriptor.platform)}: ${first.from.path} (${first.from.source}) and ${e.from.path} (${e.from.source}); nothing was pushed`);
+      throw new AppError('DUPLICATE_PLATFORM', `duplicate platform ${formatPlatform(e.descriptor.platform)}: ${first.from.path} (${first.from.source}) and ${e.from.path} (${e.from.source}); nothing was pushed`);
     }
     seen.set(key, e);
   }

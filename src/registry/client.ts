@@ -64,7 +64,8 @@ export const pullScope = (repo: string): string => `repository:${repo}:pull`;
 export const pushScope = (repo: string): string => `repository:${repo}:pull,push`;
 
 /** TLS errors that mean "the server speaks plain HTTP", the only case where a loopback registry falls back to http. */
-const PLAIN_HTTP_SIGNS = /EPROTO|wrong version number|ERR_SSL_WRONG_VERSION_NUMBER|packet length too long/i;
+/** TLS error codes that mean "the server speaks plain HTTP" (decided on codes, not message text). */
+const PLAIN_HTTP_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 export class RegistryClient {
   readonly host: string;
@@ -109,7 +110,7 @@ export class RegistryClient {
       try {
         return make(https, await this.transport.send({ method: 'GET', url: `${https.origin}/v2/`, maxBytes: 64 * 1024 }));
       } catch (err) {
-        if (err instanceof RegistryError && err.code === 'NETWORK' && PLAIN_HTTP_SIGNS.test(`${err.message} ${String((err.cause as { code?: string })?.code)}`)) {
+        if (err instanceof RegistryError && err.code === 'NETWORK' && PLAIN_HTTP_CODES.has(String((err.cause as { code?: string } | undefined)?.code))) {
           this.logger.debug({ host: this.host }, 'registry speaks plain http');
           return make(new URL(`http://${this.host}`));
         }
@@ -412,7 +413,7 @@ function headOf(m: FetchedManifest): ManifestHead {
 }
 
 function assertDigest(digest: string): void {
-  if (!isSha256Digest(digest)) throw new AppError('DIGEST_MISMATCH', `refusing to use "${digest.slice(0, 80)}" as a digest: expected sha256:<64 lowercase hex>`);
+  if (!isSha256Digest(digest)) throw new AppError('CONTENT_INVALID', `refusing to use "${digest.slice(0, 80)}" as a digest: expected sha256:<64 lowercase hex>`);
 }
 
 function mediaTypeOf(res: HttpResponse, subject: string): string {
@@ -424,7 +425,7 @@ function mediaTypeOf(res: HttpResponse, subject: string): string {
     if (!body && Array.isArray(parsed.manifests)) body = header.includes('docker') ? header : MEDIA_TYPE_OCI_INDEX;
     if (!body && parsed.config) body = header.includes('docker') ? header : MEDIA_TYPE_OCI_MANIFEST;
   } catch {
-    throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', `${subject}: the manifest is not JSON`);
+    throw new RegistryError('CONTENT_INVALID', `${subject}: the manifest is not JSON`);
   }
   if (body && header && header !== body && header !== 'application/json' && header !== 'application/octet-stream') {
     throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', `${subject}: Content-Type ${header} does not match the manifest's mediaType ${body}`);

@@ -76,7 +76,7 @@ export function loadSpecText(name: string, text: string, options: LoadOptions): 
   }
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
-    const syntax = errors.every((e) => e.message.startsWith('YAML:'));
+    const syntax = errors.every((e) => e.syntax === true);
     throw new SpecError(syntax ? 'SPEC_SYNTAX' : 'SPEC_INVALID', issues.sort((a, b) => a.line - b.line || a.col - b.col));
   }
   return { specs, warnings: issues };

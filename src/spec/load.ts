@@ -117,7 +117,7 @@ export function parseSpecText(name: string, text: string, env: Env): { documents
     for (const e of [...doc.errors, ...doc.warnings]) {
       const pos = lineCounter.linePos(e.pos[0]);
       const message = e.code === 'TAG_RESOLVE_FAILED' ? `${e.message.replace(/^Unresolved tag: tag:yaml.org,2002:/, 'custom tag !!')} is not allowed in a spec` : e.message.split('\n')[0]!;
-      issues.push(issue(name, pos, `YAML: ${message}`));
+      issues.push({ ...issue(name, pos, `YAML: ${message}`), syntax: true });
     }
     // An empty document, e.g. after a trailing '---' (the failsafe schema reads it as an empty string).
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === '' && !doc.contents.source)) return;

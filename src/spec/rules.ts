@@ -29,7 +29,8 @@ function parseInto(ctx: RuleContext, path: PathSegment[], text: string): ImageRe
     return ref;
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    ctx.report(path, `${err.message.replace(/^invalid image reference "[^"]*": /, `"${text}" is not a valid image reference: `)}; expected [registry/]repository[:tag][@sha256:digest]`);
+    const reason = (err as AppError & { reason?: string }).reason ?? err.message;
+    ctx.report(path, `"${text}" is not a valid image reference: ${reason}; expected [registry/]repository[:tag][@sha256:digest]`);
     return undefined;
   }
 }

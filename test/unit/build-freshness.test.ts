@@ -26,6 +26,7 @@ describe('build freshness', () => {
   });
 
   test('is wired as Jest\'s globalSetup over src/ and the shipped bundle', async () => {
+    // @ts-expect-error plain JS config
     const config = (await import('../../jest.config.js')).default as { globalSetup?: string };
     expect(config.globalSetup).toBe('<rootDir>/test/build-freshness.js');
     expect(SOURCES).toContain('src');
