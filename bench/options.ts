@@ -1,17 +1,32 @@
 /**
- * `npm run bench` options: `--smoke` runs a tiny matrix; the other flags narrow the matrix to
- * look at one part of it (a narrowed run prints its tables but leaves the results file alone).
+ * `npm run bench` options, parsed by node:util parseArgs: `--smoke` runs a tiny matrix; the other
+ * flags narrow the matrix to look at one part of it (a narrowed run prints its tables but leaves
+ * the results file alone).
  */
-const argv = process.argv.slice(2);
-export const smoke = argv.includes('--smoke');
+import { parseArgs } from 'node:util';
 
-/** `--NAME a,b,c`: a comma-separated flag value, or `fallback` when the flag is absent. */
-function listFlag<T extends string | number>(name: string, fallback: T[], parse: (s: string) => T): T[] {
-  const i = argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const value = argv[i + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`--${name} needs a value`);
-  return value.split(',').map((v) => parse(v.trim()));
+const { values } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    smoke: { type: 'boolean', default: false },
+    sizes: { type: 'string' },
+    rtts: { type: 'string' },
+    auth: { type: 'string' },
+    layout: { type: 'string' },
+    runs: { type: 'string' },
+    'no-baseline': { type: 'boolean', default: false },
+    'no-cold': { type: 'boolean', default: false },
+    'no-memory': { type: 'boolean', default: false },
+    'no-copy': { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+export const smoke = values.smoke === true;
+
+/** A comma-separated flag value parsed item by item, or `fallback` when the flag is absent. */
+function list<T>(value: string | undefined, fallback: T[], parse: (s: string) => T): T[] {
+  return value === undefined ? fallback : value.split(',').map((v) => parse(v.trim()));
 }
 
 function oneOf<T extends string>(allowed: readonly T[]): (s: string) => T {
@@ -27,15 +42,15 @@ const count = (s: string): number => {
   return n;
 };
 
-export const SIZES = listFlag('sizes', smoke ? [2] : [2, 8, 32, 128], count);
-export const RTTS = listFlag('rtts', smoke ? [0, 20] : [0, 50, 100], count);
-export const AUTHS = listFlag('auth', smoke ? ['basic'] : ['basic', 'token', 'tls-token'], oneOf(['basic', 'token', 'tls-token'] as const));
-export const LAYOUTS = listFlag('layout', ['same', 'cross'], oneOf(['same', 'cross'] as const));
-export const RUNS = listFlag<number>('runs', [], count)[0];
+export const SIZES = list(values.sizes, smoke ? [2] : [2, 8, 32, 128], count);
+export const RTTS = list(values.rtts, smoke ? [0, 20] : [0, 50, 100], count);
+export const AUTHS = list(values.auth, smoke ? ['basic' as const] : ['basic' as const, 'token' as const, 'tls-token' as const], oneOf(['basic', 'token', 'tls-token'] as const));
+export const LAYOUTS = list(values.layout, ['same' as const, 'cross' as const], oneOf(['same', 'cross'] as const));
+export const RUNS = values.runs === undefined ? undefined : count(values.runs);
 /** The size whose phases are broken down: 32 (the size of the wall-time target) when it runs. */
 export const TIMELINE_N = SIZES.includes(32) ? 32 : SIZES[SIZES.length - 1]!;
-export const BASELINE = !argv.includes('--no-baseline');
-export const COLD = !argv.includes('--no-cold');
-export const MEMORY = !argv.includes('--no-memory');
-export const COPY = !argv.includes('--no-copy');
-export const narrowed = argv.some((a) => a.startsWith('--') && a !== '--smoke');
+export const BASELINE = !values['no-baseline'];
+export const COLD = !values['no-cold'];
+export const MEMORY = !values['no-memory'];
+export const COPY = !values['no-copy'];
+export const narrowed = process.argv.slice(2).some((a) => a.startsWith('--') && a !== '--smoke');
