@@ -27,9 +27,18 @@ export function reconcilePlatform(spec: Platform | undefined, config: Platform, 
   const platform: Platform = { ...spec };
   const inherited: string[] = [];
   if (conflicts.length === 0) {
-    if (!platform.variant && config.variant) (platform.variant = config.variant), inherited.push('variant');
-    if (!platform['os.version'] && config['os.version']) (platform['os.version'] = config['os.version']), inherited.push('os.version');
-    if (!platform['os.features'] && config['os.features']) (platform['os.features'] = [...config['os.features']]), inherited.push('os.features');
+    if (!platform.variant && config.variant) {
+      platform.variant = config.variant;
+      inherited.push('variant');
+    }
+    if (!platform['os.version'] && config['os.version']) {
+      platform['os.version'] = config['os.version'];
+      inherited.push('os.version');
+    }
+    if (!platform['os.features'] && config['os.features']) {
+      platform['os.features'] = [...config['os.features']];
+      inherited.push('os.features');
+    }
   }
   return { ok: true, platform, inherited };
 }

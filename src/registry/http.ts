@@ -198,7 +198,7 @@ export class HttpTransport {
     const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent, http2: h2, ...(req.signal ? { signal: req.signal } : {}) });
     let tooLarge = false;
     // A HEAD's Content-Length is the size of what a GET would send (a blob of any size): no cap.
-    if (req.method !== 'HEAD') promise.on('downloadProgress', (p) => {
+    if (req.method !== 'HEAD') void promise.on('downloadProgress', (p) => {
       if (p.transferred > cap || (p.total !== undefined && p.total > cap)) {
         tooLarge = true;
         promise.cancel();

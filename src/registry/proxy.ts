@@ -83,8 +83,14 @@ export class TunnelHttpsAgent extends https.Agent {
       if (err || !socket) return cb(err ?? new Error('no tunnel'));
       const secure = tls.connect({ ...options, socket, servername: options.servername ?? (/^[\d.:]+$/.test(host) ? undefined : host) });
       let done = false;
-      secure.once('secureConnect', () => { if (!done) (done = true), cb(null, secure); });
-      secure.once('error', (e) => { if (!done) (done = true), cb(e); });
+      const settle = (e: Error | null): void => {
+        if (done) return;
+        done = true;
+        if (e) cb(e);
+        else cb(null, secure);
+      };
+      secure.once('secureConnect', () => settle(null));
+      secure.once('error', (e) => settle(e));
     });
     return undefined;
   }

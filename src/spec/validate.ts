@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type * as AjvModule from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { AJV_OPTIONS } from './ajv-options.js';
 import { packageRoot } from '../package-info.js';
@@ -33,7 +34,7 @@ function compiler(): { validate: ValidateFunction; schema: Record<string, unknow
     const mod = createRequire(import.meta.url)(precompiled.pathname) as { default?: ValidateFunction } & ValidateFunction;
     compiled = { validate: mod.default ?? mod, schema };
   } else {
-    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
     compiled = { validate: new Ajv(AJV_OPTIONS).compile(schema), schema };
   }
   return compiled;

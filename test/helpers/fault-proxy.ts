@@ -5,7 +5,7 @@
  * headers, so tests can assert where credentials went) and the peak number in flight.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface Recorded {
   method: string;
@@ -149,7 +149,7 @@ export async function startConnectProxy(): Promise<{ url: string; tunnels: strin
   const net = await import('node:net');
   const tunnels: string[] = [];
   const server = http.createServer((_req, res) => res.writeHead(405).end());
-  server.on('connect', (req: http.IncomingMessage, client: import('node:net').Socket, head: Buffer) => {
+  server.on('connect', (req: http.IncomingMessage, client: Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
     const [host, port] = (req.url ?? '').split(':');
     const upstream = net.connect(Number(port), host, () => {
