@@ -65,7 +65,12 @@ export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
   const state = { connections: 0, requests: 0 };
   const server = net.createServer((client) => {
     state.connections++;
-    client.on('data', requestCounter(() => { state.requests++; }));
+    client.on(
+      'data',
+      requestCounter(() => {
+        state.requests++;
+      }),
+    );
     const upstream = net.connect(Number(port), host);
     // The wire does not batch: Nagle's algorithm is the endpoints' business, not the proxy's.
     client.setNoDelay(true);
@@ -82,13 +87,23 @@ export async function startLatencyProxy(target: string): Promise<LatencyProxy> {
   return {
     host: `127.0.0.1:${addr.port}`,
     port: addr.port,
-    get connections() { return state.connections; },
-    get requests() { return state.requests; },
-    setDelay: (ms) => { delayMs = ms; },
-    reset: () => { state.connections = 0; state.requests = 0; },
-    close: () => new Promise((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    get connections() {
+      return state.connections;
+    },
+    get requests() {
+      return state.requests;
+    },
+    setDelay: (ms) => {
+      delayMs = ms;
+    },
+    reset: () => {
+      state.connections = 0;
+      state.requests = 0;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

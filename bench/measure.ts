@@ -29,26 +29,47 @@ export interface Phases {
   published?: number;
 }
 
-const MILESTONES: Record<string, keyof Phases> = { token: 'tokenHeld', 'resolved and planned': 'resolved', 'children copied': 'copied', published: 'published' };
+const MILESTONES: Record<string, keyof Phases> = {
+  token: 'tokenHeld',
+  'resolved and planned': 'resolved',
+  'children copied': 'copied',
+  published: 'published',
+};
 
 /**
  * Runs `manifold ARGS`. With `count`, logs at debug level as JSON and counts the HTTP exchanges
  * logged; without it, runs at the default log level, as users do, so the timing is not inflated
  * by debug logging.
  */
-export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { memory?: boolean; count?: boolean } = {}): Promise<CliRun> {
+export function runManifold(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { memory?: boolean; count?: boolean } = {},
+): Promise<CliRun> {
   const useTime = options.memory && existsSync(TIME_BIN);
   const cmd = useTime ? TIME_BIN : process.execPath;
   const logArgs = options.count === false ? [] : ['--log-level', 'debug', '--log-format', 'json'];
-  const argv = [...(useTime ? ['-f', 'MAXRSS_KB=%M CPU_S=%U %S', process.execPath] : []), CLI, ...args, ...logArgs];
+  const argv = [
+    ...(useTime ? ['-f', 'MAXRSS_KB=%M CPU_S=%U %S', process.execPath] : []),
+    CLI,
+    ...args,
+    ...logArgs,
+  ];
   return new Promise((resolvePromise) => {
     const spawnedAt = Date.now();
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, argv, { env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, argv, {
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     child.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const byKind = new Map<string, number>();
@@ -63,16 +84,36 @@ export function runManifold(args: string[], env: NodeJS.ProcessEnv, options: { m
           cpuS = Number(rss[2]) + Number(rss[3]);
         }
         if (!line.startsWith('{')) continue;
-        const rec = JSON.parse(line) as { msg?: string; method?: string; status?: number; time?: number; ms?: number };
+        const rec = JSON.parse(line) as {
+          msg?: string;
+          method?: string;
+          status?: number;
+          time?: number;
+          ms?: number;
+        };
         const milestone = MILESTONES[rec.msg ?? ''];
         if (milestone && rec.time !== undefined) phases[milestone] ??= rec.time - spawnedAt;
         if (rec.msg !== 'http') continue;
-        if (rec.time !== undefined) phases.firstRequest = Math.min(phases.firstRequest ?? Infinity, rec.time - (rec.ms ?? 0) - spawnedAt);
+        if (rec.time !== undefined)
+          phases.firstRequest = Math.min(
+            phases.firstRequest ?? Infinity,
+            rec.time - (rec.ms ?? 0) - spawnedAt,
+          );
         requests++;
         const kind = `${rec.method} ${rec.status}`;
         byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
       }
-      resolvePromise({ code: code ?? 1, wallMs, requests, byKind, stdout, stderr, peakRssKb, cpuS, phases });
+      resolvePromise({
+        code: code ?? 1,
+        wallMs,
+        requests,
+        byKind,
+        stdout,
+        stderr,
+        peakRssKb,
+        cpuS,
+        phases,
+      });
     });
   });
 }
@@ -95,15 +136,30 @@ export function median(xs: number[]): number {
 }
 
 /** Peak RSS (KB) and user+system CPU (s) of any command, by /usr/bin/time; undefined when unavailable. */
-export function timeCommand(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; peakRssKb?: number; cpuS?: number; output: string }> {
+export function timeCommand(
+  cmd: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number; peakRssKb?: number; cpuS?: number; output: string }> {
   return new Promise((resolvePromise) => {
-    const child = spawn(TIME_BIN, ['-f', 'MAXRSS_KB=%M CPU_S=%U %S', cmd, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TIME_BIN, ['-f', 'MAXRSS_KB=%M CPU_S=%U %S', cmd, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
     child.on('close', (code) => {
       const m = /MAXRSS_KB=(\d+) CPU_S=([\d.]+) ([\d.]+)/.exec(output);
-      resolvePromise({ code: code ?? 1, output, ...(m ? { peakRssKb: Number(m[1]), cpuS: Number(m[2]) + Number(m[3]) } : {}) });
+      resolvePromise({
+        code: code ?? 1,
+        output,
+        ...(m ? { peakRssKb: Number(m[1]), cpuS: Number(m[2]) + Number(m[3]) } : {}),
+      });
     });
   });
 }

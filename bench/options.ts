@@ -31,7 +31,8 @@ function list<T>(value: string | undefined, fallback: T[], parse: (s: string) =>
 
 function oneOf<T extends string>(allowed: readonly T[]): (s: string) => T {
   return (s) => {
-    if (!(allowed as readonly string[]).includes(s)) throw new Error(`expected one of ${allowed.join(', ')}, found "${s}"`);
+    if (!(allowed as readonly string[]).includes(s))
+      throw new Error(`expected one of ${allowed.join(', ')}, found "${s}"`);
     return s as T;
   };
 }
@@ -44,8 +45,16 @@ const count = (s: string): number => {
 
 export const SIZES = list(values.sizes, smoke ? [2] : [2, 8, 32, 128], count);
 export const RTTS = list(values.rtts, smoke ? [0, 20] : [0, 50, 100], count);
-export const AUTHS = list(values.auth, smoke ? ['basic' as const] : ['basic' as const, 'token' as const, 'tls-token' as const], oneOf(['basic', 'token', 'tls-token'] as const));
-export const LAYOUTS = list(values.layout, ['same' as const, 'cross' as const], oneOf(['same', 'cross'] as const));
+export const AUTHS = list(
+  values.auth,
+  smoke ? ['basic' as const] : ['basic' as const, 'token' as const, 'tls-token' as const],
+  oneOf(['basic', 'token', 'tls-token'] as const),
+);
+export const LAYOUTS = list(
+  values.layout,
+  ['same' as const, 'cross' as const],
+  oneOf(['same', 'cross'] as const),
+);
 export const RUNS = values.runs === undefined ? undefined : count(values.runs);
 /** The size whose phases are broken down: 32 (the size of the wall-time target) when it runs. */
 export const TIMELINE_N = SIZES.includes(32) ? 32 : SIZES[SIZES.length - 1]!;

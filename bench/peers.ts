@@ -37,12 +37,23 @@ export interface Peer {
   close(): void;
 }
 
-function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
+    const child = spawn(cmd, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(env ? { env: { ...process.env, ...env } } : {}),
+    });
     let output = '';
-    child.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
     child.on('error', (err) => resolve({ code: 127, output: String(err) }));
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
@@ -60,7 +71,12 @@ async function timed(steps: [string, string[]][], env?: NodeJS.ProcessEnv): Prom
   const started = process.hrtime.bigint();
   for (const [cmd, args] of steps) {
     const r = await run(cmd, args, env);
-    if (r.code !== 0) return { code: r.code, wallMs: Number(process.hrtime.bigint() - started) / 1e6, error: `${cmd} ${redact(args).join(' ')}: ${r.output.slice(-1000)}` };
+    if (r.code !== 0)
+      return {
+        code: r.code,
+        wallMs: Number(process.hrtime.bigint() - started) / 1e6,
+        error: `${cmd} ${redact(args).join(' ')}: ${r.output.slice(-1000)}`,
+      };
   }
   return { code: 0, wallMs: Number(process.hrtime.bigint() - started) / 1e6 };
 }
@@ -70,7 +86,25 @@ function manifestTool(bin: string): Peer {
     name: 'manifest-tool',
     how: `${bin} --username … --password … [--plain-http] push from-spec SPEC (over TLS: SSL_CERT_FILE names the CA)`,
     // Over TLS, Go reads the CA to trust from SSL_CERT_FILE (manifest-tool has no CA flag).
-    publish: (job) => timed([[bin, ['--username', job.username, '--password', job.password, ...(job.caFile ? [] : ['--plain-http']), 'push', 'from-spec', job.specFile]]], job.caFile ? { SSL_CERT_FILE: job.caFile } : undefined),
+    publish: (job) =>
+      timed(
+        [
+          [
+            bin,
+            [
+              '--username',
+              job.username,
+              '--password',
+              job.password,
+              ...(job.caFile ? [] : ['--plain-http']),
+              'push',
+              'from-spec',
+              job.specFile,
+            ],
+          ],
+        ],
+        job.caFile ? { SSL_CERT_FILE: job.caFile } : undefined,
+      ),
     close: () => undefined,
   };
 }
@@ -82,10 +116,22 @@ function manifestTool(bin: string): Peer {
  */
 function listBuilder(tool: 'podman' | 'buildah'): Peer | string {
   const version = spawnSync(tool, ['--version'], { encoding: 'utf8' });
-  if (version.error || version.status !== 0) return `${tool}: not installed (apt-get install ${tool} to include it)`;
+  if (version.error || version.status !== 0)
+    return `${tool}: not installed (apt-get install ${tool} to include it)`;
   const root = mkdtempSync(join(tmpdir(), `manifold-bench-${tool}-`));
-  const global = ['--root', join(root, 'root'), '--runroot', join(root, 'run'), '--storage-driver', 'vfs'];
-  const trial = spawnSync(tool, [...global, 'manifest', 'create', 'localhost/manifold-bench-trial'], { encoding: 'utf8' });
+  const global = [
+    '--root',
+    join(root, 'root'),
+    '--runroot',
+    join(root, 'run'),
+    '--storage-driver',
+    'vfs',
+  ];
+  const trial = spawnSync(
+    tool,
+    [...global, 'manifest', 'create', 'localhost/manifold-bench-trial'],
+    { encoding: 'utf8' },
+  );
   if (trial.status !== 0) {
     rmSync(root, { recursive: true, force: true });
     return `${tool}: installed, but its manifest commands do not run here: ${(trial.stderr || trial.stdout).trim().split('\n').pop()}`;
@@ -99,8 +145,14 @@ function listBuilder(tool: 'podman' | 'buildah'): Peer | string {
       const creds = ['--tls-verify=false', '--creds', `${job.username}:${job.password}`];
       return timed([
         [tool, [...global, 'manifest', 'create', list]],
-        ...job.children.map((c): [string, string[]] => [tool, [...global, 'manifest', 'add', ...creds, list, `docker://${c}`]]),
-        ...job.targets.map((t): [string, string[]] => [tool, [...global, 'manifest', 'push', '--all', ...creds, list, `docker://${t}`]]),
+        ...job.children.map((c): [string, string[]] => [
+          tool,
+          [...global, 'manifest', 'add', ...creds, list, `docker://${c}`],
+        ]),
+        ...job.targets.map((t): [string, string[]] => [
+          tool,
+          [...global, 'manifest', 'push', '--all', ...creds, list, `docker://${t}`],
+        ]),
       ]);
     },
     close: () => rmSync(root, { recursive: true, force: true }),
@@ -112,14 +164,25 @@ export function findPeers(env: NodeJS.ProcessEnv): { peers: Peer[]; absent: stri
   const peers: Peer[] = [];
   const absent: string[] = [];
   // The peer tools folder beside the checkout holds a manifest-tool binary: used when present.
-  const mt = env['MANIFEST_TOOL'] ?? [resolve('../shared/tools/manifest-tool'), '/work/shared/tools/manifest-tool'].find((p) => existsSync(p));
+  const mt =
+    env['MANIFEST_TOOL'] ??
+    [resolve('../shared/tools/manifest-tool'), '/work/shared/tools/manifest-tool'].find((p) =>
+      existsSync(p),
+    );
   if (mt && existsSync(mt)) peers.push(manifestTool(mt));
-  else absent.push(mt ? `manifest-tool: MANIFEST_TOOL=${mt} does not exist` : 'manifest-tool: not measured (no binary in ../shared/tools; set MANIFEST_TOOL to a manifest-tool v2 binary to include it)');
+  else
+    absent.push(
+      mt
+        ? `manifest-tool: MANIFEST_TOOL=${mt} does not exist`
+        : 'manifest-tool: not measured (no binary in ../shared/tools; set MANIFEST_TOOL to a manifest-tool v2 binary to include it)',
+    );
   // podman and buildah drive the same library (containers/image): the first one that runs is enough.
   let builder: Peer | undefined;
   for (const tool of ['podman', 'buildah'] as const) {
     if (builder) {
-      absent.push(`${tool}: not run (it shares containers/image with the ${builder.name} measured above)`);
+      absent.push(
+        `${tool}: not run (it shares containers/image with the ${builder.name} measured above)`,
+      );
       continue;
     }
     const p = listBuilder(tool);

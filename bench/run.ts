@@ -12,7 +12,20 @@ import { seedImage } from '../test/helpers/seed.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { CLI, median, medianCommandMs, runManifold, timeCommand, type CliRun } from './measure.js';
 import { copyBenchmark } from './copy.js';
-import { AUTHS, BASELINE, COLD, COPY, LAYOUTS, MEMORY, narrowed, RTTS, RUNS, SIZES, smoke, TIMELINE_N } from './options.js';
+import {
+  AUTHS,
+  BASELINE,
+  COLD,
+  COPY,
+  LAYOUTS,
+  MEMORY,
+  narrowed,
+  RTTS,
+  RUNS,
+  SIZES,
+  smoke,
+  TIMELINE_N,
+} from './options.js';
 import { findPeers, type Peer } from './peers.js';
 
 const EXTRA_TAGS = ['bench-a', 'bench-b'];
@@ -60,7 +73,14 @@ async function setup(auth: Auth): Promise<Setup> {
     },
   });
   const proxy = await startLatencyProxy(reg.host);
-  return { auth, reg, proxy, tokenProxy, transportArgs: tls ? ['--ca-file', reg.caFile!] : ['--plain-http'], env: { MANIFOLD_USERNAME: reg.username!, MANIFOLD_PASSWORD: reg.password! } };
+  return {
+    auth,
+    reg,
+    proxy,
+    tokenProxy,
+    transportArgs: tls ? ['--ca-file', reg.caFile!] : ['--plain-http'],
+    env: { MANIFOLD_USERNAME: reg.username!, MANIFOLD_PASSWORD: reg.password! },
+  };
 }
 
 async function seed(s: Setup, n: number): Promise<void> {
@@ -70,7 +90,9 @@ async function seed(s: Setup, n: number): Promise<void> {
     // Real platforms (manifest-tool refuses invented architectures): Windows builds told apart by os.version.
     const platform = { os: 'windows', architecture: 'amd64', 'os.version': `10.0.${20000 + i}.1` };
     jobs.push(seedImage(h, { repository: `bench/same-${n}`, tag: `c${i}`, platform }));
-    jobs.push(seedImage(h, { repository: `bench/src-${n}`, tag: `c${i}`, platform, format: 'oci' }));
+    jobs.push(
+      seedImage(h, { repository: `bench/src-${n}`, tag: `c${i}`, platform, format: 'oci' }),
+    );
     if (jobs.length >= 32) await Promise.all(jobs.splice(0));
   }
   await Promise.all(jobs);
@@ -98,7 +120,14 @@ interface Measured {
 }
 
 /** `concurrency`: undefined measures the default (what users run). */
-async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: number, concurrency: number | undefined, runs: number): Promise<Measured> {
+async function measure(
+  s: Setup,
+  layout: 'same' | 'cross',
+  n: number,
+  rtt: number,
+  concurrency: number | undefined,
+  runs: number,
+): Promise<Measured> {
   s.proxy.setDelay(rtt / 2);
   s.tokenProxy?.setDelay(rtt / 2);
   const runs_: CliRun[] = [];
@@ -107,19 +136,29 @@ async function measure(s: Setup, layout: 'same' | 'cross', n: number, rtt: numbe
   let proxied = 0;
   // Run 0 warms up; runs 1..runs are timed at the default log level; the last one is counted.
   for (let i = 0; i <= runs + 1; i++) {
-    const target = layout === 'same' ? `bench/same-${n}:r${++counter}` : `bench/dst-${n}-${++counter}:1`;
+    const target =
+      layout === 'same' ? `bench/same-${n}:r${++counter}` : `bench/dst-${n}-${++counter}:1`;
     const file = specFile(s, layout, n, target);
     s.proxy.reset();
     s.tokenProxy?.reset();
     const count = i === runs + 1;
-    const r = await runManifold(['publish', '--from-spec', file, ...s.transportArgs, ...(concurrency ? ['--concurrency', String(concurrency)] : [])], s.env, { count });
+    const r = await runManifold(
+      [
+        'publish',
+        '--from-spec',
+        file,
+        ...s.transportArgs,
+        ...(concurrency ? ['--concurrency', String(concurrency)] : []),
+      ],
+      s.env,
+      { count },
+    );
     if (r.code !== 0) throw new Error(`publish failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
     if (count) {
       counted = r;
       // Over TLS the proxy sees ciphertext: only the debug log counts requests there.
       proxied = s.reg.caFile ? r.requests : s.proxy.requests + (s.tokenProxy?.requests ?? 0);
-    }
-    else if (i > 0) {
+    } else if (i > 0) {
       runs_.push(r);
       connections.push(s.proxy.connections + (s.tokenProxy?.connections ?? 0));
     }
@@ -143,7 +182,13 @@ const countMismatches: string[] = [];
 const PEER_RTTS = [0, 50, 100];
 
 /** One publish by a peer, of the same children to a fresh target: a row of the table. */
-async function measurePeer(s: Setup, peer: Peer, layout: 'same' | 'cross', n: number, rtt: number): Promise<{ row: string; wallMs?: number }> {
+async function measurePeer(
+  s: Setup,
+  peer: Peer,
+  layout: 'same' | 'cross',
+  n: number,
+  rtt: number,
+): Promise<{ row: string; wallMs?: number }> {
   s.proxy.setDelay(rtt / 2);
   s.tokenProxy?.setDelay(rtt / 2);
   const repo = layout === 'same' ? `bench/same-${n}` : `bench/dst-${n}-${++counter}`;
@@ -153,20 +198,36 @@ async function measurePeer(s: Setup, peer: Peer, layout: 'same' | 'cross', n: nu
   s.tokenProxy?.reset();
   const r = await peer.publish({
     specFile: specFile(s, layout, n, `${repo}:${tag}`),
-    children: Array.from({ length: n }, (_, i) => `${host}/bench/${layout === 'same' ? 'same' : 'src'}-${n}:c${i}`),
+    children: Array.from(
+      { length: n },
+      (_, i) => `${host}/bench/${layout === 'same' ? 'same' : 'src'}-${n}:c${i}`,
+    ),
     targets: [tag, ...EXTRA_TAGS].map((t) => `${host}/${repo}:${t}`),
-    username: s.reg.username!, password: s.reg.password!, ...(s.reg.caFile ? { caFile: s.reg.caFile } : {}),
+    username: s.reg.username!,
+    password: s.reg.password!,
+    ...(s.reg.caFile ? { caFile: s.reg.caFile } : {}),
   });
   const label = `${peer.name} ${layout} N=${n} (1 run)`;
   const trips = tripsAt(label, rtt, r.code === 0 ? r.wallMs : undefined);
-  const requests = s.reg.caFile ? 'n/a (TLS)' : String(s.proxy.requests + (s.tokenProxy?.requests ?? 0));
+  const requests = s.reg.caFile
+    ? 'n/a (TLS)'
+    : String(s.proxy.requests + (s.tokenProxy?.requests ?? 0));
   const connections = s.proxy.connections + (s.tokenProxy?.connections ?? 0);
-  const note = r.code === 0 ? 'counted at the proxy' : `failed (exit ${r.code}): ${(r.error ?? '').replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)}`;
-  return { row: `| ${label} | ${rtt} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${requests} | ${connections} | ${trips} | ${note} |`, ...(r.code === 0 ? { wallMs: r.wallMs } : {}) };
+  const note =
+    r.code === 0
+      ? 'counted at the proxy'
+      : `failed (exit ${r.code}): ${(r.error ?? '').replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)}`;
+  return {
+    row: `| ${label} | ${rtt} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${r.wallMs.toFixed(0)} | ${requests} | ${connections} | ${trips} | ${note} |`,
+    ...(r.code === 0 ? { wallMs: r.wallMs } : {}),
+  };
 }
 
 function kinds(r: CliRun): string {
-  return [...r.byKind].sort().map(([k, v]) => `${k}×${v}`).join(' ');
+  return [...r.byKind]
+    .sort()
+    .map(([k, v]) => `${k}×${v}`)
+    .join(' ');
 }
 
 /** Median wall time of each row label at RTT 0: what a run costs without latency (start-up included). */
@@ -189,7 +250,10 @@ function row(label: string, rtt: number, m: Measured): string {
   const walls = m.runs.map((r) => r.wallMs);
   const med = median(walls);
   const trips = tripsAt(label, rtt, med);
-  if (m.proxied !== m.counted.requests) countMismatches.push(`${label} at RTT ${rtt}: ${m.counted.requests} in the debug log, ${m.proxied} at the proxy`);
+  if (m.proxied !== m.counted.requests)
+    countMismatches.push(
+      `${label} at RTT ${rtt}: ${m.counted.requests} in the debug log, ${m.proxied} at the proxy`,
+    );
   return `| ${label} | ${rtt} | ${med.toFixed(0)} | ${Math.min(...walls).toFixed(0)} | ${Math.max(...walls).toFixed(0)} | ${m.counted.requests} | ${median(m.connections)} | ${trips} | ${kinds(m.counted)} |`;
 }
 
@@ -201,7 +265,9 @@ async function publishMatrix(): Promise<void> {
     try {
       for (const n of SIZES) await seed(s, n);
       out(`\n### ${auth} auth\n`);
-      out('| run | RTT ms | wall median ms | min | max | HTTP requests | TCP connections | sequential round trips (wall − wall at RTT 0) ÷ RTT | requests by kind |');
+      out(
+        '| run | RTT ms | wall median ms | min | max | HTTP requests | TCP connections | sequential round trips (wall − wall at RTT 0) ÷ RTT | requests by kind |',
+      );
       out('|---|---|---|---|---|---|---|---|---|');
       for (const layout of LAYOUTS) {
         for (const n of SIZES) {
@@ -209,17 +275,34 @@ async function publishMatrix(): Promise<void> {
             const runs = RUNS ?? (n >= 128 ? 1 : smoke ? 1 : 5);
             const m = await measure(s, layout, n, rtt, undefined, runs);
             out(row(`manifold ${layout} N=${n}`, rtt, m));
-            if (n === TIMELINE_N) timelines.push(`| ${layout} | ${rtt} | ${milestones(m.counted)} |`);
-            const base = n <= 32 && !smoke && BASELINE ? await measure(s, layout, n, rtt, 1, Math.min(runs, rtt >= 100 ? 1 : runs)) : undefined;
-            if (base) out(row(`manifold --concurrency 1 (sequential, as manifest-tool) ${layout} N=${n}`, rtt, base));
+            if (n === TIMELINE_N)
+              timelines.push(`| ${layout} | ${rtt} | ${milestones(m.counted)} |`);
+            const base =
+              n <= 32 && !smoke && BASELINE
+                ? await measure(s, layout, n, rtt, 1, Math.min(runs, rtt >= 100 ? 1 : runs))
+                : undefined;
+            if (base)
+              out(
+                row(
+                  `manifold --concurrency 1 (sequential, as manifest-tool) ${layout} N=${n}`,
+                  rtt,
+                  base,
+                ),
+              );
             // Peers: every size at RTT 0 (manifold must never be slower there), and N=32 cross-repository with latency.
-            const peerHere = (p: Peer): boolean => (rtt === 0 && (p.name === 'manifest-tool' || (layout === 'cross' && n === TIMELINE_N))) || (layout === 'cross' && n === TIMELINE_N && PEER_RTTS.includes(rtt));
+            const peerHere = (p: Peer): boolean =>
+              (rtt === 0 &&
+                (p.name === 'manifest-tool' || (layout === 'cross' && n === TIMELINE_N))) ||
+              (layout === 'cross' && n === TIMELINE_N && PEER_RTTS.includes(rtt));
             for (const peer of peerSet.peers.filter(peerHere)) {
               const line = await measurePeer(s, peer, layout, n, rtt);
               out(line.row);
               if (rtt === 0 && peer.name === 'manifest-tool' && line.wallMs !== undefined) {
                 const mine = median(m.runs.map((r) => r.wallMs));
-                verdict(mine <= line.wallMs, `${s.auth}: ${layout} N=${n} at RTT 0: manifold ${mine.toFixed(0)} ms ≤ manifest-tool ${line.wallMs.toFixed(0)} ms`);
+                verdict(
+                  mine <= line.wallMs,
+                  `${s.auth}: ${layout} N=${n} at RTT 0: manifold ${mine.toFixed(0)} ms ≤ manifest-tool ${line.wallMs.toFixed(0)} ms`,
+                );
               }
             }
             checkTargets(s, layout, n, rtt, m, base);
@@ -227,14 +310,23 @@ async function publishMatrix(): Promise<void> {
         }
       }
       if (timelines.length > 0) {
-        out(`\n**Where the time goes** (${auth} auth, N=${TIMELINE_N}, the counted debug run): ms after the CLI was spawned at which each step ended; the first column is when its first request left (start-up before it).\n`);
-        out('| layout | RTT ms | first request sent | token held (bearer auth) | children resolved and planned | children copied | tags pushed |');
+        out(
+          `\n**Where the time goes** (${auth} auth, N=${TIMELINE_N}, the counted debug run): ms after the CLI was spawned at which each step ended; the first column is when its first request left (start-up before it).\n`,
+        );
+        out(
+          '| layout | RTT ms | first request sent | token held (bearer auth) | children resolved and planned | children copied | tags pushed |',
+        );
         out('|---|---|---|---|---|---|---|');
         for (const t of timelines.splice(0)) out(t);
       }
-      out(countMismatches.length === 0
-        ? `\nRequest counts: the debug log and the proxy agree on every manifold row (${auth} auth).`
-        : `\nRequest counts that disagree (${auth} auth):\n${countMismatches.splice(0).map((m) => `- ${m}`).join('\n')}`);
+      out(
+        countMismatches.length === 0
+          ? `\nRequest counts: the debug log and the proxy agree on every manifold row (${auth} auth).`
+          : `\nRequest counts that disagree (${auth} auth):\n${countMismatches
+              .splice(0)
+              .map((m) => `- ${m}`)
+              .join('\n')}`,
+      );
       await checkUnchangedRerun(s);
     } finally {
       await s.proxy.close();
@@ -244,27 +336,49 @@ async function publishMatrix(): Promise<void> {
   }
 }
 
-function checkTargets(s: Setup, layout: string, n: number, rtt: number, m: Measured, base?: Measured): void {
+function checkTargets(
+  s: Setup,
+  layout: string,
+  n: number,
+  rtt: number,
+  m: Measured,
+  base?: Measured,
+): void {
   const med = median(m.runs.map((r) => r.wallMs));
   if (layout === 'cross' && n === 32 && rtt === 100) {
     const limit = 8 * rtt + 300;
-    verdict(med <= limit, `${s.auth}: 32 children, cross-repository, 100 ms RTT: wall ${med.toFixed(0)} ms ≤ 8 RTT + 0.3 s = ${limit} ms`);
+    verdict(
+      med <= limit,
+      `${s.auth}: 32 children, cross-repository, 100 ms RTT: wall ${med.toFixed(0)} ms ≤ 8 RTT + 0.3 s = ${limit} ms`,
+    );
     if (base) {
       const speedup = median(base.runs.map((r) => r.wallMs)) / med;
-      verdict(speedup >= 5, `${s.auth}: same run, sequential baseline / manifold = ${speedup.toFixed(1)}× ≥ 5×`);
+      verdict(
+        speedup >= 5,
+        `${s.auth}: same run, sequential baseline / manifold = ${speedup.toFixed(1)}× ≥ 5×`,
+      );
     }
   }
   if (layout === 'cross' && n === 128 && rtt === 50) {
     const trips = (med - (atZero.get(`manifold ${layout} N=${n}`) ?? med)) / rtt;
-    verdict(trips <= 10, `${s.auth}: 128 children, cross-repository, 50 ms RTT: ${trips.toFixed(1)} sequential round trips ≤ 10`);
+    verdict(
+      trips <= 10,
+      `${s.auth}: 128 children, cross-repository, 50 ms RTT: ${trips.toFixed(1)} sequential round trips ≤ 10`,
+    );
   }
   if (s.reg.caFile && n === 32 && rtt === 0) {
     const conns = median(m.connections);
-    verdict(conns <= 2, `${s.auth}: ${layout} N=32 over TLS: ${conns} TCP connections ≤ 2 (one to the registry, one to the token server: HTTP/2)`);
+    verdict(
+      conns <= 2,
+      `${s.auth}: ${layout} N=32 over TLS: ${conns} TCP connections ≤ 2 (one to the registry, one to the token server: HTTP/2)`,
+    );
   }
   if (layout === 'same' && rtt === 0) {
     const limit = 2 * n + 2 * T + 4; // T more than before: every tag written is read back
-    verdict(m.counted.requests <= limit, `${s.auth}: same-repository publish, N=${n}, T=${T}: ${m.counted.requests} HTTP requests ≤ 2N + 2T + 4 = ${limit}`);
+    verdict(
+      m.counted.requests <= limit,
+      `${s.auth}: same-repository publish, N=${n}, T=${T}: ${m.counted.requests} HTTP requests ≤ 2N + 2T + 4 = ${limit}`,
+    );
   }
 }
 
@@ -274,15 +388,25 @@ async function checkUnchangedRerun(s: Setup): Promise<void> {
   const n = SIZES[0]!;
   const file = specFile(s, 'same', n, `bench/same-${n}:rerun`);
   await runManifold(['publish', '--from-spec', file, ...s.transportArgs], s.env, { count: false });
-  const again = await runManifold(['publish', '--from-spec', file, ...s.transportArgs], s.env, { count: true });
-  const puts = [...again.byKind].filter(([k]) => k.startsWith('PUT') || k.startsWith('POST')).reduce((a, [, v]) => a + v, 0);
-  verdict(again.code === 0 && puts === 0, `${s.auth}: an unchanged re-run sends ${puts} PUT/POST (${kinds(again)})`);
+  const again = await runManifold(['publish', '--from-spec', file, ...s.transportArgs], s.env, {
+    count: true,
+  });
+  const puts = [...again.byKind]
+    .filter(([k]) => k.startsWith('PUT') || k.startsWith('POST'))
+    .reduce((a, [, v]) => a + v, 0);
+  verdict(
+    again.code === 0 && puts === 0,
+    `${s.auth}: an unchanged re-run sends ${puts} PUT/POST (${kinds(again)})`,
+  );
 }
 
 async function coldStart(): Promise<void> {
   const runs = smoke ? 3 : 15;
   const spec = join(work, 'validate-64.yml');
-  writeFileSync(spec, `image: reg.example.com/acme/app:1\nmanifests:\n${Array.from({ length: 64 }, (_, i) => `  - image: reg.example.com/acme/app:c${i}\n    platform: {os: linux, architecture: a${i}}\n`).join('')}`);
+  writeFileSync(
+    spec,
+    `image: reg.example.com/acme/app:1\nmanifests:\n${Array.from({ length: 64 }, (_, i) => `  - image: reg.example.com/acme/app:c${i}\n    platform: {os: linux, architecture: a${i}}\n`).join('')}`,
+  );
   const node = medianCommandMs(process.execPath, ['-e', '0'], runs);
   const version = medianCommandMs(process.execPath, [CLI, '--version'], runs);
   const validate = medianCommandMs(process.execPath, [CLI, 'validate', spec], runs);
@@ -292,7 +416,10 @@ async function coldStart(): Promise<void> {
   out(`| node -e 0 (baseline) | ${node.toFixed(0)} |`);
   out(`| manifold --version | ${version.toFixed(0)} |`);
   out(`| manifold validate (64 entries) | ${validate.toFixed(0)} |`);
-  verdict(version <= 1.5 * node, `manifold --version ${version.toFixed(0)} ms ≤ 1.5 × node -e 0 = ${(1.5 * node).toFixed(0)} ms`);
+  verdict(
+    version <= 1.5 * node,
+    `manifold --version ${version.toFixed(0)} ms ≤ 1.5 × node -e 0 = ${(1.5 * node).toFixed(0)} ms`,
+  );
   verdict(validate <= 250, `validate of a 64-entry spec ${validate.toFixed(0)} ms ≤ 250 ms`);
 }
 
@@ -302,23 +429,58 @@ async function memory(): Promise<void> {
     const big = smoke ? 50 : 1000;
     const h = new HarnessClient(s.reg);
     for (let i = 0; i < big; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, big - i) }, (_, j) => seedImage(h, { repository: 'bench/mem', tag: `c${i + j}`, platform: { os: 'windows', architecture: 'amd64', 'os.version': `10.0.${30000 + i + j}.1` } })));
+      await Promise.all(
+        Array.from({ length: Math.min(50, big - i) }, (_, j) =>
+          seedImage(h, {
+            repository: 'bench/mem',
+            tag: `c${i + j}`,
+            platform: {
+              os: 'windows',
+              architecture: 'amd64',
+              'os.version': `10.0.${30000 + i + j}.1`,
+            },
+          }),
+        ),
+      );
     }
     const bigSpec = join(work, 'mem-big.yml');
-    writeFileSync(bigSpec, `image: ${s.proxy.host}/bench/mem:all\nmanifests:\n${Array.from({ length: big }, (_, i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`);
-    const a = await runManifold(['publish', '--from-spec', bigSpec, '--plain-http'], s.env, { memory: true });
+    writeFileSync(
+      bigSpec,
+      `image: ${s.proxy.host}/bench/mem:all\nmanifests:\n${Array.from({ length: big }, (_, i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`,
+    );
+    const a = await runManifold(['publish', '--from-spec', bigSpec, '--plain-http'], s.env, {
+      memory: true,
+    });
     const docs = smoke ? 10 : 200;
     const manySpec = join(work, 'mem-many.yml');
-    writeFileSync(manySpec, Array.from({ length: docs }, (_, d) => `image: ${s.proxy.host}/bench/mem:doc${d}\nmanifests:\n${[0, 1, 2, 3].map((i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`).join('---\n'));
-    const b = await runManifold(['publish', '--from-spec', manySpec, '--plain-http'], s.env, { memory: true });
+    writeFileSync(
+      manySpec,
+      Array.from(
+        { length: docs },
+        (_, d) =>
+          `image: ${s.proxy.host}/bench/mem:doc${d}\nmanifests:\n${[0, 1, 2, 3].map((i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`,
+      ).join('---\n'),
+    );
+    const b = await runManifold(['publish', '--from-spec', manySpec, '--plain-http'], s.env, {
+      memory: true,
+    });
     out('\n### Memory (peak RSS of the CLI process, /usr/bin/time)\n');
     out('| run | exit | wall ms | HTTP requests | peak RSS MB |');
     out('|---|---|---|---|---|');
-    const mb = (r: CliRun): string => (r.peakRssKb === undefined ? 'n/a' : (r.peakRssKb / 1024).toFixed(0));
+    const mb = (r: CliRun): string =>
+      r.peakRssKb === undefined ? 'n/a' : (r.peakRssKb / 1024).toFixed(0);
     out(`| ${big}-child index | ${a.code} | ${a.wallMs.toFixed(0)} | ${a.requests} | ${mb(a)} |`);
-    out(`| ${docs} specs × 4 children, one run | ${b.code} | ${b.wallMs.toFixed(0)} | ${b.requests} | ${mb(b)} |`);
-    for (const [label, r] of [[`${big}-child index`, a], [`${docs} × 4 specs`, b]] as const) {
-      verdict(r.code === 0 && r.peakRssKb !== undefined && r.peakRssKb < 200 * 1024, `${label}: peak RSS ${mb(r)} MB < 200 MB`);
+    out(
+      `| ${docs} specs × 4 children, one run | ${b.code} | ${b.wallMs.toFixed(0)} | ${b.requests} | ${mb(b)} |`,
+    );
+    for (const [label, r] of [
+      [`${big}-child index`, a],
+      [`${docs} × 4 specs`, b],
+    ] as const) {
+      verdict(
+        r.code === 0 && r.peakRssKb !== undefined && r.peakRssKb < 200 * 1024,
+        `${label}: peak RSS ${mb(r)} MB < 200 MB`,
+      );
     }
     await perChild(s, a, big);
   } finally {
@@ -335,43 +497,95 @@ async function memory(): Promise<void> {
 async function perChild(s: Setup, bigRun: CliRun, big: number): Promise<void> {
   const spec = (name: string, n: number): string => {
     const file = join(work, `${name}.yml`);
-    writeFileSync(file, `image: ${s.proxy.host}/bench/${name}:1\nmanifests:\n${Array.from({ length: n }, (_, i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`);
+    writeFileSync(
+      file,
+      `image: ${s.proxy.host}/bench/${name}:1\nmanifests:\n${Array.from({ length: n }, (_, i) => `  - image: ${s.proxy.host}/bench/mem:c${i}\n`).join('')}`,
+    );
     return file;
   };
-  const two = await runManifold(['publish', '--from-spec', spec('pc-2', 2), '--plain-http'], s.env, { memory: true, count: false });
+  const two = await runManifold(
+    ['publish', '--from-spec', spec('pc-2', 2), '--plain-http'],
+    s.env,
+    { memory: true, count: false },
+  );
   const mine: CliRun[] = [];
-  for (let i = 0; i < 3; i++) mine.push(await runManifold(['publish', '--from-spec', spec(`pc-32-${i}`, 32), '--plain-http'], s.env, { memory: true, count: false }));
-  const bare = await timeCommand(process.execPath, ['--input-type=module', '-e', "await import('got'); await import('http2-wrapper');"]);
+  for (let i = 0; i < 3; i++)
+    mine.push(
+      await runManifold(['publish', '--from-spec', spec(`pc-32-${i}`, 32), '--plain-http'], s.env, {
+        memory: true,
+        count: false,
+      }),
+    );
+  const bare = await timeCommand(process.execPath, [
+    '--input-type=module',
+    '-e',
+    "await import('got'); await import('http2-wrapper');",
+  ]);
   const mt = peerSet.peers.find((p) => p.name === 'manifest-tool');
   const theirs: { cpuS?: number; peakRssKb?: number }[] = [];
   if (mt) {
     const bin = mt.how.split(' ')[0]!;
-    for (let i = 0; i < 3; i++) theirs.push(await timeCommand(bin, ['--username', s.reg.username!, '--password', s.reg.password!, '--plain-http', 'push', 'from-spec', spec(`pc-mt-${i}`, 32)]));
+    for (let i = 0; i < 3; i++)
+      theirs.push(
+        await timeCommand(bin, [
+          '--username',
+          s.reg.username!,
+          '--password',
+          s.reg.password!,
+          '--plain-http',
+          'push',
+          'from-spec',
+          spec(`pc-mt-${i}`, 32),
+        ]),
+      );
   }
-  const med = (xs: (number | undefined)[]): number => median(xs.filter((x): x is number => x !== undefined));
+  const med = (xs: (number | undefined)[]): number =>
+    median(xs.filter((x): x is number => x !== undefined));
   const cpuMine = med(mine.map((r) => r.cpuS));
   const rssMine = med(mine.map((r) => r.peakRssKb)) / 1024;
   out('\n### CPU and memory per child (median of 3, /usr/bin/time: user+sys CPU, peak RSS)\n');
   out('| run | CPU s | peak RSS MB |');
   out('|---|---|---|');
-  out(`| node, having loaded got and http2-wrapper (nothing else) | ${bare.cpuS?.toFixed(2)} | ${((bare.peakRssKb ?? NaN) / 1024).toFixed(0)} |`);
-  out(`| manifold publish, 2 children | ${two.cpuS?.toFixed(2)} | ${((two.peakRssKb ?? NaN) / 1024).toFixed(0)} |`);
-  out(`| manifold publish, 32 children, cross-repository | ${cpuMine.toFixed(2)} | ${rssMine.toFixed(0)} |`);
-  if (theirs.length) out(`| manifest-tool push, 32 children, cross-repository | ${med(theirs.map((t) => t.cpuS)).toFixed(2)} | ${(med(theirs.map((t) => t.peakRssKb)) / 1024).toFixed(0)} |`);
-  out(`| manifold publish, ${big} children | ${bigRun.cpuS?.toFixed(2)} | ${((bigRun.peakRssKb ?? NaN) / 1024).toFixed(0)} |`);
+  out(
+    `| node, having loaded got and http2-wrapper (nothing else) | ${bare.cpuS?.toFixed(2)} | ${((bare.peakRssKb ?? NaN) / 1024).toFixed(0)} |`,
+  );
+  out(
+    `| manifold publish, 2 children | ${two.cpuS?.toFixed(2)} | ${((two.peakRssKb ?? NaN) / 1024).toFixed(0)} |`,
+  );
+  out(
+    `| manifold publish, 32 children, cross-repository | ${cpuMine.toFixed(2)} | ${rssMine.toFixed(0)} |`,
+  );
+  if (theirs.length)
+    out(
+      `| manifest-tool push, 32 children, cross-repository | ${med(theirs.map((t) => t.cpuS)).toFixed(2)} | ${(med(theirs.map((t) => t.peakRssKb)) / 1024).toFixed(0)} |`,
+    );
+  out(
+    `| manifold publish, ${big} children | ${bigRun.cpuS?.toFixed(2)} | ${((bigRun.peakRssKb ?? NaN) / 1024).toFixed(0)} |`,
+  );
   const growth = ((bigRun.peakRssKb ?? NaN) - (two.peakRssKb ?? NaN)) / (big - 2);
-  verdict(growth <= 20, `peak RSS growth from N=2 to N=${big}: ${growth.toFixed(1)} KB per child ≤ 20 KB`);
+  verdict(
+    growth <= 20,
+    `peak RSS growth from N=2 to N=${big}: ${growth.toFixed(1)} KB per child ≤ 20 KB`,
+  );
   const bareMb = (bare.peakRssKb ?? NaN) / 1024;
-  verdict(rssMine <= 1.5 * bareMb, `32-child publish peak RSS ${rssMine.toFixed(0)} MB ≤ 1.5 × bare node with the HTTP client (${bareMb.toFixed(0)} MB) = ${(1.5 * bareMb).toFixed(0)} MB`);
+  verdict(
+    rssMine <= 1.5 * bareMb,
+    `32-child publish peak RSS ${rssMine.toFixed(0)} MB ≤ 1.5 × bare node with the HTTP client (${bareMb.toFixed(0)} MB) = ${(1.5 * bareMb).toFixed(0)} MB`,
+  );
   if (theirs.length) {
     const cpuTheirs = med(theirs.map((t) => t.cpuS));
-    verdict(cpuMine <= 2 * cpuTheirs, `32-child cross-repository publish: CPU ${cpuMine.toFixed(2)} s ≤ 2 × manifest-tool's ${cpuTheirs.toFixed(2)} s`);
+    verdict(
+      cpuMine <= 2 * cpuTheirs,
+      `32-child cross-repository publish: CPU ${cpuMine.toFixed(2)} s ≤ 2 × manifest-tool's ${cpuTheirs.toFixed(2)} s`,
+    );
   }
 }
 
 function peers(): void {
   out('\n### Peers\n');
-  out(`Peers run in the cross-repository layout for N=${TIMELINE_N} at RTT ${PEER_RTTS.join(' and ')} ms, once each, on the same children, registry and proxy; their requests and connections are counted at the proxy. podman and buildah drive the same library (containers/image), so only the first of them found runs. The sequential baseline in every table is manifold --concurrency 1, one child after another as manifest-tool resolves them.\n`);
+  out(
+    `Peers run in the cross-repository layout for N=${TIMELINE_N} at RTT ${PEER_RTTS.join(' and ')} ms, once each, on the same children, registry and proxy; their requests and connections are counted at the proxy. podman and buildah drive the same library (containers/image), so only the first of them found runs. The sequential baseline in every table is manifold --concurrency 1, one child after another as manifest-tool resolves them.\n`,
+  );
   for (const p of peerSet.peers) out(`- ${p.name}: ${p.how}`);
   for (const a of peerSet.absent) out(`- ${a}`);
 }
@@ -379,13 +593,17 @@ function peers(): void {
 async function main(): Promise<void> {
   const started = Date.now();
   out(`# manifold benchmark${smoke ? ' (smoke)' : ''}`);
-  out(`\n${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores; registry: CNCF Distribution on the same machine, behind a loopback latency proxy (delay RTT/2 each way; TCP and TLS handshakes are not delayed). Children per publish N, tags T=${T}. Each row: one warm-up, then the timed runs at the default log level (median, min, max), then one run at debug level whose logged HTTP exchanges give the request columns.`);
+  out(
+    `\n${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores; registry: CNCF Distribution on the same machine, behind a loopback latency proxy (delay RTT/2 each way; TCP and TLS handshakes are not delayed). Children per publish N, tags T=${T}. Each row: one warm-up, then the timed runs at the default log level (median, min, max), then one run at debug level whose logged HTTP exchanges give the request columns.`,
+  );
   if (COLD) await coldStart();
   await publishMatrix();
   if (MEMORY) await memory();
   if (COPY) {
     const c = await copyBenchmark(work, smoke);
-    out('\n### Copying across registries (two registries on disk, loopback; wall time, MB/s of blob bytes, peak RSS)\n');
+    out(
+      '\n### Copying across registries (two registries on disk, loopback; wall time, MB/s of blob bytes, peak RSS)\n',
+    );
     out('| run | exit | wall ms | MB/s | peak RSS MB |');
     out('|---|---|---|---|---|');
     for (const r of c.rows) out(r);
@@ -394,7 +612,9 @@ async function main(): Promise<void> {
   peers();
   out('\n### Targets\n');
   for (const v of verdicts) out(`- ${v}`);
-  out(`\n${failures === 0 ? 'All targets met' : `${failures} target(s) missed`} in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  out(
+    `\n${failures === 0 ? 'All targets met' : `${failures} target(s) missed`} in ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+  );
   if (!smoke && !narrowed) {
     mkdirSync('bench/results', { recursive: true });
     writeFileSync('bench/results/latest.md', `${lines.join('\n')}\n`);

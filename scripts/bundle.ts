@@ -21,9 +21,14 @@ await build({
   target: 'node20',
   outdir,
   // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: { js: "import { createRequire as __manifoldRequire } from 'node:module'; const require = __manifoldRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __manifoldRequire } from 'node:module'; const require = __manifoldRequire(import.meta.url);",
+  },
   // The build-time schema validator stays a separate file beside the chunks (it requires ajv's runtime helpers).
   external: ['./compiled-validator.cjs'],
   logLevel: 'warning',
 });
-copyFileSync(join(dist, 'src', 'spec', 'compiled-validator.cjs'), join(outdir, 'compiled-validator.cjs'));
+copyFileSync(
+  join(dist, 'src', 'spec', 'compiled-validator.cjs'),
+  join(outdir, 'compiled-validator.cjs'),
+);

@@ -13,8 +13,13 @@ import { AJV_OPTIONS } from '../src/spec/ajv-options.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const schema = JSON.parse(readFileSync(join(root, 'schemas', 'spec.schema.json'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(
+  readFileSync(join(root, 'schemas', 'spec.schema.json'), 'utf8'),
+) as Record<string, unknown>;
 const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true } });
 const validate = ajv.compile(schema);
 const out = join(here, '..', 'src', 'spec', 'compiled-validator.cjs');
-writeFileSync(out, `// Generated from schemas/spec.schema.json by scripts/compile-schema.ts. Do not edit.\n${standaloneCode.default(ajv, validate)}`);
+writeFileSync(
+  out,
+  `// Generated from schemas/spec.schema.json by scripts/compile-schema.ts. Do not edit.\n${standaloneCode.default(ajv, validate)}`,
+);

@@ -12,7 +12,10 @@ const CLI = resolve('dist/cli/bin.js');
 
 function manifold(args: string[], env: Record<string, string>): number {
   process.stdout.write(`\n$ manifold ${args.join(' ')}\n`);
-  const r = spawnSync(process.execPath, [CLI, ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   return r.status ?? 1;
 }
 
@@ -21,8 +24,16 @@ async function main(): Promise<number> {
   try {
     process.stdout.write(`registry: ${reg.url} (CNCF Distribution, in memory)\n`);
     const client = new HarnessClient(reg);
-    for (const [suffix, platform] of [['amd64', STANDARD_PLATFORMS['amd64']!], ['arm64', STANDARD_PLATFORMS['arm64']!], ['ppc64le', STANDARD_PLATFORMS['ppc64le']!]] as const) {
-      const img = await seedImage(client, { repository: 'demo/app', tag: `1.0-${suffix}`, platform });
+    for (const [suffix, platform] of [
+      ['amd64', STANDARD_PLATFORMS['amd64']!],
+      ['arm64', STANDARD_PLATFORMS['arm64']!],
+      ['ppc64le', STANDARD_PLATFORMS['ppc64le']!],
+    ] as const) {
+      const img = await seedImage(client, {
+        repository: 'demo/app',
+        tag: `1.0-${suffix}`,
+        platform,
+      });
       process.stdout.write(`seeded ${img.ref} ${img.digest}\n`);
     }
     const env = { MANIFOLD_DEMO_REGISTRY: reg.host };

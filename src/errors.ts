@@ -79,7 +79,9 @@ export class SpecError extends AppError {
 export function formatIssue(issue: SpecIssue): string {
   const where = `${issue.file}:${issue.line}:${issue.col}`;
   const prefix = issue.severity === 'warning' ? 'warning: ' : '';
-  return issue.path ? `${where} ${prefix}${issue.path}: ${issue.message}` : `${where} ${prefix}${issue.message}`;
+  return issue.path
+    ? `${where} ${prefix}${issue.path}: ${issue.message}`
+    : `${where} ${prefix}${issue.message}`;
 }
 
 /** Error answered by a registry, or raised while talking to one. */
@@ -126,7 +128,10 @@ export const EXIT = { OK: 0, UNEXPECTED: 1, USAGE_OR_SPEC: 2, RESOLVE: 3, PUSH: 
 
 /** What each exit code means, as `--help` and the README print it (a test keeps them equal). */
 export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
-  [EXIT.OK, 'success: every tag points at the index (validate: the spec is valid; auth check: pull and push granted)'],
+  [
+    EXIT.OK,
+    'success: every tag points at the index (validate: the spec is valid; auth check: pull and push granted)',
+  ],
   [EXIT.UNEXPECTED, 'unexpected error (a bug in manifold): the output says how to report it'],
   [EXIT.USAGE_OR_SPEC, 'usage or spec error: nothing was contacted or written'],
   [EXIT.RESOLVE, 'resolve, auth, network or registry error before any write: nothing was pushed'],

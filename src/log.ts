@@ -31,7 +31,14 @@ export interface LoggerOptions {
   stream?: { write(line: string): unknown };
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /** Formats one pino JSON record as a readable line: `INFO  message key=value …`. */
 export function formatPretty(jsonLine: string): string {

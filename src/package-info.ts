@@ -12,15 +12,19 @@ export function packageRoot(): string {
   if (root) return root;
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas'))) return (root = dir);
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'schemas')))
+      return (root = dir);
     const up = dirname(dir);
-    if (up === dir) throw new Error('manifold: cannot find the package root (package.json beside schemas/)');
+    if (up === dir)
+      throw new Error('manifold: cannot find the package root (package.json beside schemas/)');
     dir = up;
   }
 }
 
 /** manifold's version from package.json. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }

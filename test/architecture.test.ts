@@ -21,7 +21,8 @@ describe('architecture of src/', () => {
 
   test('src/ has modules in every layer the rules speak of', () => {
     const folders = new Set([...sources.keys()].map((f) => f.split('/')[0]));
-    for (const f of ['cli', 'publish', 'spec', 'registry', 'oci']) expect(folders.has(f)).toBe(true);
+    for (const f of ['cli', 'publish', 'spec', 'registry', 'oci'])
+      expect(folders.has(f)).toBe(true);
   });
 
   test('no import against the direction, no deep import across folders, no cycle, no package off the list', () => {
@@ -30,19 +31,30 @@ describe('architecture of src/', () => {
 });
 
 describe('the checker itself (deliberate violations)', () => {
-  const check = (files: Record<string, string>): string[] => checkArchitecture(new Map(Object.entries(files)));
+  const check = (files: Record<string, string>): string[] =>
+    checkArchitecture(new Map(Object.entries(files)));
 
   test('sees every form of import', () => {
-    const { specs, opaque } = scanImports([
-      "import './side-effect.js';",
-      "import type { T } from './types.js';",
-      "export { x } from './re-export.js';",
-      "const m = await import('./lazy.js');",
-      "const r = require('./required.js');",
-      'const n = await import(name);',
-      "const c = createRequire(import.meta.url)('./x.js');",
-    ].join('\n'));
-    expect(specs).toEqual(expect.arrayContaining(['./side-effect.js', './types.js', './re-export.js', './lazy.js', './required.js']));
+    const { specs, opaque } = scanImports(
+      [
+        "import './side-effect.js';",
+        "import type { T } from './types.js';",
+        "export { x } from './re-export.js';",
+        "const m = await import('./lazy.js');",
+        "const r = require('./required.js');",
+        'const n = await import(name);',
+        "const c = createRequire(import.meta.url)('./x.js');",
+      ].join('\n'),
+    );
+    expect(specs).toEqual(
+      expect.arrayContaining([
+        './side-effect.js',
+        './types.js',
+        './re-export.js',
+        './lazy.js',
+        './required.js',
+      ]),
+    );
     expect(opaque).toEqual(['import(name)', 'createRequire']);
   });
 
@@ -57,14 +69,24 @@ describe('the checker itself (deliberate violations)', () => {
       'publish/x.ts': "import { RegistryClient } from '../registry/client.js';\nimport 'left-pad';",
       'cli/y.ts': 'const m = await import(`./${name}.js`);',
     });
-    expect(v).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^oci\/a\.ts \(oci\) imports registry\/index\.ts \(registry\): against the dependency direction/),
-      expect.stringMatching(/^publish\/x\.ts imports registry\/client\.ts: from outside registry\/, import registry\/index\.ts/),
-      expect.stringMatching(/^registry\/proxy\.ts imports registry\/auth\/challenge\.ts: the transport sits below auth/),
-      expect.stringMatching(/^import cycle: registry\/auth\/challenge\.ts → registry\/auth\/credentials\.ts → registry\/auth\/challenge\.ts/),
-      expect.stringMatching(/^publish\/x\.ts imports package left-pad/),
-      expect.stringMatching(/^cli\/y\.ts: import\(`\.\/\$\{name\}\.js`\) cannot be checked/),
-    ]));
+    expect(v).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^oci\/a\.ts \(oci\) imports registry\/index\.ts \(registry\): against the dependency direction/,
+        ),
+        expect.stringMatching(
+          /^publish\/x\.ts imports registry\/client\.ts: from outside registry\/, import registry\/index\.ts/,
+        ),
+        expect.stringMatching(
+          /^registry\/proxy\.ts imports registry\/auth\/challenge\.ts: the transport sits below auth/,
+        ),
+        expect.stringMatching(
+          /^import cycle: registry\/auth\/challenge\.ts → registry\/auth\/credentials\.ts → registry\/auth\/challenge\.ts/,
+        ),
+        expect.stringMatching(/^publish\/x\.ts imports package left-pad/),
+        expect.stringMatching(/^cli\/y\.ts: import\(`\.\/\$\{name\}\.js`\) cannot be checked/),
+      ]),
+    );
     expect(v).toHaveLength(6);
   });
 });

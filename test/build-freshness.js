@@ -22,11 +22,19 @@ export function isStale(sources, bundle) {
   return !existsSync(bundle) || newest(sources) > statSync(bundle).mtimeMs;
 }
 
-export const SOURCES = ['src', 'schemas', 'scripts/bundle.ts', 'scripts/compile-schema.ts', 'package.json'];
+export const SOURCES = [
+  'src',
+  'schemas',
+  'scripts/bundle.ts',
+  'scripts/compile-schema.ts',
+  'package.json',
+];
 export const BUNDLE = 'dist/cli/bin.js';
 
 export default function ensureBuilt() {
   if (!isStale(SOURCES, BUNDLE)) return;
-  process.stderr.write('\nsrc/ is newer than dist/cli/bin.js: rebuilding before the tests (npm run build)\n');
+  process.stderr.write(
+    '\nsrc/ is newer than dist/cli/bin.js: rebuilding before the tests (npm run build)\n',
+  );
   execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 }

@@ -10,7 +10,13 @@ import type { LevelWithSilent } from 'pino';
 import { AppError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import {
-  containersAuthFiles, CredentialChain, DockerConfigStore, RegistryClient, runCredentialHelper, StaticCredentials, type CredentialStore,
+  containersAuthFiles,
+  CredentialChain,
+  DockerConfigStore,
+  RegistryClient,
+  runCredentialHelper,
+  StaticCredentials,
+  type CredentialStore,
 } from '../registry/index.js';
 import type { Io } from './io.js';
 import type { GlobalOptions, RegistryOptions } from './registry-options.js';
@@ -21,14 +27,24 @@ const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 export function makeLogger(global: GlobalOptions, io: Io): Logger {
   const level = global.debug ? 'debug' : global.quiet ? 'error' : global.logLevel;
-  if (!LEVELS.includes(level)) throw new AppError('USAGE', `--log-level must be one of ${LEVELS.join(', ')}, found "${level}"`);
-  if (global.logFormat !== 'json' && global.logFormat !== 'pretty') throw new AppError('USAGE', `--log-format must be pretty or json, found "${global.logFormat}"`);
-  return createLogger({ level: level as LevelWithSilent, format: global.logFormat, stream: { write: (s: string) => io.stderr(s) } });
+  if (!LEVELS.includes(level))
+    throw new AppError(
+      'USAGE',
+      `--log-level must be one of ${LEVELS.join(', ')}, found "${level}"`,
+    );
+  if (global.logFormat !== 'json' && global.logFormat !== 'pretty')
+    throw new AppError('USAGE', `--log-format must be pretty or json, found "${global.logFormat}"`);
+  return createLogger({
+    level: level as LevelWithSilent,
+    format: global.logFormat,
+    stream: { write: (s: string) => io.stderr(s) },
+  });
 }
 
 function positiveInt(value: string, flag: string, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new AppError('USAGE', `${flag} must be a positive whole number, found "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new AppError('USAGE', `${flag} must be a positive whole number, found "${value}"`);
   if (n > max) throw new AppError('USAGE', `${flag} ${value} is more than the maximum, ${max}`);
   return n;
 }
@@ -37,25 +53,56 @@ function positiveInt(value: string, flag: string, max = Number.MAX_SAFE_INTEGER)
 export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** Credential sources in docker's order: flags/environment, docker config.json, containers auth.json. */
-export function credentialChain(opts: RegistryOptions, io: Io, signal?: AbortSignal): CredentialStore {
+export function credentialChain(
+  opts: RegistryOptions,
+  io: Io,
+  signal?: AbortSignal,
+): CredentialStore {
   const stores: CredentialStore[] = [];
   const user = opts.username ?? io.env['MANIFOLD_USERNAME'];
-  if (opts.password !== undefined && opts.passwordStdin) throw new AppError('USAGE', 'give --password or --password-stdin, not both');
+  if (opts.password !== undefined && opts.passwordStdin)
+    throw new AppError('USAGE', 'give --password or --password-stdin, not both');
   if (user) {
-    const password = opts.password ?? (opts.passwordStdin ? io.readStdin().replace(/\r?\n$/, '') : io.env['MANIFOLD_PASSWORD']);
-    if (password === undefined || password === '') throw new AppError('USAGE', `a user name was given (${opts.username ? '--username' : 'MANIFOLD_USERNAME'}) but no password: use --password-stdin or MANIFOLD_PASSWORD`);
-    const how = opts.password !== undefined ? '--password' : opts.passwordStdin ? '--password-stdin' : 'MANIFOLD_PASSWORD';
-    stores.push(new StaticCredentials({ username: user, password, source: opts.username ? `--username/${how}` : `MANIFOLD_USERNAME/${how}` }));
+    const password =
+      opts.password ??
+      (opts.passwordStdin ? io.readStdin().replace(/\r?\n$/, '') : io.env['MANIFOLD_PASSWORD']);
+    if (password === undefined || password === '')
+      throw new AppError(
+        'USAGE',
+        `a user name was given (${opts.username ? '--username' : 'MANIFOLD_USERNAME'}) but no password: use --password-stdin or MANIFOLD_PASSWORD`,
+      );
+    const how =
+      opts.password !== undefined
+        ? '--password'
+        : opts.passwordStdin
+          ? '--password-stdin'
+          : 'MANIFOLD_PASSWORD';
+    stores.push(
+      new StaticCredentials({
+        username: user,
+        password,
+        source: opts.username ? `--username/${how}` : `MANIFOLD_USERNAME/${how}`,
+      }),
+    );
   } else if (opts.passwordStdin || opts.password !== undefined) {
-    throw new AppError('USAGE', `${opts.password !== undefined ? '--password' : '--password-stdin'} needs --username (or MANIFOLD_USERNAME)`);
+    throw new AppError(
+      'USAGE',
+      `${opts.password !== undefined ? '--password' : '--password-stdin'} needs --username (or MANIFOLD_USERNAME)`,
+    );
   }
   let cfg = opts.dockerCfg ?? DockerConfigStore.defaultPath(io.env);
   if (opts.dockerCfg) {
-    if (!existsSync(cfg)) throw new AppError('USAGE', `--docker-cfg ${opts.dockerCfg}: no such file or directory`);
+    if (!existsSync(cfg))
+      throw new AppError('USAGE', `--docker-cfg ${opts.dockerCfg}: no such file or directory`);
     if (statSync(cfg).isDirectory()) cfg = join(cfg, 'config.json');
   }
   const seconds = Number(io.env['MANIFOLD_CREDENTIAL_HELPER_TIMEOUT'] ?? 30);
-  const helper = (name: string, url: string) => runCredentialHelper(name, url, { timeoutMs: (seconds > 0 ? seconds : 30) * 1000, env: io.env, signal });
+  const helper = (name: string, url: string) =>
+    runCredentialHelper(name, url, {
+      timeoutMs: (seconds > 0 ? seconds : 30) * 1000,
+      env: io.env,
+      signal,
+    });
   stores.push(new DockerConfigStore(cfg, helper));
   for (const file of containersAuthFiles(io.env)) stores.push(new DockerConfigStore(file, helper));
   return new CredentialChain(stores);
@@ -75,15 +122,21 @@ function readPem(file: string, flag: string): Buffer {
   const text = bytes.toString('latin1');
   const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) {
-    const what = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) ? 'a private key, not a certificate'
-      : bytes[0] === 0x30 ? 'DER (binary) data; convert it with: openssl x509 -inform der -in FILE -out FILE.pem' : 'no PEM certificate (-----BEGIN CERTIFICATE-----)';
+    const what = /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)
+      ? 'a private key, not a certificate'
+      : bytes[0] === 0x30
+        ? 'DER (binary) data; convert it with: openssl x509 -inform der -in FILE -out FILE.pem'
+        : 'no PEM certificate (-----BEGIN CERTIFICATE-----)';
     throw new AppError('USAGE', `${flag} ${file}: holds ${what}`);
   }
   for (const b of blocks) {
     try {
       new X509Certificate(b);
     } catch (err) {
-      throw new AppError('USAGE', `${flag} ${file}: a certificate in it cannot be read (${(err as Error).message})`);
+      throw new AppError(
+        'USAGE',
+        `${flag} ${file}: a certificate in it cannot be read (${(err as Error).message})`,
+      );
     }
   }
   return bytes;
@@ -97,13 +150,17 @@ function readCas(opts: RegistryOptions, host: string): Buffer | undefined {
     const dir = existsSync(hostDir) ? hostDir : opts.certDir;
     let files: string[];
     try {
-      files = readdirSync(dir).filter((n) => n.endsWith('.crt')).sort();
+      files = readdirSync(dir)
+        .filter((n) => n.endsWith('.crt'))
+        .sort();
     } catch {
       throw new AppError('USAGE', `--cert-dir ${opts.certDir}: cannot read it`);
     }
     for (const f of files) pems.push(readPem(join(dir, f), '--cert-dir'));
   }
-  return pems.length ? Buffer.concat(pems.map((p) => Buffer.concat([p, Buffer.from('\n')]))) : undefined;
+  return pems.length
+    ? Buffer.concat(pems.map((p) => Buffer.concat([p, Buffer.from('\n')])))
+    : undefined;
 }
 
 /**
@@ -116,12 +173,16 @@ function retryTimings(env: NodeJS.ProcessEnv): { backoffMs?: number; maxRetryAft
     const v = env[name];
     if (v === undefined || v === '') return undefined;
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new AppError('USAGE', `${name} must be a number of milliseconds, found "${v}"`);
+    if (!Number.isFinite(n) || n < 0)
+      throw new AppError('USAGE', `${name} must be a number of milliseconds, found "${v}"`);
     return n;
   };
   const backoffMs = num('MANIFOLD_RETRY_BASE_MS');
   const maxRetryAfterMs = num('MANIFOLD_RETRY_AFTER_MAX_MS');
-  return { ...(backoffMs !== undefined ? { backoffMs } : {}), ...(maxRetryAfterMs !== undefined ? { maxRetryAfterMs } : {}) };
+  return {
+    ...(backoffMs !== undefined ? { backoffMs } : {}),
+    ...(maxRetryAfterMs !== undefined ? { maxRetryAfterMs } : {}),
+  };
 }
 
 export interface RegistryContext {
@@ -133,9 +194,16 @@ export interface RegistryContext {
 }
 
 /** Builds the registry context for a command: one client (connection pool, token cache) per host. */
-export function registryContext(global: GlobalOptions, opts: RegistryOptions, io: Io): RegistryContext {
+export function registryContext(
+  global: GlobalOptions,
+  opts: RegistryOptions,
+  io: Io,
+): RegistryContext {
   const logger = makeLogger(global, io);
-  if (opts.password !== undefined) logger.warn('--password puts the password where other processes and shell history can read it; prefer --password-stdin or MANIFOLD_PASSWORD');
+  if (opts.password !== undefined)
+    logger.warn(
+      '--password puts the password where other processes and shell history can read it; prefer --password-stdin or MANIFOLD_PASSWORD',
+    );
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
   const deadlineMs = positiveInt(opts.timeout, '--timeout', MAX_TIMEOUT_SECONDS) * 1000;
   const deadline = new AbortController();
@@ -162,8 +230,19 @@ export function registryContext(global: GlobalOptions, opts: RegistryOptions, io
       if (!c) {
         const insecureHost = insecureHosts.has(host);
         c = new RegistryClient({
-          host, plainHttp: opts.plainHttp, httpFallback: insecureHost || undefined, credentials, logger,
-          transportOptions: { ca: readCas(opts, host), insecure: Boolean(opts.insecure) || insecureHost, deadline: deadline.signal, env: io.env, logger, ...retryTimings(io.env) },
+          host,
+          plainHttp: opts.plainHttp,
+          httpFallback: insecureHost || undefined,
+          credentials,
+          logger,
+          transportOptions: {
+            ca: readCas(opts, host),
+            insecure: Boolean(opts.insecure) || insecureHost,
+            deadline: deadline.signal,
+            env: io.env,
+            logger,
+            ...retryTimings(io.env),
+          },
         });
         clients.set(host, c);
       }

@@ -9,10 +9,23 @@ import type { Io } from './io.js';
 /** Builds the command tree. Exported so tests can run it in-process with their own streams. */
 export function buildProgram(io: Io): Command {
   const program = new Command('manifold')
-    .description('Publish multi-platform container images (OCI image index / Docker manifest list) from a YAML spec')
+    .description(
+      'Publish multi-platform container images (OCI image index / Docker manifest list) from a YAML spec',
+    )
     .version(packageVersion(), '-V, --version')
-    .addOption(new Option('--log-level <level>', 'info: a line per child and tag; debug: a line per request').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']).default('warn'))
-    .addOption(new Option('--log-format <format>', 'pretty (one readable line per record) or json (JSON lines)').choices(['pretty', 'json']).default('pretty'))
+    .addOption(
+      new Option('--log-level <level>', 'info: a line per child and tag; debug: a line per request')
+        .choices(['trace', 'debug', 'info', 'warn', 'error', 'silent'])
+        .default('warn'),
+    )
+    .addOption(
+      new Option(
+        '--log-format <format>',
+        'pretty (one readable line per record) or json (JSON lines)',
+      )
+        .choices(['pretty', 'json'])
+        .default('pretty'),
+    )
     .option('--debug', 'same as --log-level debug', false)
     .option('-q, --quiet', 'errors only on stderr (no warnings, no progress)', false)
     .configureHelp({ showGlobalOptions: true })
@@ -20,12 +33,16 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError(false);
   addGlobalRegistryOptions(program);
-  program.addHelpText('after', `\nExit codes:\n${EXIT_MEANINGS.map(([c, m]) => `  ${c}  ${m}`).join('\n')}\n`);
+  program.addHelpText(
+    'after',
+    `\nExit codes:\n${EXIT_MEANINGS.map(([c, m]) => `  ${c}  ${m}`).join('\n')}\n`,
+  );
   registerCommands(program, io);
   return program;
 }
 
-const wantsJson = (argv: string[]): boolean => argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
+const wantsJson = (argv: string[]): boolean =>
+  argv.some((a, i) => a === '--output=json' || (a === '--output' && argv[i + 1] === 'json'));
 
 /** Runs the CLI and returns the exit code. The only place errors become exit codes. */
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -39,8 +56,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
     const code = reportError(err, tracked);
     // --output json: one JSON document on stdout in every outcome, usage errors included.
     if (!wrote && code !== EXIT.OK && wantsJson(argv)) {
-      const error = err instanceof AppError ? { code: err.code, message: err.message } : { code: err instanceof CommanderError ? 'USAGE' : 'INTERNAL', message: err instanceof Error ? err.message : String(err) };
-      io.stdout(`${JSON.stringify({ ok: false, exitCode: code, dryRun: argv.includes('--dry-run'), error, indexes: [] }, null, 2)}\n`);
+      const error =
+        err instanceof AppError
+          ? { code: err.code, message: err.message }
+          : {
+              code: err instanceof CommanderError ? 'USAGE' : 'INTERNAL',
+              message: err instanceof Error ? err.message : String(err),
+            };
+      io.stdout(
+        `${JSON.stringify({ ok: false, exitCode: code, dryRun: argv.includes('--dry-run'), error, indexes: [] }, null, 2)}\n`,
+      );
     }
     return code;
   }
@@ -48,7 +73,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
 
 function reportError(err: unknown, io: Io): number {
   if (err instanceof CommanderError) {
-    if (err.code === 'commander.version' || err.code === 'commander.helpDisplayed' || err.code === 'commander.help') {
+    if (
+      err.code === 'commander.version' ||
+      err.code === 'commander.helpDisplayed' ||
+      err.code === 'commander.help'
+    ) {
       return EXIT.OK;
     }
     return EXIT.USAGE_OR_SPEC;

@@ -11,9 +11,16 @@ import type { Io } from './io.js';
 export type Phase = 'resolve' | 'copy' | 'bytes' | 'tag';
 
 /** Receives progress: `total` announces work, `done` counts finished items (or bytes); `key` names a child. */
-export type ProgressSink = (phase: Phase, delta: { total?: number; done?: number; key?: string }) => void;
+export type ProgressSink = (
+  phase: Phase,
+  delta: { total?: number; done?: number; key?: string },
+) => void;
 
-const LABEL: Record<Exclude<Phase, 'bytes'>, string> = { resolve: 'resolved', copy: 'copied', tag: 'tags' };
+const LABEL: Record<Exclude<Phase, 'bytes'>, string> = {
+  resolve: 'resolved',
+  copy: 'copied',
+  tag: 'tags',
+};
 const TTY_INTERVAL_MS = 100;
 const LINE_INTERVAL_MS = 5_000;
 const MAX_CHILD_LINES = 8;
@@ -38,10 +45,18 @@ export function formatBytes(n: number): string {
   return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
 }
 
-interface Counter { done: number; total: number }
+interface Counter {
+  done: number;
+  total: number;
+}
 
 /** The text of the display, from the counters (pure: tested without a terminal). */
-export function renderProgress(counts: Map<Phase, Counter>, children: Map<string, Counter>, elapsedMs: number, withChildren: boolean): string {
+export function renderProgress(
+  counts: Map<Phase, Counter>,
+  children: Map<string, Counter>,
+  elapsedMs: number,
+  withChildren: boolean,
+): string {
   const parts: string[] = [];
   for (const phase of ['resolve', 'copy', 'tag'] as const) {
     const c = counts.get(phase);
@@ -51,12 +66,15 @@ export function renderProgress(counts: Map<Phase, Counter>, children: Map<string
   if (bytes && bytes.total > 0) {
     const rate = elapsedMs > 0 ? (bytes.done * 1000) / elapsedMs : 0;
     const left = rate > 0 ? Math.max(0, Math.round((bytes.total - bytes.done) / rate)) : undefined;
-    parts.push(`${formatBytes(bytes.done)} of ${formatBytes(bytes.total)}${rate > 0 ? `, ${formatBytes(rate)}/s` : ''}${left !== undefined && bytes.done < bytes.total ? `, ${left} s left` : ''}`);
+    parts.push(
+      `${formatBytes(bytes.done)} of ${formatBytes(bytes.total)}${rate > 0 ? `, ${formatBytes(rate)}/s` : ''}${left !== undefined && bytes.done < bytes.total ? `, ${left} s left` : ''}`,
+    );
   }
   const lines = [parts.join(' · ')];
   if (withChildren) {
     const active = [...children].filter(([, c]) => c.done < c.total).slice(0, MAX_CHILD_LINES);
-    for (const [key, c] of active) lines.push(`  ${key}: ${formatBytes(c.done)} of ${formatBytes(c.total)}`);
+    for (const [key, c] of active)
+      lines.push(`  ${key}: ${formatBytes(c.done)} of ${formatBytes(c.total)}`);
   }
   return lines.join('\n');
 }
@@ -68,10 +86,19 @@ export function progressLine(io: Io, mode: 'tty' | 'lines' | 'off'): ProgressLin
   const children = new Map<string, Counter>();
   const started = Date.now();
   let last = 0;
-  const update = mode === 'tty'
-    // A terminal that reports no size (a fresh pty) gets 80×24 rather than no display at all.
-    ? createLogUpdate({ write: (s: string) => (io.stderr(s), true), columns: process.stderr.columns || undefined, rows: process.stderr.rows || undefined, isTTY: true } as unknown as NodeJS.WriteStream, { showCursor: true, defaultWidth: 80, defaultHeight: 24 })
-    : undefined;
+  const update =
+    mode === 'tty'
+      ? // A terminal that reports no size (a fresh pty) gets 80×24 rather than no display at all.
+        createLogUpdate(
+          {
+            write: (s: string) => (io.stderr(s), true),
+            columns: process.stderr.columns || undefined,
+            rows: process.stderr.rows || undefined,
+            isTTY: true,
+          } as unknown as NodeJS.WriteStream,
+          { showCursor: true, defaultWidth: 80, defaultHeight: 24 },
+        )
+      : undefined;
   const render = (force: boolean): void => {
     const now = Date.now();
     if (update) {
@@ -81,7 +108,13 @@ export function progressLine(io: Io, mode: 'tty' | 'lines' | 'off'): ProgressLin
     } else {
       // Plain lines only while bytes are being copied, and not more often than every few seconds.
       const bytes = counts.get('bytes');
-      if (!bytes || bytes.total === 0 || now - last < LINE_INTERVAL_MS || (last === 0 && now - started < LINE_INTERVAL_MS)) return;
+      if (
+        !bytes ||
+        bytes.total === 0 ||
+        now - last < LINE_INTERVAL_MS ||
+        (last === 0 && now - started < LINE_INTERVAL_MS)
+      )
+        return;
       last = now;
       io.stderr(`${renderProgress(counts, children, now - started, false)}\n`);
     }

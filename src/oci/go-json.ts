@@ -10,9 +10,16 @@ export class GoMap {
   constructor(readonly entries: Record<string, string>) {}
 }
 
-export type GoValue = string | number | boolean | null | GoValue[] | GoMap | { [key: string]: GoValue | undefined };
+export type GoValue =
+  string | number | boolean | null | GoValue[] | GoMap | { [key: string]: GoValue | undefined };
 
-const SHORT: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const SHORT: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 /** Quotes a string as Go's encoder does (HTML-safe escaping included). */
 export function goQuote(s: string): string {
@@ -21,7 +28,14 @@ export function goQuote(s: string): string {
     const code = ch.codePointAt(0)!;
     const short = SHORT[ch];
     if (short) out += short;
-    else if (code < 0x20 || ch === '<' || ch === '>' || ch === '&' || code === 0x2028 || code === 0x2029) {
+    else if (
+      code < 0x20 ||
+      ch === '<' ||
+      ch === '>' ||
+      ch === '&' ||
+      code === 0x2028 ||
+      code === 0x2029
+    ) {
       out += `\\u${code.toString(16).padStart(4, '0')}`;
     } else out += ch;
   }
@@ -39,9 +53,12 @@ function write(v: GoValue, indent: string): string {
     if (v.length === 0) return '[]';
     return `[\n${v.map((x) => `${inner}${write(x, inner)}`).join(',\n')}\n${indent}]`;
   }
-  const pairs: [string, GoValue][] = v instanceof GoMap
-    ? Object.keys(v.entries).sort(byUtf8).map((k) => [k, v.entries[k]!])
-    : Object.entries(v).filter((e): e is [string, GoValue] => e[1] !== undefined);
+  const pairs: [string, GoValue][] =
+    v instanceof GoMap
+      ? Object.keys(v.entries)
+          .sort(byUtf8)
+          .map((k) => [k, v.entries[k]!])
+      : Object.entries(v).filter((e): e is [string, GoValue] => e[1] !== undefined);
   if (pairs.length === 0) return '{}';
   return `{\n${pairs.map(([k, x]) => `${inner}${goQuote(k)}: ${write(x, inner)}`).join(',\n')}\n${indent}}`;
 }

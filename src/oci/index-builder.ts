@@ -27,7 +27,8 @@ export interface BuiltIndex {
   mediaType: string;
 }
 
-const nonEmpty = <T>(list: T[] | undefined): T[] | undefined => (list && list.length > 0 ? [...list] : undefined);
+const nonEmpty = <T>(list: T[] | undefined): T[] | undefined =>
+  list && list.length > 0 ? [...list] : undefined;
 const annotationsOf = (a: Record<string, string> | undefined): GoMap | undefined =>
   a && Object.keys(a).length > 0 ? new GoMap(a) : undefined;
 
@@ -75,7 +76,11 @@ function ociEntry(d: Descriptor): GoValue {
 export function buildIndex(input: IndexInput): BuiltIndex {
   let body: GoValue;
   if (input.format === 'docker') {
-    body = { schemaVersion: 2, mediaType: MEDIA_TYPE_DOCKER_LIST, manifests: input.manifests.map(dockerEntry) };
+    body = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPE_DOCKER_LIST,
+      manifests: input.manifests.map(dockerEntry),
+    };
   } else {
     const s = input.subject;
     body = {

@@ -23,8 +23,19 @@ export const ATTESTATION_DIGEST_KEY = 'vnd.docker.reference.digest';
 
 function descriptorOf(value: unknown, where: string): Descriptor {
   const d = value as Partial<Descriptor> | null;
-  if (!d || typeof d !== 'object' || typeof d.digest !== 'string' || !isSha256Digest(d.digest) || typeof d.size !== 'number' || d.size < 0 || !Number.isSafeInteger(d.size)) {
-    throw new AppError('CONTENT_INVALID', `${where}: a descriptor lacks a valid sha256 digest or size`);
+  if (
+    !d ||
+    typeof d !== 'object' ||
+    typeof d.digest !== 'string' ||
+    !isSha256Digest(d.digest) ||
+    typeof d.size !== 'number' ||
+    d.size < 0 ||
+    !Number.isSafeInteger(d.size)
+  ) {
+    throw new AppError(
+      'CONTENT_INVALID',
+      `${where}: a descriptor lacks a valid sha256 digest or size`,
+    );
   }
   return { ...d, mediaType: typeof d.mediaType === 'string' ? d.mediaType : '' } as Descriptor;
 }
@@ -42,28 +53,50 @@ function parseJson(bytes: Buffer, where: string): Record<string, unknown> {
 /** Parses an image manifest's config and layers. */
 export function parseImageManifest(bytes: Buffer, where: string): ImageManifest {
   const m = parseJson(bytes, where);
-  if (!Array.isArray(m['layers'])) throw new AppError('CONTENT_INVALID', `${where}: image manifest has no layers list`);
-  return { config: descriptorOf(m['config'], where), layers: m['layers'].map((l) => descriptorOf(l, where)) };
+  if (!Array.isArray(m['layers']))
+    throw new AppError('CONTENT_INVALID', `${where}: image manifest has no layers list`);
+  return {
+    config: descriptorOf(m['config'], where),
+    layers: m['layers'].map((l) => descriptorOf(l, where)),
+  };
 }
 
 /** Parses an index's entries. */
 export function parseImageIndex(bytes: Buffer, where: string): ImageIndex {
   const m = parseJson(bytes, where);
-  if (!Array.isArray(m['manifests'])) throw new AppError('CONTENT_INVALID', `${where}: index has no manifests list`);
+  if (!Array.isArray(m['manifests']))
+    throw new AppError('CONTENT_INVALID', `${where}: index has no manifests list`);
   return { manifests: m['manifests'].map((d) => descriptorOf(d, where)) };
 }
 
 /** Reads os, architecture, variant, os.version and os.features from an image config blob. */
 export function platformFromConfig(bytes: Buffer, where: string): Platform {
   const c = parseJson(bytes, where);
-  const problem = platformProblem({ os: c['os'], architecture: c['architecture'], variant: c['variant'] || undefined, 'os.version': c['os.version'] || undefined, 'os.features': Array.isArray(c['os.features']) && c['os.features'].length === 0 ? undefined : c['os.features'] });
-  if (problem && (problem.field !== 'os' && problem.field !== 'architecture' || (c['os'] && c['architecture']))) {
-    throw new AppError('CONTENT_INVALID', `${where}: the image config's ${problem.field} "${escapeForeign(problem.value)}" is not a valid platform value; the child is refused`);
+  const problem = platformProblem({
+    os: c['os'],
+    architecture: c['architecture'],
+    variant: c['variant'] || undefined,
+    'os.version': c['os.version'] || undefined,
+    'os.features':
+      Array.isArray(c['os.features']) && c['os.features'].length === 0
+        ? undefined
+        : c['os.features'],
+  });
+  if (
+    problem &&
+    ((problem.field !== 'os' && problem.field !== 'architecture') || (c['os'] && c['architecture']))
+  ) {
+    throw new AppError(
+      'CONTENT_INVALID',
+      `${where}: the image config's ${problem.field} "${escapeForeign(problem.value)}" is not a valid platform value; the child is refused`,
+    );
   }
-  const str = (k: string): string | undefined => (typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined);
+  const str = (k: string): string | undefined =>
+    typeof c[k] === 'string' && c[k] !== '' ? (c[k] as string) : undefined;
   const architecture = str('architecture');
   const os = str('os');
-  if (!architecture || !os) throw new AppError('CONTENT_INVALID', `${where}: the image config has no os/architecture`);
+  if (!architecture || !os)
+    throw new AppError('CONTENT_INVALID', `${where}: the image config has no os/architecture`);
   const p: Platform = { architecture, os };
   const variant = str('variant');
   if (variant) p.variant = variant;

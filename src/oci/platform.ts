@@ -19,7 +19,13 @@ export function parsePlatform(text: string): Platform | undefined {
  * os.features (sorted), as manifest-tool compares them.
  */
 export function platformKey(p: Platform): string {
-  return [p.os, p.architecture, p.variant ?? DEFAULT_VARIANT[p.architecture] ?? '', p['os.version'] ?? '', [...(p['os.features'] ?? [])].sort().join('+')].join('|');
+  return [
+    p.os,
+    p.architecture,
+    p.variant ?? DEFAULT_VARIANT[p.architecture] ?? '',
+    p['os.version'] ?? '',
+    [...(p['os.features'] ?? [])].sort().join('+'),
+  ].join('|');
 }
 
 /** Variant a runtime assumes when none is given (as containerd normalises platforms). */
@@ -38,7 +44,17 @@ export const VARIANT_RULES: Record<string, { test: RegExp; expected: string }> =
 };
 
 /** Architectures that have no variants in the OCI table. */
-export const NO_VARIANT_ARCHITECTURES = new Set(['386', 's390x', 'ppc64', 'mips', 'mipsle', 'mips64', 'mips64le', 'loong64', 'wasm']);
+export const NO_VARIANT_ARCHITECTURES = new Set([
+  '386',
+  's390x',
+  'ppc64',
+  'mips',
+  'mipsle',
+  'mips64',
+  'mips64le',
+  'loong64',
+  'wasm',
+]);
 
 /** Non-canonical names people write, with the canonical platform parts to use instead. */
 export const PLATFORM_ALIASES: Record<string, { architecture: string; variant?: string }> = {
@@ -84,14 +100,26 @@ const FEATURE = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
  * undefined. A value outside it (a newline, a CI command, a terminal escape) is refused, never
  * published or printed raw. Reference: OCI image-spec config.md, image-index.md §platform.
  */
-export function platformProblem(p: Partial<Record<keyof Platform, unknown>>): { field: string; value: string } | undefined {
-  const bad = (field: string, value: unknown): { field: string; value: string } => ({ field, value: typeof value === 'string' ? value : JSON.stringify(value) ?? String(value) });
+export function platformProblem(
+  p: Partial<Record<keyof Platform, unknown>>,
+): { field: string; value: string } | undefined {
+  const bad = (field: string, value: unknown): { field: string; value: string } => ({
+    field,
+    value: typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)),
+  });
   if (typeof p.os !== 'string' || !NAME.test(p.os)) return bad('os', p.os);
-  if (typeof p.architecture !== 'string' || !NAME.test(p.architecture)) return bad('architecture', p.architecture);
-  if (p.variant !== undefined && (typeof p.variant !== 'string' || !VARIANT.test(p.variant))) return bad('variant', p.variant);
+  if (typeof p.architecture !== 'string' || !NAME.test(p.architecture))
+    return bad('architecture', p.architecture);
+  if (p.variant !== undefined && (typeof p.variant !== 'string' || !VARIANT.test(p.variant)))
+    return bad('variant', p.variant);
   const version = p['os.version'];
-  if (version !== undefined && (typeof version !== 'string' || !VERSION.test(version))) return bad('os.version', version);
+  if (version !== undefined && (typeof version !== 'string' || !VERSION.test(version)))
+    return bad('os.version', version);
   const features = p['os.features'];
-  if (features !== undefined && (!Array.isArray(features) || features.some((f) => typeof f !== 'string' || !FEATURE.test(f)))) return bad('os.features', features);
+  if (
+    features !== undefined &&
+    (!Array.isArray(features) || features.some((f) => typeof f !== 'string' || !FEATURE.test(f)))
+  )
+    return bad('os.features', features);
   return undefined;
 }

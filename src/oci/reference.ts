@@ -23,7 +23,9 @@ export const DOCKER_HUB = 'docker.io';
 export const DOCKER_HUB_HOST = 'registry-1.docker.io';
 
 function refError(input: string, why: string): AppError {
-  return Object.assign(new AppError('REF_INVALID', `invalid image reference "${input}": ${why}`), { reason: why });
+  return Object.assign(new AppError('REF_INVALID', `invalid image reference "${input}": ${why}`), {
+    reason: why,
+  });
 }
 
 /** Splits `name[:tag][@digest]` into its parts without validating them. */
@@ -56,29 +58,46 @@ export function parseReference(input: string): ImageRef {
   if (tag !== undefined && !TAG.test(tag)) {
     throw refError(input, `tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
   }
-  if (digest !== undefined && digest.startsWith('sha256:') && !/^sha256:[a-f0-9]{64}$/.test(digest)) {
+  if (
+    digest !== undefined &&
+    digest.startsWith('sha256:') &&
+    !/^sha256:[a-f0-9]{64}$/.test(digest)
+  ) {
     throw refError(input, `digest "${digest}": a sha256 digest is 64 lowercase hex characters`);
   }
-  if (digest !== undefined && !DIGEST.test(digest)) throw refError(input, `digest "${digest}" is not algorithm:hex`);
+  if (digest !== undefined && !DIGEST.test(digest))
+    throw refError(input, `digest "${digest}" is not algorithm:hex`);
   const slash = name.indexOf('/');
   const first = slash >= 0 ? name.slice(0, slash) : '';
-  const isDomain = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
+  const isDomain =
+    slash >= 0 &&
+    (first.includes('.') ||
+      first.includes(':') ||
+      first === 'localhost' ||
+      first !== first.toLowerCase());
   let registry = isDomain ? first : DOCKER_HUB;
   let repository = isDomain ? name.slice(slash + 1) : name;
-  if (!DOMAIN_RE.test(registry)) throw refError(input, `registry "${registry}" is not a valid host[:port]`);
+  if (!DOMAIN_RE.test(registry))
+    throw refError(input, `registry "${registry}" is not a valid host[:port]`);
   if (registry === 'index.docker.io') registry = DOCKER_HUB;
-  if (repository !== repository.toLowerCase()) throw refError(input, 'repository name must be lowercase');
-  if (!PATH_RE.test(repository)) throw refError(input, `repository "${repository}" is not a valid name`);
-  if (/^[a-f0-9]{64}$/.test(repository)) throw refError(input, 'repository name cannot be a 64-character hex string');
+  if (repository !== repository.toLowerCase())
+    throw refError(input, 'repository name must be lowercase');
+  if (!PATH_RE.test(repository))
+    throw refError(input, `repository "${repository}" is not a valid name`);
+  if (/^[a-f0-9]{64}$/.test(repository))
+    throw refError(input, 'repository name cannot be a 64-character hex string');
   if (registry === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
-  if (`${registry}/${repository}`.length > 255) throw refError(input, 'name is longer than 255 characters');
+  if (`${registry}/${repository}`.length > 255)
+    throw refError(input, 'name is longer than 255 characters');
   const host = registry === DOCKER_HUB ? DOCKER_HUB_HOST : registry;
   const defaultedTag = tag === undefined && digest === undefined;
   return { registry, host, repository, tag: defaultedTag ? 'latest' : tag, digest, defaultedTag };
 }
 
 /** Formats a reference in canonical form, e.g. `docker.io/library/alpine:3.20@sha256:…`. */
-export function formatReference(ref: Pick<ImageRef, 'registry' | 'repository' | 'tag' | 'digest'>): string {
+export function formatReference(
+  ref: Pick<ImageRef, 'registry' | 'repository' | 'tag' | 'digest'>,
+): string {
   return `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
 }
 

@@ -3,7 +3,14 @@
  * index may have to hold a minimum number of images. Both run before anything is written.
  */
 import { AppError } from '../errors.js';
-import { formatPlatform, isAttestation, isIndexMediaType, parseImageIndex, platformKey, type Platform } from '../oci/index.js';
+import {
+  formatPlatform,
+  isAttestation,
+  isIndexMediaType,
+  parseImageIndex,
+  platformKey,
+  type Platform,
+} from '../oci/index.js';
 import type { RegistryClient } from '../registry/index.js';
 import type { Spec } from '../spec/index.js';
 import type { PublishPlan, SkippedEntry } from './types.js';
@@ -15,14 +22,20 @@ export interface GuardOptions {
   allowFewerPlatforms?: boolean;
 }
 
-const images = (plan: PublishPlan): Platform[] => plan.entries.filter((e) => e.kind !== 'attestation' && e.descriptor.platform).map((e) => e.descriptor.platform!);
+const images = (plan: PublishPlan): Platform[] =>
+  plan.entries
+    .filter((e) => e.kind !== 'attestation' && e.descriptor.platform)
+    .map((e) => e.descriptor.platform!);
 
 /** Throws GUARD when the index would hold fewer images than the minimum. */
 export function checkMinimum(spec: Spec, plan: PublishPlan, o: GuardOptions): void {
   const min = o.minChildren ?? spec.minChildren;
   const count = plan.entries.filter((e) => e.kind !== 'attestation').length;
   if (min !== undefined && count < min) {
-    throw new AppError('GUARD', `${spec.target.registry}/${spec.target.repository}: the index would hold ${count} image${count === 1 ? '' : 's'}, fewer than the minimum of ${min} (${o.minChildren !== undefined ? '--min-children' : 'minChildren'}); nothing was pushed`);
+    throw new AppError(
+      'GUARD',
+      `${spec.target.registry}/${spec.target.repository}: the index would hold ${count} image${count === 1 ? '' : 's'}, fewer than the minimum of ${min} (${o.minChildren !== undefined ? '--min-children' : 'minChildren'}); nothing was pushed`,
+    );
   }
 }
 
@@ -31,17 +44,33 @@ export function checkMinimum(spec: Spec, plan: PublishPlan, o: GuardOptions): vo
  * platforms than what a tag points at now, naming the platforms that would disappear.
  */
 export async function checkShrink(o: {
-  spec: Spec; plan: PublishPlan; skipped: SkippedEntry[]; current: Map<string, string | undefined>; client: RegistryClient; guard: GuardOptions;
+  spec: Spec;
+  plan: PublishPlan;
+  skipped: SkippedEntry[];
+  current: Map<string, string | undefined>;
+  client: RegistryClient;
+  guard: GuardOptions;
 }): Promise<void> {
   if (o.skipped.length === 0 || o.guard.allowFewerPlatforms) return;
   const now = new Set(images(o.plan).map(platformKey));
-  const digests = [...new Set([...o.current.values()].filter((d): d is string => d !== undefined && d !== o.plan.index.digest))];
+  const digests = [
+    ...new Set(
+      [...o.current.values()].filter(
+        (d): d is string => d !== undefined && d !== o.plan.index.digest,
+      ),
+    ),
+  ];
   for (const digest of digests) {
     const m = await o.client.getManifest(o.plan.target.repository, digest);
     if (!isIndexMediaType(m.mediaType)) continue;
-    const lost = parseImageIndex(m.bytes, digest).manifests.filter((d) => !isAttestation(d) && d.platform && !now.has(platformKey(d.platform)));
+    const lost = parseImageIndex(m.bytes, digest).manifests.filter(
+      (d) => !isAttestation(d) && d.platform && !now.has(platformKey(d.platform)),
+    );
     if (lost.length === 0) continue;
     const tags = [...o.current].filter(([, d]) => d === digest).map(([t]) => t);
-    throw new AppError('GUARD', `${o.spec.target.registry}/${o.spec.target.repository}:${tags.join(',')} serves ${lost.map((d) => formatPlatform(d.platform!)).join(', ')} now; with ${o.skipped.length} child${o.skipped.length === 1 ? '' : 'ren'} skipped (${o.skipped.map((s) => s.source).join(', ')}) the new index would not. Nothing was pushed; pass --allow-fewer-platforms to publish it anyway`);
+    throw new AppError(
+      'GUARD',
+      `${o.spec.target.registry}/${o.spec.target.repository}:${tags.join(',')} serves ${lost.map((d) => formatPlatform(d.platform!)).join(', ')} now; with ${o.skipped.length} child${o.skipped.length === 1 ? '' : 'ren'} skipped (${o.skipped.map((s) => s.source).join(', ')}) the new index would not. Nothing was pushed; pass --allow-fewer-platforms to publish it anyway`,
+    );
   }
 }

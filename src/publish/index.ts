@@ -16,7 +16,14 @@ import { registerReferrer } from './referrers.js';
 import { resolveAll } from './resolve.js';
 import type { ChildReport, PublishPlan, PublishResult, TagResult, TagStatus } from './types.js';
 
-export type { PublishResult, TagResult, ChildReport, PublishPlan, TagStatus, IndexStatus } from './types.js';
+export type {
+  PublishResult,
+  TagResult,
+  ChildReport,
+  PublishPlan,
+  TagStatus,
+  IndexStatus,
+} from './types.js';
 export { PushError } from './apply.js';
 export { buildPlan, chooseFormat, MAX_INDEX_BYTES } from './plan.js';
 export { reconcilePlatform } from './platform-check.js';
@@ -31,7 +38,10 @@ export interface PublishDeps {
   /** Release guards (--min-children, --allow-fewer-platforms). */
   guard?: GuardOptions;
   /** Told how far the run is (a terminal's progress line). */
-  progress?: (phase: 'resolve' | 'copy' | 'bytes' | 'tag', delta: { total?: number; done?: number; key?: string }) => void;
+  progress?: (
+    phase: 'resolve' | 'copy' | 'bytes' | 'tag',
+    delta: { total?: number; done?: number; key?: string },
+  ) => void;
 }
 
 /** A document resolved and planned, nothing written yet. */
@@ -44,18 +54,42 @@ interface Prepared {
   log: Logger;
 }
 
-function children(plan: PublishPlan, copied: Set<string> | undefined, failed = false): ChildReport[] {
+function children(
+  plan: PublishPlan,
+  copied: Set<string> | undefined,
+  failed = false,
+): ChildReport[] {
   return plan.entries.map((e) => {
-    const inTarget = (e.sourceRepo === plan.target.repository && e.sourceHost === plan.target.host) || e.inTarget === true;
-    const action = inTarget ? 'present' : copied === undefined ? 'planned-copy' : copied.has(e.descriptor.digest) ? 'copied' : failed ? 'not-copied' : 'present';
-    const report: ChildReport = { digest: e.descriptor.digest, mediaType: e.descriptor.mediaType, size: e.descriptor.size, source: e.from.source, action };
+    const inTarget =
+      (e.sourceRepo === plan.target.repository && e.sourceHost === plan.target.host) ||
+      e.inTarget === true;
+    const action = inTarget
+      ? 'present'
+      : copied === undefined
+        ? 'planned-copy'
+        : copied.has(e.descriptor.digest)
+          ? 'copied'
+          : failed
+            ? 'not-copied'
+            : 'present';
+    const report: ChildReport = {
+      digest: e.descriptor.digest,
+      mediaType: e.descriptor.mediaType,
+      size: e.descriptor.size,
+      source: e.from.source,
+      action,
+    };
     if (e.descriptor.platform) report.platform = formatPlatform(e.descriptor.platform);
     return report;
   });
 }
 
 /** Every scope a document needs, requested before the first request: one token per registry for the job. */
-function requestScopes(spec: Spec, clientFor: (host: string) => RegistryClient, dryRun: boolean): void {
+function requestScopes(
+  spec: Spec,
+  clientFor: (host: string) => RegistryClient,
+  dryRun: boolean,
+): void {
   const target = spec.target.repository;
   const host = spec.target.host;
   // Pull on every source, on its own registry; push on the target: one token per registry.
@@ -64,8 +98,12 @@ function requestScopes(spec: Spec, clientFor: (host: string) => RegistryClient, 
     if (m.ref.host === host && m.ref.repository === target) continue;
     sources.set(m.ref.host, (sources.get(m.ref.host) ?? new Set()).add(m.ref.repository));
   }
-  clientFor(host).addScopes([dryRun ? pullScope(target) : pushScope(target), ...[...(sources.get(host) ?? [])].map(pullScope)]);
-  for (const [h, repos] of sources) if (h !== host) clientFor(h).addScopes([...repos].map(pullScope));
+  clientFor(host).addScopes([
+    dryRun ? pullScope(target) : pushScope(target),
+    ...[...(sources.get(host) ?? [])].map(pullScope),
+  ]);
+  for (const [h, repos] of sources)
+    if (h !== host) clientFor(h).addScopes([...repos].map(pullScope));
 }
 
 /** Resolves and plans one document. Reads only. */
@@ -77,22 +115,51 @@ async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
   // Children resolve while the target's tags are looked up: the two need nothing of each other.
   const state: Promise<TargetState> = targetState(client, target, [...spec.tags]);
   const [resolved, current] = await Promise.all([
-    resolveAll(spec, { ...deps, client, clientFor: deps.clientFor, targetHost: spec.target.host, targetRepo: target, targetHasTags: state.then((s) => s.exists, () => true), logger: log }),
+    resolveAll(spec, {
+      ...deps,
+      client,
+      clientFor: deps.clientFor,
+      targetHost: spec.target.host,
+      targetRepo: target,
+      targetHasTags: state.then(
+        (s) => s.exists,
+        () => true,
+      ),
+      logger: log,
+    }),
     state.then((s) => s.tags),
   ]);
   const plan = buildPlan(spec, resolved);
   for (const w of plan.warnings) log.warn(w);
   checkMinimum(spec, plan, deps.guard ?? {});
-  await checkShrink({ spec, plan, skipped: resolved.skipped, current, client, guard: deps.guard ?? {} });
-  log.debug({ ms: Date.now() - started, entries: plan.entries.length, digest: plan.index.digest }, 'resolved and planned');
+  await checkShrink({
+    spec,
+    plan,
+    skipped: resolved.skipped,
+    current,
+    client,
+    guard: deps.guard ?? {},
+  });
+  log.debug(
+    { ms: Date.now() - started, entries: plan.entries.length, digest: plan.index.digest },
+    'resolved and planned',
+  );
   return { spec, client, plan, current, skipped: resolved.skipped, log };
 }
 
-function baseResult(p: Prepared, dryRun: boolean): Omit<PublishResult, 'tags' | 'children' | 'status'> {
+function baseResult(
+  p: Prepared,
+  dryRun: boolean,
+): Omit<PublishResult, 'tags' | 'children' | 'status'> {
   return {
     target: formatReference({ ...p.spec.target, tag: p.spec.tags[0], digest: undefined }),
-    file: p.spec.file, document: p.spec.document,
-    digest: p.plan.index.digest, size: p.plan.index.size, mediaType: p.plan.index.mediaType, skipped: p.skipped, dryRun,
+    file: p.spec.file,
+    document: p.spec.document,
+    digest: p.plan.index.digest,
+    size: p.plan.index.size,
+    mediaType: p.plan.index.mediaType,
+    skipped: p.skipped,
+    dryRun,
   };
 }
 
@@ -109,30 +176,74 @@ const LANDED = new Set<TagStatus>(['created', 'updated', 'unchanged']);
  * Puts one document's children in place. Returns undefined when done, else the document's
  * failed result (no tag attempted); copies already made are kept and reported.
  */
-async function copyPhase(p: Prepared, deps: PublishDeps, shared: { memo: CopyMemo; limiter: ByteLimiter }, copied: Set<string>): Promise<PublishResult | undefined> {
+async function copyPhase(
+  p: Prepared,
+  deps: PublishDeps,
+  shared: { memo: CopyMemo; limiter: ByteLimiter },
+  copied: Set<string>,
+): Promise<PublishResult | undefined> {
   const started = Date.now();
   try {
-    await copyChildren(p.plan, { client: p.client, clientFor: deps.clientFor, logger: p.log, concurrency: deps.concurrency, memo: shared.memo, limiter: shared.limiter, progress: deps.progress }, copied);
+    await copyChildren(
+      p.plan,
+      {
+        client: p.client,
+        clientFor: deps.clientFor,
+        logger: p.log,
+        concurrency: deps.concurrency,
+        memo: shared.memo,
+        limiter: shared.limiter,
+        progress: deps.progress,
+      },
+      copied,
+    );
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    const tags = p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: 'a child could not be copied' }));
-    return { ...baseResult(p, false), status: 'failed', tags, children: children(p.plan, copied, true), error: { code: err.code, message: err.message } };
+    const tags = p.plan.tags.map((tag): TagResult => ({
+      tag,
+      status: 'not-attempted',
+      error: 'a child could not be copied',
+    }));
+    return {
+      ...baseResult(p, false),
+      status: 'failed',
+      tags,
+      children: children(p.plan, copied, true),
+      error: { code: err.code, message: err.message },
+    };
   }
   p.log.debug({ ms: Date.now() - started, copied: copied.size }, 'children copied');
   return undefined;
 }
 
 /** Writes one document's tags (its children are in place) and, for a subject, its referrers entry. */
-async function tagPhase(p: Prepared, deps: PublishDeps, copied: Set<string>): Promise<PublishResult> {
-  const tags = await pushTags(p.plan, p.current, { client: p.client, logger: p.log, progress: deps.progress });
+async function tagPhase(
+  p: Prepared,
+  deps: PublishDeps,
+  copied: Set<string>,
+): Promise<PublishResult> {
+  const tags = await pushTags(p.plan, p.current, {
+    client: p.client,
+    logger: p.log,
+    progress: deps.progress,
+  });
   p.log.debug('published');
   const landed = tags.filter((t) => LANDED.has(t.status)).length;
   const referrers = landed > 0 ? await registerReferrer(p.client, p.plan) : undefined;
-  let status: PublishResult['status'] = landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
+  let status: PublishResult['status'] =
+    landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
   if (referrers?.error && status === 'published') status = 'partial';
-  const result: PublishResult = { ...baseResult(p, false), status, tags, children: children(p.plan, copied), ...(referrers ? { referrers } : {}) };
+  const result: PublishResult = {
+    ...baseResult(p, false),
+    status,
+    tags,
+    children: children(p.plan, copied),
+    ...(referrers ? { referrers } : {}),
+  };
   if (status !== 'published') {
-    const bad = tags.filter((t) => !LANDED.has(t.status)).map((t) => `${t.tag}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
+    const bad = tags
+      .filter((t) => !LANDED.has(t.status))
+      .map((t) => `${t.tag}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
     if (referrers?.error) bad.push(`referrers tag ${referrers.tag}: ${referrers.error}`);
     result.error = { code: 'PUSH_FAILED', message: bad.join('\n') };
   }
@@ -141,8 +252,17 @@ async function tagPhase(p: Prepared, deps: PublishDeps, copied: Set<string>): Pr
 
 /** A document not written because an earlier one failed (its copies, if any, are kept). */
 function notAttempted(p: Prepared, copied: Set<string>): PublishResult {
-  const tags = p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: 'an earlier index of this run failed' }));
-  return { ...baseResult(p, false), status: 'not-attempted', tags, children: children(p.plan, copied, true) };
+  const tags = p.plan.tags.map((tag): TagResult => ({
+    tag,
+    status: 'not-attempted',
+    error: 'an earlier index of this run failed',
+  }));
+  return {
+    ...baseResult(p, false),
+    status: 'not-attempted',
+    tags,
+    children: children(p.plan, copied, true),
+  };
 }
 
 /** Blob bytes in flight at once across every copy of a run, and blob transfers at once. */
@@ -154,12 +274,17 @@ async function prepareAll(specs: readonly Spec[], deps: PublishDeps): Promise<Pr
   for (const spec of specs) requestScopes(spec, deps.clientFor, deps.dryRun);
   const settled = await Promise.allSettled(specs.map((s) => prepare(s, deps)));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  if (failures.length === 0) return settled.map((r) => (r as PromiseFulfilledResult<Prepared>).value);
+  if (failures.length === 0)
+    return settled.map((r) => (r as PromiseFulfilledResult<Prepared>).value);
   const unexpected = failures.find((f) => !(f instanceof AppError));
   if (unexpected !== undefined) throw unexpected;
   if (failures.length === 1 && specs.length === 1) throw failures[0];
   const errors = failures as AppError[];
-  throw new AggregateAppError(errors[0]!.code, errors, `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`);
+  throw new AggregateAppError(
+    errors[0]!.code,
+    errors,
+    `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`,
+  );
 }
 
 /** The whole run: a result per document; `failure` set when writing started and did not finish. */
@@ -170,7 +295,16 @@ export interface RunOutcome {
 
 /** One document per target: a spec with `targets:` is the same index pushed to each repository. */
 export function expandTargets(specs: readonly Spec[]): Spec[] {
-  return specs.flatMap((s) => [s, ...s.moreTargets.map((t): Spec => ({ ...s, target: { ...t, tag: s.target.tag }, moreTargets: [] }))].map((x) => ({ ...x, moreTargets: [] })));
+  return specs.flatMap((s) =>
+    [
+      s,
+      ...s.moreTargets.map((t): Spec => ({
+        ...s,
+        target: { ...t, tag: s.target.tag },
+        moreTargets: [],
+      })),
+    ].map((x) => ({ ...x, moreTargets: [] })),
+  );
 }
 
 /**
@@ -194,11 +328,21 @@ function announceCopies(prepared: Prepared[], logger: Logger): void {
         continue;
       }
       const m = parseImageManifest(e.bytes, e.from.source);
-      for (const b of [m.config, ...m.layers.filter((l) => !l.urls?.length)]) blobs.set(b.digest, b.size);
+      for (const b of [m.config, ...m.layers.filter((l) => !l.urls?.length)])
+        blobs.set(b.digest, b.size);
     }
     const bytes = [...blobs.values()].reduce((a, b) => a + b, 0);
     const hosts = [...new Set(across.map((e) => e.sourceHost))].join(', ');
-    logger.warn({ target: `${p.plan.target.host}/${p.plan.target.repository}`, from: hosts, children: across.length, blobs: blobs.size, bytes }, `copying ${across.length} child${across.length === 1 ? '' : 'ren'} across registries (at most ${blobs.size} blobs, ${(bytes / 1e6).toFixed(1)} MB${unknown ? ` plus ${unknown} whose size is read while copying` : ''}); blobs the target holds already are skipped`);
+    logger.warn(
+      {
+        target: `${p.plan.target.host}/${p.plan.target.repository}`,
+        from: hosts,
+        children: across.length,
+        blobs: blobs.size,
+        bytes,
+      },
+      `copying ${across.length} child${across.length === 1 ? '' : 'ren'} across registries (at most ${blobs.size} blobs, ${(bytes / 1e6).toFixed(1)} MB${unknown ? ` plus ${unknown} whose size is read while copying` : ''}); blobs the target holds already are skipped`,
+    );
   }
 }
 
@@ -208,12 +352,19 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
   if (deps.dryRun) {
     return {
       results: prepared.map((p) => ({
-        ...baseResult(p, true), status: 'planned', tags: p.plan.tags.map((t) => plannedTag(t, p)), children: children(p.plan, undefined), indexJson: p.plan.index.bytes.toString('utf8'),
+        ...baseResult(p, true),
+        status: 'planned',
+        tags: p.plan.tags.map((t) => plannedTag(t, p)),
+        children: children(p.plan, undefined),
+        indexJson: p.plan.index.bytes.toString('utf8'),
       })),
     };
   }
   // Every copy of every document first: no tag moves before every child is in place.
-  const shared = { memo: new CopyMemo(), limiter: new ByteLimiter(COPY_BUDGET_BYTES, COPY_MAX_BLOBS) };
+  const shared = {
+    memo: new CopyMemo(),
+    limiter: new ByteLimiter(COPY_BUDGET_BYTES, COPY_MAX_BLOBS),
+  };
   const copied = prepared.map(() => new Set<string>());
   const copyFailures = new Map<number, PublishResult>();
   for (const [i, p] of prepared.entries()) {
@@ -226,22 +377,46 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
   const results: PublishResult[] = [];
   for (const [i, p] of prepared.entries()) {
     const failedBefore = copyFailures.size > 0 || results.some((r) => r.status !== 'published');
-    results.push(copyFailures.get(i) ?? (failedBefore ? notAttempted(p, copied[i]!) : await tagPhase(p, deps, copied[i]!)));
+    results.push(
+      copyFailures.get(i) ??
+        (failedBefore ? notAttempted(p, copied[i]!) : await tagPhase(p, deps, copied[i]!)),
+    );
   }
-  if (shared.memo.bytesCopied > 0) deps.logger.info({ blobs: shared.memo.blobsCopied, bytes: shared.memo.bytesCopied }, 'blobs copied');
+  if (shared.memo.bytesCopied > 0)
+    deps.logger.info(
+      { blobs: shared.memo.blobsCopied, bytes: shared.memo.bytesCopied },
+      'blobs copied',
+    );
   const bad = results.filter((r) => r.status !== 'published');
   if (bad.length === 0) return { results };
   const lines = bad.map((r) => {
-    const moved = r.tags.filter((t) => t.status === 'created' || t.status === 'updated').map((t) => t.tag);
+    const moved = r.tags
+      .filter((t) => t.status === 'created' || t.status === 'updated')
+      .map((t) => t.tag);
     const head = `  - ${r.target} (${r.digest}): ${r.status}${moved.length ? `; moved: ${moved.join(', ')}` : ''}`;
-    return r.error ? `${head}\n${r.error.message.split('\n').map((l) => `    ${l}`).join('\n')}` : head;
+    return r.error
+      ? `${head}\n${r.error.message
+          .split('\n')
+          .map((l) => `    ${l}`)
+          .join('\n')}`
+      : head;
   });
-  const moved = results.some((r) => r.tags.some((t) => t.status === 'created' || t.status === 'updated'));
-  return { results, failure: new PushError(`publishing did not finish (${moved ? 'some tags moved' : 'no tag moved'}):\n${lines.join('\n')}`) };
+  const moved = results.some((r) =>
+    r.tags.some((t) => t.status === 'created' || t.status === 'updated'),
+  );
+  return {
+    results,
+    failure: new PushError(
+      `publishing did not finish (${moved ? 'some tags moved' : 'no tag moved'}):\n${lines.join('\n')}`,
+    ),
+  };
 }
 
 /** Publishes one spec document (see publishAll); throws the failure when writing did not finish. */
-export async function publish(spec: Spec, deps: Omit<PublishDeps, 'clientFor'> & { client: RegistryClient }): Promise<PublishResult> {
+export async function publish(
+  spec: Spec,
+  deps: Omit<PublishDeps, 'clientFor'> & { client: RegistryClient },
+): Promise<PublishResult> {
   const outcome = await publishAll([spec], { ...deps, clientFor: () => deps.client });
   if (outcome.failure) throw outcome.failure;
   return outcome.results[0]!;

@@ -1,6 +1,7 @@
 import { formatPlatform, type Platform } from '../oci/index.js';
 
-export type Reconciled = { ok: true; platform: Platform; inherited: string[] } | { ok: false; message: string };
+export type Reconciled =
+  { ok: true; platform: Platform; inherited: string[] } | { ok: false; message: string };
 
 /**
  * Decides the platform of an image entry from the spec and the image config.
@@ -15,14 +16,33 @@ export type Reconciled = { ok: true; platform: Platform; inherited: string[] } |
  * |   os.features omitted |                     |                                          |
  * | os.version differs    | set                 | mismatch (unless overridePlatform)       |
  */
-export function reconcilePlatform(spec: Platform | undefined, config: Platform, override: boolean): Reconciled {
-  if (!spec) return { ok: true, platform: config, inherited: ['os', 'architecture', ...(config.variant ? ['variant'] : []), ...(config['os.version'] ? ['os.version'] : [])] };
+export function reconcilePlatform(
+  spec: Platform | undefined,
+  config: Platform,
+  override: boolean,
+): Reconciled {
+  if (!spec)
+    return {
+      ok: true,
+      platform: config,
+      inherited: [
+        'os',
+        'architecture',
+        ...(config.variant ? ['variant'] : []),
+        ...(config['os.version'] ? ['os.version'] : []),
+      ],
+    };
   const conflicts: string[] = [];
-  if (spec.os !== config.os || spec.architecture !== config.architecture) conflicts.push('os/architecture');
+  if (spec.os !== config.os || spec.architecture !== config.architecture)
+    conflicts.push('os/architecture');
   if (spec.variant && config.variant && spec.variant !== config.variant) conflicts.push('variant');
-  if (spec['os.version'] && config['os.version'] && spec['os.version'] !== config['os.version']) conflicts.push('os.version');
+  if (spec['os.version'] && config['os.version'] && spec['os.version'] !== config['os.version'])
+    conflicts.push('os.version');
   if (conflicts.length > 0 && !override) {
-    return { ok: false, message: `platform mismatch: spec says ${formatPlatform(spec)}, image config says ${formatPlatform(config)}` };
+    return {
+      ok: false,
+      message: `platform mismatch: spec says ${formatPlatform(spec)}, image config says ${formatPlatform(config)}`,
+    };
   }
   const platform: Platform = { ...spec };
   const inherited: string[] = [];

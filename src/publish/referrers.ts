@@ -10,7 +10,10 @@ import { referrersTag, type RegistryClient } from '../registry/index.js';
 import type { PublishPlan, ReferrersReport } from './types.js';
 
 /** Registers the plan's index as a referrer of its subject; reports how. Never throws an AppError. */
-export async function registerReferrer(client: RegistryClient, plan: PublishPlan): Promise<ReferrersReport | undefined> {
+export async function registerReferrer(
+  client: RegistryClient,
+  plan: PublishPlan,
+): Promise<ReferrersReport | undefined> {
   const ref = plan.referrer;
   if (!ref) return undefined;
   const repo = plan.target.repository;
@@ -18,7 +21,8 @@ export async function registerReferrer(client: RegistryClient, plan: PublishPlan
     const found = await client.listReferrers(repo, ref.subject.digest);
     if (found.source === 'api') return { via: 'api' };
     const tag = referrersTag(ref.subject.digest);
-    if (found.manifests.some((d) => d.digest === ref.descriptor.digest)) return { via: 'tag', tag, added: false };
+    if (found.manifests.some((d) => d.digest === ref.descriptor.digest))
+      return { via: 'tag', tag, added: false };
     const index = buildIndex({ format: 'oci', manifests: [...found.manifests, ref.descriptor] });
     await client.putManifest(repo, tag, index.bytes, index.mediaType);
     return { via: 'tag', tag, added: true };

@@ -7,8 +7,17 @@ import pLimit from 'p-limit';
 import { AggregateAppError, AppError, RegistryError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
-  formatPlatform, isAttestation, platformMatches, isImageManifestMediaType, isIndexMediaType, parseImageIndex, parseImageManifest,
-  platformFromConfig, platformProblem, ATTESTATION_DIGEST_KEY, type Descriptor,
+  formatPlatform,
+  isAttestation,
+  platformMatches,
+  isImageManifestMediaType,
+  isIndexMediaType,
+  parseImageIndex,
+  parseImageManifest,
+  platformFromConfig,
+  platformProblem,
+  ATTESTATION_DIGEST_KEY,
+  type Descriptor,
 } from '../oci/index.js';
 import { escapeForeign } from '../escape.js';
 import type { RegistryClient } from '../registry/index.js';
@@ -55,7 +64,11 @@ async function inTargetRepo(digest: string, deps: ResolveDeps): Promise<boolean>
   return (await deps.client.headManifest(deps.targetRepo, digest)) !== undefined;
 }
 
-async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): Promise<ResolvedEntry[]> {
+async function resolveImage(
+  entry: SpecEntry,
+  m: { bytes: Buffer; digest: string; size: number; mediaType: string },
+  deps: ResolveDeps,
+): Promise<ResolvedEntry[]> {
   const repo = entry.ref.repository;
   const manifest = parseImageManifest(m.bytes, label(entry));
   const sameRepo = repo === deps.targetRepo && entry.ref.host === deps.targetHost;
@@ -66,48 +79,136 @@ async function resolveImage(entry: SpecEntry, m: { bytes: Buffer; digest: string
   ]);
   const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
   // Keys given without os/architecture apply to the config's os/architecture (manifest-tool's reading).
-  const specPlatform = entry.platform ?? (entry.platformHint ? { os: fromConfig.os, architecture: fromConfig.architecture, ...entry.platformHint } : undefined);
+  const specPlatform =
+    entry.platform ??
+    (entry.platformHint
+      ? { os: fromConfig.os, architecture: fromConfig.architecture, ...entry.platformHint }
+      : undefined);
   const rec = reconcilePlatform(specPlatform, fromConfig, entry.overridePlatform);
   if (!rec.ok) throw new AppError('PLATFORM_MISMATCH', `${label(entry)}: ${rec.message}`);
-  if (entry.overridePlatform && specPlatform && formatPlatform(specPlatform) !== formatPlatform(fromConfig)) {
-    deps.logger.warn({ entry: entry.location.path, spec: formatPlatform(specPlatform), config: formatPlatform(fromConfig) }, 'platform overridden by the spec');
+  if (
+    entry.overridePlatform &&
+    specPlatform &&
+    formatPlatform(specPlatform) !== formatPlatform(fromConfig)
+  ) {
+    deps.logger.warn(
+      {
+        entry: entry.location.path,
+        spec: formatPlatform(specPlatform),
+        config: formatPlatform(fromConfig),
+      },
+      'platform overridden by the spec',
+    );
   }
-  const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size, platform: rec.platform };
+  const descriptor: Descriptor = {
+    mediaType: m.mediaType,
+    digest: m.digest,
+    size: m.size,
+    platform: rec.platform,
+  };
   if (entry.annotations) descriptor.annotations = { ...entry.annotations };
   const specAnnotations = entry.annotations ? { specAnnotations: true } : {};
-  deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, platform: formatPlatform(rec.platform) }, 'child resolved');
-  return [{ descriptor, sourceHost: entry.ref.host, sourceRepo: repo, from: { path: entry.location.path, source: entry.source }, kind: 'image', bytes: m.bytes, inTarget, ...specAnnotations }];
+  deps.logger.info(
+    {
+      entry: entry.location.path,
+      ref: entry.source,
+      digest: m.digest,
+      platform: formatPlatform(rec.platform),
+    },
+    'child resolved',
+  );
+  return [
+    {
+      descriptor,
+      sourceHost: entry.ref.host,
+      sourceRepo: repo,
+      from: { path: entry.location.path, source: entry.source },
+      kind: 'image',
+      bytes: m.bytes,
+      inTarget,
+      ...specAnnotations,
+    },
+  ];
 }
 
-function resolveIndex(entry: SpecEntry, m: { bytes: Buffer; digest: string; size: number; mediaType: string }, deps: ResolveDeps): ResolvedEntry[] {
+function resolveIndex(
+  entry: SpecEntry,
+  m: { bytes: Buffer; digest: string; size: number; mediaType: string },
+  deps: ResolveDeps,
+): ResolvedEntry[] {
   const from = { path: entry.location.path, source: entry.source };
   const repo = entry.ref.repository;
   if (entry.index === 'nest') {
     const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
     if (entry.platform) descriptor.platform = entry.platform;
     if (entry.annotations) descriptor.annotations = { ...entry.annotations };
-    return [{ descriptor, sourceHost: entry.ref.host, sourceRepo: repo, from, kind: 'index', bytes: m.bytes, ...(entry.annotations ? { specAnnotations: true } : {}) }];
+    return [
+      {
+        descriptor,
+        sourceHost: entry.ref.host,
+        sourceRepo: repo,
+        from,
+        kind: 'index',
+        bytes: m.bytes,
+        ...(entry.annotations ? { specAnnotations: true } : {}),
+      },
+    ];
   }
-  if (entry.platform) deps.logger.warn({ entry: entry.location.path }, 'platform ignored: the child is an index, its entries keep their own platforms');
+  if (entry.platform)
+    deps.logger.warn(
+      { entry: entry.location.path },
+      'platform ignored: the child is an index, its entries keep their own platforms',
+    );
   const index = parseImageIndex(m.bytes, label(entry));
   let images = index.manifests.filter((d) => !isAttestation(d));
   if (entry.platforms) {
-    const missing = entry.platforms.filter((want) => !images.some((d) => platformMatches(want, d.platform)));
-    if (missing.length > 0) throw new AppError('NOT_FOUND', `${label(entry)}: the index has no entry for ${missing.map(formatPlatform).join(', ')}`);
-    images = images.filter((d) => entry.platforms!.some((want) => platformMatches(want, d.platform)));
+    const missing = entry.platforms.filter(
+      (want) => !images.some((d) => platformMatches(want, d.platform)),
+    );
+    if (missing.length > 0)
+      throw new AppError(
+        'NOT_FOUND',
+        `${label(entry)}: the index has no entry for ${missing.map(formatPlatform).join(', ')}`,
+      );
+    images = images.filter((d) =>
+      entry.platforms!.some((want) => platformMatches(want, d.platform)),
+    );
   }
   for (const d of images) {
     const problem = d.platform === undefined ? undefined : platformProblem(d.platform as never);
-    if (problem) throw new AppError('CONTENT_INVALID', `${label(entry)}: the index entry ${d.digest} has ${problem.field} "${escapeForeign(problem.value)}", not a valid platform value; the child is refused`);
+    if (problem)
+      throw new AppError(
+        'CONTENT_INVALID',
+        `${label(entry)}: the index entry ${d.digest} has ${problem.field} "${escapeForeign(problem.value)}", not a valid platform value; the child is refused`,
+      );
   }
   const kept = new Set(images.map((d) => d.digest));
-  const attestations = index.manifests.filter((d) => isAttestation(d) && kept.has(d.annotations?.[ATTESTATION_DIGEST_KEY] ?? ''));
+  const attestations = index.manifests.filter(
+    (d) => isAttestation(d) && kept.has(d.annotations?.[ATTESTATION_DIGEST_KEY] ?? ''),
+  );
   const out: ResolvedEntry[] = images.map((d) => ({
-    descriptor: { ...d, ...(entry.annotations ? { annotations: { ...d.annotations, ...entry.annotations } } : {}) },
-    sourceHost: entry.ref.host, sourceRepo: repo, from, kind: 'image' as const, ...(entry.annotations ? { specAnnotations: true } : {}),
+    descriptor: {
+      ...d,
+      ...(entry.annotations ? { annotations: { ...d.annotations, ...entry.annotations } } : {}),
+    },
+    sourceHost: entry.ref.host,
+    sourceRepo: repo,
+    from,
+    kind: 'image' as const,
+    ...(entry.annotations ? { specAnnotations: true } : {}),
   }));
-  for (const d of attestations) out.push({ descriptor: { ...d }, sourceHost: entry.ref.host, sourceRepo: repo, from, kind: 'attestation' });
-  deps.logger.info({ entry: entry.location.path, ref: entry.source, digest: m.digest, entries: out.length }, 'child index resolved');
+  for (const d of attestations)
+    out.push({
+      descriptor: { ...d },
+      sourceHost: entry.ref.host,
+      sourceRepo: repo,
+      from,
+      kind: 'attestation',
+    });
+  deps.logger.info(
+    { entry: entry.location.path, ref: entry.source, digest: m.digest, entries: out.length },
+    'child index resolved',
+  );
   return out;
 }
 
@@ -118,19 +219,32 @@ export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise
   try {
     m = await deps.clientFor(entry.ref.host).getManifest(entry.ref.repository, reference);
   } catch (err) {
-    if (err instanceof AppError) throw new AppError(err.code, `${label(entry)}: ${err.code === 'NOT_FOUND' ? 'manifest not found: ' : ''}${err.message}`, { cause: err });
+    if (err instanceof AppError)
+      throw new AppError(
+        err.code,
+        `${label(entry)}: ${err.code === 'NOT_FOUND' ? 'manifest not found: ' : ''}${err.message}`,
+        { cause: err },
+      );
     throw err;
   }
-  const mark = (list: ResolvedEntry[]): ResolvedEntry[] => (entry.replaceable ? list.map((e) => ({ ...e, replaceable: true })) : list);
+  const mark = (list: ResolvedEntry[]): ResolvedEntry[] =>
+    entry.replaceable ? list.map((e) => ({ ...e, replaceable: true })) : list;
   if (isIndexMediaType(m.mediaType)) return mark(resolveIndex(entry, m, deps));
   if (isImageManifestMediaType(m.mediaType)) return mark(await resolveImage(entry, m, deps));
-  throw new AppError('UNSUPPORTED_MEDIA_TYPE', `${label(entry)}: media type ${escapeForeign(m.mediaType)} is neither an image manifest nor an index`);
+  throw new AppError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `${label(entry)}: media type ${escapeForeign(m.mediaType)} is neither an image manifest nor an index`,
+  );
 }
 
 /** After the first failure for good, how long children already in flight may take to finish. */
 export const FAILURE_GRACE_MS = 2_000;
 
-type Outcome = { status: 'fulfilled'; value: ResolvedEntry[] } | { status: 'rejected'; reason: unknown } | { status: 'not-started' } | undefined;
+type Outcome =
+  | { status: 'fulfilled'; value: ResolvedEntry[] }
+  | { status: 'rejected'; reason: unknown }
+  | { status: 'not-started' }
+  | undefined;
 
 const skippable = (err: unknown, e: SpecEntry, deps: ResolveDeps): boolean =>
   err instanceof AppError && err.code === 'NOT_FOUND' && (e.optional || deps.ignoreMissing);
@@ -147,21 +261,27 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
   let onFailure!: () => void;
   const failed = new Promise<void>((r) => (onFailure = r));
   deps.progress?.('resolve', { total: spec.manifests.length });
-  const all = Promise.all(spec.manifests.map((e, i) => limit(async () => {
-    if (stopped) return void (outcomes[i] = { status: 'not-started' });
-    try {
-      outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, deps) };
-      deps.progress?.('resolve', { done: 1 });
-    } catch (reason) {
-      outcomes[i] = { status: 'rejected', reason };
-      if (!skippable(reason, e, deps)) {
-        stopped = true;
-        onFailure();
-      }
-    }
-  })));
+  const all = Promise.all(
+    spec.manifests.map((e, i) =>
+      limit(async () => {
+        if (stopped) return void (outcomes[i] = { status: 'not-started' });
+        try {
+          outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, deps) };
+          deps.progress?.('resolve', { done: 1 });
+        } catch (reason) {
+          outcomes[i] = { status: 'rejected', reason };
+          if (!skippable(reason, e, deps)) {
+            stopped = true;
+            onFailure();
+          }
+        }
+      }),
+    ),
+  );
   let timer: NodeJS.Timeout | undefined;
-  const grace = failed.then(() => new Promise<void>((r) => (timer = setTimeout(r, FAILURE_GRACE_MS))));
+  const grace = failed.then(
+    () => new Promise<void>((r) => (timer = setTimeout(r, FAILURE_GRACE_MS))),
+  );
   await Promise.race([all, grace]);
   clearTimeout(timer);
   const entries: ResolvedEntry[] = [];
@@ -173,17 +293,30 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
     if (r === undefined || r.status === 'not-started') unchecked++;
     else if (r.status === 'fulfilled') entries.push(...r.value);
     else if (skippable(r.reason, e, deps)) {
-      skipped.push({ path: e.location.path, source: e.source, reason: (r.reason as AppError).message });
+      skipped.push({
+        path: e.location.path,
+        source: e.source,
+        reason: (r.reason as AppError).message,
+      });
       deps.logger.warn({ entry: e.location.path, ref: e.source }, 'child not found, skipped');
     } else if (r.reason instanceof AppError) failures.push(r.reason);
     else throw r.reason;
   });
   if (failures.length > 0) {
     const list = collapseAuth(failures);
-    const rest = unchecked > 0 ? ` (${unchecked} not checked: resolution stopped at the first failure)` : '';
-    throw new AggregateAppError(list[0]!.code, list, `${failures.length} of ${spec.manifests.length} children of ${spec.target.registry}/${spec.target.repository} could not be resolved${rest}; nothing was pushed:`);
+    const rest =
+      unchecked > 0 ? ` (${unchecked} not checked: resolution stopped at the first failure)` : '';
+    throw new AggregateAppError(
+      list[0]!.code,
+      list,
+      `${failures.length} of ${spec.manifests.length} children of ${spec.target.registry}/${spec.target.repository} could not be resolved${rest}; nothing was pushed:`,
+    );
   }
-  if (entries.length === 0) throw new AppError('NOT_FOUND', `nothing to publish for ${spec.target.registry}/${spec.target.repository}: every child was skipped as missing`);
+  if (entries.length === 0)
+    throw new AppError(
+      'NOT_FOUND',
+      `nothing to publish for ${spec.target.registry}/${spec.target.repository}: every child was skipped as missing`,
+    );
   return { entries, skipped, subject: await resolveSubject(spec, deps) };
 }
 
@@ -203,7 +336,9 @@ function collapseAuth(failures: AppError[]): AppError[] {
     else groups.set(summary, [...(groups.get(summary) ?? []), f]);
   }
   for (const [summary, list] of groups) {
-    out.unshift(list.length === 1 ? list[0]! : new AppError('AUTH', `${summary} (${list.length} children)`));
+    out.unshift(
+      list.length === 1 ? list[0]! : new AppError('AUTH', `${summary} (${list.length} children)`),
+    );
   }
   return out;
 }

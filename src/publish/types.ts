@@ -30,7 +30,8 @@ export interface SkippedEntry {
  * after a write); failed: it does not; unknown: a write was cut off and could not be settled;
  * not-attempted: an earlier step failed. In a dry run: what a real run would do.
  */
-export type TagStatus = 'created' | 'updated' | 'unchanged' | 'failed' | 'unknown' | 'not-attempted';
+export type TagStatus =
+  'created' | 'updated' | 'unchanged' | 'failed' | 'unknown' | 'not-attempted';
 
 /**
  * What happened to an index. published: every tag points at it; partial: some do; failed: a

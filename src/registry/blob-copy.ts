@@ -37,7 +37,10 @@ export class ByteLimiter {
   private count = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(readonly maxBytes: number, readonly maxCount: number) {}
+  constructor(
+    readonly maxBytes: number,
+    readonly maxCount: number,
+  ) {}
 
   private fits(size: number): boolean {
     return this.count === 0 || (this.count < this.maxCount && this.bytes + size <= this.maxBytes);
@@ -58,31 +61,50 @@ export class ByteLimiter {
 }
 
 /** Checks size and digest of the bytes passing through. */
-function verifier(size: number, offset: number, onBytes?: (n: number) => void): Transform & { seen(): number } {
+function verifier(
+  size: number,
+  offset: number,
+  onBytes?: (n: number) => void,
+): Transform & { seen(): number } {
   let seen = offset;
   const t = new Transform({
     transform(chunk: Buffer, _enc, done) {
       seen += chunk.length;
-      if (seen > size) return done(new AppError('DIGEST_MISMATCH', `more bytes than the descriptor's size ${size}`));
+      if (seen > size)
+        return done(
+          new AppError('DIGEST_MISMATCH', `more bytes than the descriptor's size ${size}`),
+        );
       onBytes?.(chunk.length);
       done(null, chunk);
     },
     // A source that ends short would leave the upload waiting for bytes that never come.
     flush(done) {
-      done(seen === size ? null : new AppError('DIGEST_MISMATCH', `the source sent ${seen} bytes, the descriptor says ${size}`));
+      done(
+        seen === size
+          ? null
+          : new AppError(
+              'DIGEST_MISMATCH',
+              `the source sent ${seen} bytes, the descriptor says ${size}`,
+            ),
+      );
     },
   });
   return Object.assign(t, { seen: () => seen });
 }
 
 const permanent = (err: unknown): boolean =>
-  isAborted(err) || (err instanceof AppError && ['DIGEST_MISMATCH', 'AUTH', 'NOT_FOUND', 'USAGE'].includes(err.code));
+  isAborted(err) ||
+  (err instanceof AppError && ['DIGEST_MISMATCH', 'AUTH', 'NOT_FOUND', 'USAGE'].includes(err.code));
 
 /**
  * Hashes what the target already holds of an upload, by reading that prefix from the source
  * again (the bytes are small next to a restart, and the digest must cover them).
  */
-async function prefixHash(from: BlobPlace, digest: string, offset: number): Promise<ReturnType<typeof createHash>> {
+async function prefixHash(
+  from: BlobPlace,
+  digest: string,
+  offset: number,
+): Promise<ReturnType<typeof createHash>> {
   const hash = createHash('sha256');
   if (offset === 0) return hash;
   const res = await from.client.streamBlob(from.repo, digest);
@@ -100,7 +122,13 @@ async function prefixHash(from: BlobPlace, digest: string, offset: number): Prom
 }
 
 /** One transfer: session, stream, verify, commit. Resumes `session` from `offset` when given. */
-async function transfer(from: BlobPlace, to: BlobPlace, d: { digest: string; size: number }, o: BlobCopyOptions, resume?: { location: URL; offset: number }): Promise<void> {
+async function transfer(
+  from: BlobPlace,
+  to: BlobPlace,
+  d: { digest: string; size: number },
+  o: BlobCopyOptions,
+  resume?: { location: URL; offset: number },
+): Promise<void> {
   let location = resume?.location ?? o.session ?? (await to.client.startUpload(to.repo));
   o.session = undefined;
   const offset = resume?.offset ?? 0;
@@ -109,9 +137,17 @@ async function transfer(from: BlobPlace, to: BlobPlace, d: { digest: string; siz
   // A source that ignored the Range header sends everything: start over instead.
   if (offset > 0 && source.status !== 206) {
     source.stream.destroy();
-    throw new RegistryError('NETWORK', `${from.client.host} does not serve ranges; restarting the blob`);
+    throw new RegistryError(
+      'NETWORK',
+      `${from.client.host} does not serve ranges; restarting the blob`,
+    );
   }
-  const hashing = new Transform({ transform(chunk: Buffer, _e, done) { hash.update(chunk); done(null, chunk); } });
+  const hashing = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
   source.stream.on('error', (err) => hashing.destroy(err));
   const body = source.stream.pipe(hashing).pipe(verifier(d.size, offset, o.onBytes));
   hashing.on('error', (err) => body.destroy(err));
@@ -124,7 +160,10 @@ async function transfer(from: BlobPlace, to: BlobPlace, d: { digest: string; siz
   const actual = `sha256:${hash.digest('hex')}`;
   if (actual !== d.digest) {
     await to.client.cancelUpload(to.repo, location);
-    throw new AppError('DIGEST_MISMATCH', `blob ${d.digest} from ${from.client.host}/${from.repo}: the bytes streamed hash to ${actual}; the upload was cancelled`);
+    throw new AppError(
+      'DIGEST_MISMATCH',
+      `blob ${d.digest} from ${from.client.host}/${from.repo}: the bytes streamed hash to ${actual}; the upload was cancelled`,
+    );
   }
   await to.client.commitUpload(to.repo, location, d.digest);
 }
@@ -133,7 +172,12 @@ async function transfer(from: BlobPlace, to: BlobPlace, d: { digest: string; siz
  * Copies `d` from `from` into `to` unless `to` holds it already. Returns what happened.
  * Transient failures restart the blob (resuming where the target can say how much it holds).
  */
-export async function copyBlob(from: BlobPlace, to: BlobPlace, d: { digest: string; size: number }, o: BlobCopyOptions): Promise<'present' | 'copied'> {
+export async function copyBlob(
+  from: BlobPlace,
+  to: BlobPlace,
+  d: { digest: string; size: number },
+  o: BlobCopyOptions,
+): Promise<'present' | 'copied'> {
   if (await to.client.blobExists(to.repo, d.digest)) return 'present';
   const attempts = o.attempts ?? 3;
   const go = async (): Promise<'copied'> => {
@@ -145,9 +189,22 @@ export async function copyBlob(from: BlobPlace, to: BlobPlace, d: { digest: stri
       } catch (err) {
         if (permanent(err) || attempt >= attempts) throw err;
         const session = (err as { session?: URL }).session;
-        const held = session ? await to.client.uploadOffset(to.repo, session).catch(() => undefined) : undefined;
-        resume = session && held !== undefined && held > 0 && held < d.size ? { location: session, offset: held } : undefined;
-        o.logger.warn({ digest: d.digest, attempt: attempt + 1, resumeAt: resume?.offset ?? 0, reason: (err as Error).message }, 'blob transfer interrupted; trying again');
+        const held = session
+          ? await to.client.uploadOffset(to.repo, session).catch(() => undefined)
+          : undefined;
+        resume =
+          session && held !== undefined && held > 0 && held < d.size
+            ? { location: session, offset: held }
+            : undefined;
+        o.logger.warn(
+          {
+            digest: d.digest,
+            attempt: attempt + 1,
+            resumeAt: resume?.offset ?? 0,
+            reason: (err as Error).message,
+          },
+          'blob transfer interrupted; trying again',
+        );
       }
     }
   };

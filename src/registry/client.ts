@@ -5,11 +5,26 @@
  */
 import { AppError, RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
-import { isSha256Digest, MANIFEST_ACCEPT, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, parseImageIndex, sha256Digest, type Descriptor } from '../oci/index.js';
+import {
+  isSha256Digest,
+  MANIFEST_ACCEPT,
+  MEDIA_TYPE_OCI_INDEX,
+  MEDIA_TYPE_OCI_MANIFEST,
+  parseImageIndex,
+  sha256Digest,
+  type Descriptor,
+} from '../oci/index.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { CredentialStore } from './auth/credentials.js';
 import { registryErrorFrom } from './errors.js';
-import { DEFAULT_MAX_BODY, HttpTransport, type HttpRequest, type HttpResponse, type StreamResponse, type TransportOptions } from './http.js';
+import {
+  DEFAULT_MAX_BODY,
+  HttpTransport,
+  type HttpRequest,
+  type HttpResponse,
+  type StreamResponse,
+  type TransportOptions,
+} from './http.js';
 import type { Readable } from 'node:stream';
 
 export interface ClientOptions {
@@ -65,7 +80,11 @@ export const pushScope = (repo: string): string => `repository:${repo}:pull,push
 
 /** TLS errors that mean "the server speaks plain HTTP", the only case where a loopback registry falls back to http. */
 /** TLS error codes that mean "the server speaks plain HTTP" (decided on codes, not message text). */
-const PLAIN_HTTP_CODES = new Set(['EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
+const PLAIN_HTTP_CODES = new Set([
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+]);
 
 export class RegistryClient {
   readonly host: string;
@@ -79,7 +98,8 @@ export class RegistryClient {
     this.options = options;
     this.host = options.host;
     this.logger = options.logger ?? silentLogger();
-    this.transport = options.transport ?? new HttpTransport({ ...options.transportOptions, logger: this.logger });
+    this.transport =
+      options.transport ?? new HttpTransport({ ...options.transportOptions, logger: this.logger });
   }
 
   /** Declares scopes the job will need, so the first token covers them all. */
@@ -100,7 +120,13 @@ export class RegistryClient {
   private ready(): Promise<{ baseUrl: URL; auth: Authenticator }> {
     this.setup ??= (async () => {
       const make = (baseUrl: URL, ping?: HttpResponse): { baseUrl: URL; auth: Authenticator } => {
-        const auth = new Authenticator({ baseUrl, transport: this.transport, credentials: this.options.credentials, logger: this.logger, ping });
+        const auth = new Authenticator({
+          baseUrl,
+          transport: this.transport,
+          credentials: this.options.credentials,
+          logger: this.logger,
+          ping,
+        });
         auth.addScopes(this.pendingScopes);
         return { baseUrl, auth };
       };
@@ -108,9 +134,20 @@ export class RegistryClient {
       const https = new URL(`https://${this.host}`);
       if (!(this.options.httpFallback ?? LOOPBACK.test(this.host))) return make(https);
       try {
-        return make(https, await this.transport.send({ method: 'GET', url: `${https.origin}/v2/`, maxBytes: 64 * 1024 }));
+        return make(
+          https,
+          await this.transport.send({
+            method: 'GET',
+            url: `${https.origin}/v2/`,
+            maxBytes: 64 * 1024,
+          }),
+        );
       } catch (err) {
-        if (err instanceof RegistryError && err.code === 'NETWORK' && PLAIN_HTTP_CODES.has(String((err.cause as { code?: string } | undefined)?.code))) {
+        if (
+          err instanceof RegistryError &&
+          err.code === 'NETWORK' &&
+          PLAIN_HTTP_CODES.has(String((err.cause as { code?: string } | undefined)?.code))
+        ) {
           this.logger.debug({ host: this.host }, 'registry speaks plain http');
           return make(new URL(`http://${this.host}`));
         }
@@ -121,7 +158,9 @@ export class RegistryClient {
   }
 
   /** Sends a request to this registry with auth; follows GET/HEAD redirects, dropping credentials across origins. */
-  async request(req: Omit<HttpRequest, 'url'> & { path: string; scopes: string[] }): Promise<HttpResponse> {
+  async request(
+    req: Omit<HttpRequest, 'url'> & { path: string; scopes: string[] },
+  ): Promise<HttpResponse> {
     const { baseUrl, auth } = await this.ready();
     let url = new URL(req.path, baseUrl);
     let res = await this.sendAuthed(url, req, auth);
@@ -129,10 +168,23 @@ export class RegistryClient {
       await auth.refused(res.headers['www-authenticate'], req.scopes);
       res = await this.sendAuthed(url, req, auth);
     }
-    for (let hops = 0; (req.method === 'GET' || req.method === 'HEAD') && [301, 302, 303, 307, 308].includes(res.status); hops++) {
-      if (hops >= MAX_REDIRECTS) throw new RegistryError('REGISTRY', `${req.method} ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`);
+    for (
+      let hops = 0;
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      [301, 302, 303, 307, 308].includes(res.status);
+      hops++
+    ) {
+      if (hops >= MAX_REDIRECTS)
+        throw new RegistryError(
+          'REGISTRY',
+          `${req.method} ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`,
+        );
       const next = new URL(String(res.headers['location'] ?? ''), url);
-      if (url.protocol === 'https:' && next.protocol !== 'https:') throw new RegistryError('REGISTRY', `${req.method} ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`);
+      if (url.protocol === 'https:' && next.protocol !== 'https:')
+        throw new RegistryError(
+          'REGISTRY',
+          `${req.method} ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`,
+        );
       url = next;
       // Credentials stay with the registry's own origin.
       res = await this.sendAuthed(url, req, url.origin === baseUrl.origin ? auth : undefined);
@@ -140,9 +192,20 @@ export class RegistryClient {
     return res;
   }
 
-  private async sendAuthed(url: URL, req: Omit<HttpRequest, 'url'> & { scopes: string[] }, auth: Authenticator | undefined): Promise<HttpResponse> {
+  private async sendAuthed(
+    url: URL,
+    req: Omit<HttpRequest, 'url'> & { scopes: string[] },
+    auth: Authenticator | undefined,
+  ): Promise<HttpResponse> {
     const header = auth ? await auth.header(req.scopes) : {};
-    return this.transport.send({ method: req.method, url: url.toString(), headers: { ...req.headers, ...header }, body: req.body, maxBytes: req.maxBytes, signal: req.signal });
+    return this.transport.send({
+      method: req.method,
+      url: url.toString(),
+      headers: { ...req.headers, ...header },
+      body: req.body,
+      maxBytes: req.maxBytes,
+      signal: req.signal,
+    });
   }
 
   /**
@@ -157,36 +220,76 @@ export class RegistryClient {
     const summary = cred
       ? `${this.host} refused the credentials from ${cred.source} (HTTP 401): check them with \`manifold auth check ${this.host}/<repository>\``
       : `${this.host} asks for credentials (HTTP 401) and none were found (sources tried: ${tried.length ? tried.join(', ') : 'none'}): log in (docker login ${this.host}) or pass --username with --password-stdin; \`manifold auth check ${this.host}/<repository>\` shows what is found`;
-    return new RegistryError('AUTH', `${subject ? `${subject}: ` : ''}${summary}`, { ...err.details, authSummary: summary }, { cause: err });
+    return new RegistryError(
+      'AUTH',
+      `${subject ? `${subject}: ` : ''}${summary}`,
+      { ...err.details, authSummary: summary },
+      { cause: err },
+    );
   }
 
   /** GETs a manifest by tag or digest; checks its digest against the header and the reference. */
-  async getManifest(repo: string, reference: string, signal?: AbortSignal): Promise<FetchedManifest> {
-    const res = await this.request({ method: 'GET', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)], maxBytes: DEFAULT_MAX_BODY, signal });
+  async getManifest(
+    repo: string,
+    reference: string,
+    signal?: AbortSignal,
+  ): Promise<FetchedManifest> {
+    const res = await this.request({
+      method: 'GET',
+      path: `/v2/${repo}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [pullScope(repo)],
+      maxBytes: DEFAULT_MAX_BODY,
+      signal,
+    });
     if (res.status !== 200) throw await this.fail('GET', res, `${this.host}/${repo}:${reference}`);
     const digest = sha256Digest(res.body);
     const header = res.headers['docker-content-digest'];
     const subject = `${this.host}/${repo}${reference.includes(':') ? '@' : ':'}${reference}`;
     if (typeof header === 'string' && header.startsWith('sha256:') && header !== digest) {
-      throw new RegistryError('DIGEST_MISMATCH', `${subject}: the registry says ${header} but the bytes it sent hash to ${digest}`);
+      throw new RegistryError(
+        'DIGEST_MISMATCH',
+        `${subject}: the registry says ${header} but the bytes it sent hash to ${digest}`,
+      );
     }
     if (reference.startsWith('sha256:') && reference !== digest) {
-      throw new RegistryError('DIGEST_MISMATCH', `${subject}: asked for ${reference} but the bytes hash to ${digest}`);
+      throw new RegistryError(
+        'DIGEST_MISMATCH',
+        `${subject}: asked for ${reference} but the bytes hash to ${digest}`,
+      );
     }
     return { bytes: res.body, digest, size: res.body.length, mediaType: mediaTypeOf(res, subject) };
   }
 
   /** HEADs a manifest; undefined when it does not exist. Falls back to GET when the digest header is missing. */
-  async headManifest(repo: string, reference: string, scopes = [pullScope(repo)], signal?: AbortSignal): Promise<ManifestHead | undefined> {
-    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes, signal });
+  async headManifest(
+    repo: string,
+    reference: string,
+    scopes = [pullScope(repo)],
+    signal?: AbortSignal,
+  ): Promise<ManifestHead | undefined> {
+    const res = await this.request({
+      method: 'HEAD',
+      path: `/v2/${repo}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes,
+      signal,
+    });
     // Artifactory answers 403 where others answer 404: treated as "not there", a PUT follows.
     if (res.status === 404 || res.status === 403) return undefined;
     // Registries that do not support HEAD on manifests (405) are asked with GET.
     if (res.status === 405) return this.getManifestOrUndefined(repo, reference);
     if (res.status !== 200) throw await this.fail('HEAD', res, `${this.host}/${repo}:${reference}`);
     const digest = res.headers['docker-content-digest'];
-    if (typeof digest !== 'string' || !isSha256Digest(digest)) return headOf(await this.getManifest(repo, reference));
-    return { digest, size: Number(res.headers['content-length'] ?? 0), mediaType: String(res.headers['content-type'] ?? '').split(';')[0]!.trim() };
+    if (typeof digest !== 'string' || !isSha256Digest(digest))
+      return headOf(await this.getManifest(repo, reference));
+    return {
+      digest,
+      size: Number(res.headers['content-length'] ?? 0),
+      mediaType: String(res.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim(),
+    };
   }
 
   /**
@@ -194,15 +297,26 @@ export class RegistryClient {
    * sure (403, 405, no digest header), a GET. Undefined when the tag does not exist.
    */
   async readTag(repo: string, tag: string, signal?: AbortSignal): Promise<string | undefined> {
-    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${tag}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)], signal });
+    const res = await this.request({
+      method: 'HEAD',
+      path: `/v2/${repo}/manifests/${tag}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [pullScope(repo)],
+      signal,
+    });
     const digest = res.headers['docker-content-digest'];
     if (res.status === 404) return undefined;
     if (res.status === 200 && typeof digest === 'string' && isSha256Digest(digest)) return digest;
-    if (res.status !== 200 && res.status !== 403 && res.status !== 405) throw await this.fail('HEAD', res, `${this.host}/${repo}:${tag}`);
+    if (res.status !== 200 && res.status !== 403 && res.status !== 405)
+      throw await this.fail('HEAD', res, `${this.host}/${repo}:${tag}`);
     return (await this.getManifestOrUndefined(repo, tag, signal))?.digest;
   }
 
-  private async getManifestOrUndefined(repo: string, reference: string, signal?: AbortSignal): Promise<ManifestHead | undefined> {
+  private async getManifestOrUndefined(
+    repo: string,
+    reference: string,
+    signal?: AbortSignal,
+  ): Promise<ManifestHead | undefined> {
     try {
       return headOf(await this.getManifest(repo, reference, signal));
     } catch (err) {
@@ -226,7 +340,8 @@ export class RegistryClient {
       if (res.status !== 200) return undefined;
       try {
         const body = JSON.parse(res.body.toString('utf8')) as { tags?: unknown };
-        if (Array.isArray(body.tags)) tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
+        if (Array.isArray(body.tags))
+          tags.push(...body.tags.filter((t): t is string => typeof t === 'string'));
       } catch {
         return undefined;
       }
@@ -239,10 +354,20 @@ export class RegistryClient {
   /** GETs a blob by digest (at most `maxBytes`) and checks its digest. */
   async getBlob(repo: string, digest: string, maxBytes = DEFAULT_MAX_BODY): Promise<Buffer> {
     assertDigest(digest);
-    const res = await this.request({ method: 'GET', path: `/v2/${repo}/blobs/${digest}`, scopes: [pullScope(repo)], maxBytes });
-    if (res.status !== 200) throw await this.fail('GET', res, `blob ${digest} in ${this.host}/${repo}`);
+    const res = await this.request({
+      method: 'GET',
+      path: `/v2/${repo}/blobs/${digest}`,
+      scopes: [pullScope(repo)],
+      maxBytes,
+    });
+    if (res.status !== 200)
+      throw await this.fail('GET', res, `blob ${digest} in ${this.host}/${repo}`);
     const actual = sha256Digest(res.body);
-    if (actual !== digest) throw new RegistryError('DIGEST_MISMATCH', `blob ${digest} in ${this.host}/${repo}: the bytes hash to ${actual}`);
+    if (actual !== digest)
+      throw new RegistryError(
+        'DIGEST_MISMATCH',
+        `blob ${digest} in ${this.host}/${repo}: the bytes hash to ${actual}`,
+      );
     return res.body;
   }
 
@@ -250,11 +375,24 @@ export class RegistryClient {
    * Mounts a blob from another repository of this registry. When the registry starts an upload
    * instead (202: it will not mount), returns that session for the caller to stream the blob into.
    */
-  async mountBlob(repo: string, digest: string, from: string): Promise<{ mounted: true } | { mounted: false; session: URL }> {
+  async mountBlob(
+    repo: string,
+    digest: string,
+    from: string,
+  ): Promise<{ mounted: true } | { mounted: false; session: URL }> {
     assertDigest(digest);
-    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`, scopes: [pushScope(repo), pullScope(from)] });
+    const res = await this.request({
+      method: 'POST',
+      path: `/v2/${repo}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from)}`,
+      scopes: [pushScope(repo), pullScope(from)],
+    });
     if (res.status === 201) return { mounted: true };
-    if (res.status !== 202) throw await this.fail('POST', res, `mount of ${digest} from ${from} into ${this.host}/${repo}`);
+    if (res.status !== 202)
+      throw await this.fail(
+        'POST',
+        res,
+        `mount of ${digest} from ${from} into ${this.host}/${repo}`,
+      );
     return { mounted: false, session: await this.uploadLocation(res) };
   }
 
@@ -262,19 +400,36 @@ export class RegistryClient {
     const base = await this.baseUrl();
     const location = new URL(String(res.headers['location'] ?? ''), base);
     if (location.origin !== base.origin) {
-      throw new RegistryError('REGISTRY', `${this.host} named an upload location on another origin (${location.protocol}//${location.host}); refused`);
+      throw new RegistryError(
+        'REGISTRY',
+        `${this.host} named an upload location on another origin (${location.protocol}//${location.host}); refused`,
+      );
     }
     return location;
   }
 
-  private async finishUpload(repo: string, location: URL, digest: string, bytes: Buffer): Promise<void> {
+  private async finishUpload(
+    repo: string,
+    location: URL,
+    digest: string,
+    bytes: Buffer,
+  ): Promise<void> {
     location.searchParams.set('digest', digest);
-    const res = await this.request({ method: 'PUT', path: `${location.pathname}${location.search}`, headers: { 'content-type': 'application/octet-stream' }, body: bytes, scopes: [pushScope(repo)] });
+    const res = await this.request({
+      method: 'PUT',
+      path: `${location.pathname}${location.search}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+      scopes: [pushScope(repo)],
+    });
     if (res.status === 201) return;
     // A retried PUT whose first answer was lost finds its upload session gone (404
     // BLOB_UPLOAD_UNKNOWN): the first one may have been stored. The blob itself settles it.
     if (res.status === 404 && (await this.blobExists(repo, digest))) {
-      this.logger.debug({ repo, digest }, 'upload session gone, blob present: the lost PUT was stored');
+      this.logger.debug(
+        { repo, digest },
+        'upload session gone, blob present: the lost PUT was stored',
+      );
       return;
     }
     throw await this.fail('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
@@ -290,7 +445,12 @@ export class RegistryClient {
     const scopes = [pullScope(repo)];
     const range: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
     let url = new URL(`/v2/${repo}/blobs/${digest}`, baseUrl);
-    const open = async (withAuth: boolean): Promise<StreamResponse> => this.transport.openStream({ method: 'GET', url: url.toString(), headers: { ...range, ...(withAuth ? await auth.header(scopes) : {}) } });
+    const open = async (withAuth: boolean): Promise<StreamResponse> =>
+      this.transport.openStream({
+        method: 'GET',
+        url: url.toString(),
+        headers: { ...range, ...(withAuth ? await auth.header(scopes) : {}) },
+      });
     let res = await open(true);
     if (res.status === 401) {
       res.stream.resume();
@@ -299,9 +459,17 @@ export class RegistryClient {
     }
     for (let hops = 0; [301, 302, 303, 307, 308].includes(res.status); hops++) {
       res.stream.resume();
-      if (hops >= MAX_REDIRECTS) throw new RegistryError('REGISTRY', `GET ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`);
+      if (hops >= MAX_REDIRECTS)
+        throw new RegistryError(
+          'REGISTRY',
+          `GET ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`,
+        );
       const next = new URL(String(res.headers['location'] ?? ''), url);
-      if (url.protocol === 'https:' && next.protocol !== 'https:') throw new RegistryError('REGISTRY', `GET ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`);
+      if (url.protocol === 'https:' && next.protocol !== 'https:')
+        throw new RegistryError(
+          'REGISTRY',
+          `GET ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`,
+        );
       url = next;
       res = await open(url.origin === baseUrl.origin);
     }
@@ -311,25 +479,48 @@ export class RegistryClient {
 
   /** Starts a blob upload session; returns its location (on this registry's origin only). */
   async startUpload(repo: string): Promise<URL> {
-    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/`, scopes: [pushScope(repo)] });
+    const res = await this.request({
+      method: 'POST',
+      path: `/v2/${repo}/blobs/uploads/`,
+      scopes: [pushScope(repo)],
+    });
     if (res.status !== 202) throw await this.fail('POST', res, `upload to ${this.host}/${repo}`);
     return this.uploadLocation(res);
   }
 
   /** Streams `body` into an upload session (one PATCH); returns the session's next location. */
-  async patchUpload(repo: string, location: URL, body: Readable, o: { size: number; offset?: number }): Promise<URL> {
+  async patchUpload(
+    repo: string,
+    location: URL,
+    body: Readable,
+    o: { size: number; offset?: number },
+  ): Promise<URL> {
     const { auth } = await this.ready();
-    const headers: Record<string, string> = { ...(await auth.header([pushScope(repo)])), 'content-type': 'application/octet-stream', 'content-length': String(o.size - (o.offset ?? 0)) };
+    const headers: Record<string, string> = {
+      ...(await auth.header([pushScope(repo)])),
+      'content-type': 'application/octet-stream',
+      'content-length': String(o.size - (o.offset ?? 0)),
+    };
     if (o.offset) headers['content-range'] = `${o.offset}-${o.size - 1}`;
-    const res = await this.transport.openStream({ method: 'PATCH', url: location.toString(), headers, body });
+    const res = await this.transport.openStream({
+      method: 'PATCH',
+      url: location.toString(),
+      headers,
+      body,
+    });
     const drained = await drain(res);
-    if (res.status !== 202 && res.status !== 204) throw await this.fail('PATCH', drained, `upload to ${this.host}/${repo}`);
+    if (res.status !== 202 && res.status !== 204)
+      throw await this.fail('PATCH', drained, `upload to ${this.host}/${repo}`);
     return res.headers['location'] ? this.uploadLocation(drained) : location;
   }
 
   /** How many bytes an upload session holds (for resuming); undefined when the registry cannot say. */
   async uploadOffset(repo: string, location: URL): Promise<number | undefined> {
-    const res = await this.request({ method: 'GET', path: `${location.pathname}${location.search}`, scopes: [pushScope(repo)] });
+    const res = await this.request({
+      method: 'GET',
+      path: `${location.pathname}${location.search}`,
+      scopes: [pushScope(repo)],
+    });
     const m = /^0-(\d+)$/.exec(String(res.headers['range'] ?? ''));
     return res.status === 204 && m ? Number(m[1]) + 1 : undefined;
   }
@@ -341,26 +532,49 @@ export class RegistryClient {
 
   /** Cancels an upload session (best effort: a session left behind expires on the registry). */
   async cancelUpload(repo: string, location: URL): Promise<void> {
-    await this.request({ method: 'DELETE', path: `${location.pathname}${location.search}`, scopes: [pushScope(repo)] }).catch(() => undefined);
+    await this.request({
+      method: 'DELETE',
+      path: `${location.pathname}${location.search}`,
+      scopes: [pushScope(repo)],
+    }).catch(() => undefined);
   }
 
   /** Whether `repo` holds the blob (HEAD by digest). */
   async blobExists(repo: string, digest: string): Promise<boolean> {
     assertDigest(digest);
-    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/blobs/${digest}`, scopes: [pullScope(repo)] });
+    const res = await this.request({
+      method: 'HEAD',
+      path: `/v2/${repo}/blobs/${digest}`,
+      scopes: [pullScope(repo)],
+    });
     if (res.status === 200) return true;
     if (res.status === 404) return false;
     throw await this.fail('HEAD', res, `blob ${digest} in ${this.host}/${repo}`);
   }
 
   /** PUTs a manifest under a tag or digest; returns its digest after checking the registry agrees. */
-  async putManifest(repo: string, reference: string, bytes: Buffer, mediaType: string): Promise<string> {
+  async putManifest(
+    repo: string,
+    reference: string,
+    bytes: Buffer,
+    mediaType: string,
+  ): Promise<string> {
     const digest = sha256Digest(bytes);
-    const res = await this.request({ method: 'PUT', path: `/v2/${repo}/manifests/${reference}`, headers: { 'content-type': mediaType }, body: bytes, scopes: [pushScope(repo)] });
-    if (res.status !== 201 && res.status !== 200) throw await this.fail('PUT', res, `${this.host}/${repo}:${reference}`);
+    const res = await this.request({
+      method: 'PUT',
+      path: `/v2/${repo}/manifests/${reference}`,
+      headers: { 'content-type': mediaType },
+      body: bytes,
+      scopes: [pushScope(repo)],
+    });
+    if (res.status !== 201 && res.status !== 200)
+      throw await this.fail('PUT', res, `${this.host}/${repo}:${reference}`);
     const answered = res.headers['docker-content-digest'];
     if (typeof answered === 'string' && answered.startsWith('sha256:') && answered !== digest) {
-      throw new RegistryError('DIGEST_MISMATCH', `${this.host}/${repo}:${reference}: pushed ${digest} but the registry stored ${answered}`);
+      throw new RegistryError(
+        'DIGEST_MISMATCH',
+        `${this.host}/${repo}:${reference}: pushed ${digest} but the registry stored ${answered}`,
+      );
     }
     return digest;
   }
@@ -370,23 +584,48 @@ export class RegistryClient {
    * from the referrers tag (`sha256-<hex>`) that clients maintain in its place.
    * Reference: OCI distribution-spec v1.1 §Listing Referrers, §Referrers Tag Schema.
    */
-  async listReferrers(repo: string, digest: string): Promise<{ source: 'api' | 'tag'; manifests: Descriptor[]; tagIndex?: FetchedManifest }> {
+  async listReferrers(
+    repo: string,
+    digest: string,
+  ): Promise<{ source: 'api' | 'tag'; manifests: Descriptor[]; tagIndex?: FetchedManifest }> {
     assertDigest(digest);
-    const res = await this.request({ method: 'GET', path: `/v2/${repo}/referrers/${digest}`, headers: { accept: MEDIA_TYPE_OCI_INDEX }, scopes: [pullScope(repo)], maxBytes: DEFAULT_MAX_BODY });
-    if (res.status === 200 && String(res.headers['content-type'] ?? '').startsWith(MEDIA_TYPE_OCI_INDEX)) {
-      return { source: 'api', manifests: parseImageIndex(res.body, `referrers of ${digest}`).manifests };
+    const res = await this.request({
+      method: 'GET',
+      path: `/v2/${repo}/referrers/${digest}`,
+      headers: { accept: MEDIA_TYPE_OCI_INDEX },
+      scopes: [pullScope(repo)],
+      maxBytes: DEFAULT_MAX_BODY,
+    });
+    if (
+      res.status === 200 &&
+      String(res.headers['content-type'] ?? '').startsWith(MEDIA_TYPE_OCI_INDEX)
+    ) {
+      return {
+        source: 'api',
+        manifests: parseImageIndex(res.body, `referrers of ${digest}`).manifests,
+      };
     }
-    if (res.status !== 404 && res.status !== 400 && res.status !== 405 && res.status !== 200) throw await this.fail('GET', res, `referrers of ${digest} in ${this.host}/${repo}`);
+    if (res.status !== 404 && res.status !== 400 && res.status !== 405 && res.status !== 200)
+      throw await this.fail('GET', res, `referrers of ${digest} in ${this.host}/${repo}`);
     const tagIndex = await this.getManifest(repo, referrersTag(digest)).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return undefined;
       throw err;
     });
-    return { source: 'tag', manifests: tagIndex ? parseImageIndex(tagIndex.bytes, referrersTag(digest)).manifests : [], ...(tagIndex ? { tagIndex } : {}) };
+    return {
+      source: 'tag',
+      manifests: tagIndex ? parseImageIndex(tagIndex.bytes, referrersTag(digest)).manifests : [],
+      ...(tagIndex ? { tagIndex } : {}),
+    };
   }
 
   /** Whether the current credentials may read `repo` (a HEAD of `reference`: 200 or 404 mean yes). */
   async canPull(repo: string, reference: string): Promise<boolean> {
-    const res = await this.request({ method: 'HEAD', path: `/v2/${repo}/manifests/${reference}`, headers: { accept: MANIFEST_ACCEPT }, scopes: [pullScope(repo)] });
+    const res = await this.request({
+      method: 'HEAD',
+      path: `/v2/${repo}/manifests/${reference}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scopes: [pullScope(repo)],
+    });
     if (res.status === 200 || res.status === 404) return true;
     if (res.status === 401 || res.status === 403) return false;
     throw await this.fail('HEAD', res, `${this.host}/${repo}`);
@@ -394,11 +633,19 @@ export class RegistryClient {
 
   /** Whether the current credentials may push to `repo`: opens an upload session and cancels it. */
   async canPush(repo: string): Promise<boolean> {
-    const res = await this.request({ method: 'POST', path: `/v2/${repo}/blobs/uploads/`, scopes: [pushScope(repo)] });
+    const res = await this.request({
+      method: 'POST',
+      path: `/v2/${repo}/blobs/uploads/`,
+      scopes: [pushScope(repo)],
+    });
     if (res.status === 401 || res.status === 403) return false;
     if (res.status !== 202) throw await this.fail('POST', res, `${this.host}/${repo}`);
     const location = await this.uploadLocation(res);
-    await this.request({ method: 'DELETE', path: `${location.pathname}${location.search}`, scopes: [pushScope(repo)] }).catch(() => undefined);
+    await this.request({
+      method: 'DELETE',
+      path: `${location.pathname}${location.search}`,
+      scopes: [pushScope(repo)],
+    }).catch(() => undefined);
     return true;
   }
 
@@ -413,22 +660,42 @@ function headOf(m: FetchedManifest): ManifestHead {
 }
 
 function assertDigest(digest: string): void {
-  if (!isSha256Digest(digest)) throw new AppError('CONTENT_INVALID', `refusing to use "${digest.slice(0, 80)}" as a digest: expected sha256:<64 lowercase hex>`);
+  if (!isSha256Digest(digest))
+    throw new AppError(
+      'CONTENT_INVALID',
+      `refusing to use "${digest.slice(0, 80)}" as a digest: expected sha256:<64 lowercase hex>`,
+    );
 }
 
 function mediaTypeOf(res: HttpResponse, subject: string): string {
-  const header = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const header = String(res.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
   let body: string | undefined;
   try {
-    const parsed = JSON.parse(res.body.toString('utf8')) as { mediaType?: unknown; manifests?: unknown; config?: unknown };
+    const parsed = JSON.parse(res.body.toString('utf8')) as {
+      mediaType?: unknown;
+      manifests?: unknown;
+      config?: unknown;
+    };
     body = typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-    if (!body && Array.isArray(parsed.manifests)) body = header.includes('docker') ? header : MEDIA_TYPE_OCI_INDEX;
+    if (!body && Array.isArray(parsed.manifests))
+      body = header.includes('docker') ? header : MEDIA_TYPE_OCI_INDEX;
     if (!body && parsed.config) body = header.includes('docker') ? header : MEDIA_TYPE_OCI_MANIFEST;
   } catch {
     throw new RegistryError('CONTENT_INVALID', `${subject}: the manifest is not JSON`);
   }
-  if (body && header && header !== body && header !== 'application/json' && header !== 'application/octet-stream') {
-    throw new RegistryError('UNSUPPORTED_MEDIA_TYPE', `${subject}: Content-Type ${header} does not match the manifest's mediaType ${body}`);
+  if (
+    body &&
+    header &&
+    header !== body &&
+    header !== 'application/json' &&
+    header !== 'application/octet-stream'
+  ) {
+    throw new RegistryError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `${subject}: Content-Type ${header} does not match the manifest's mediaType ${body}`,
+    );
   }
   return body ?? header;
 }

@@ -74,10 +74,23 @@ export interface TransportOptions {
 export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 /** Retried statuses: timeouts, rate limits and server errors. 4xx client errors (400, 401, 403, 404, 413) never are. */
 export const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
-const RETRY_ERRORS = ['ETIMEDOUT', 'ECONNRESET', 'EADDRINUSE', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'ENETUNREACH', 'EAI_AGAIN', 'ERR_STREAM_PREMATURE_CLOSE'];
+const RETRY_ERRORS = [
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EADDRINUSE',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+];
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP-date. Undefined when absent or unreadable. */
-export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   if (!v) return undefined;
   if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
@@ -86,16 +99,27 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 }
 
 /** Sends HTTP requests. One instance per registry host keeps one connection pool per host. */
-const CERT_UNKNOWN = new Set(['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT']);
+const CERT_UNKNOWN = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_GET_ISSUER_CERT',
+]);
 
 /** What a person can do about a connection failure, by its error code (undefined: no advice). */
 export function adviceFor(code: string | undefined, host: string): string | undefined {
-  if (code === 'ECONNREFUSED') return `cannot connect to ${host}: connection refused — is the registry running, is the port right?`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot connect to ${host}: the host name does not resolve — is it spelt right, is the network up?`;
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `cannot connect to ${host}: no route to the host`;
-  if (code && CERT_UNKNOWN.has(code)) return `${host} presented a certificate from an unknown authority: trust its CA with --ca-file PEM or --cert-dir DIR, or (for a test registry only) skip verification with --insecure-registry ${host}`;
+  if (code === 'ECONNREFUSED')
+    return `cannot connect to ${host}: connection refused — is the registry running, is the port right?`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `cannot connect to ${host}: the host name does not resolve — is it spelt right, is the network up?`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH')
+    return `cannot connect to ${host}: no route to the host`;
+  if (code && CERT_UNKNOWN.has(code))
+    return `${host} presented a certificate from an unknown authority: trust its CA with --ca-file PEM or --cert-dir DIR, or (for a test registry only) skip verification with --insecure-registry ${host}`;
   if (code === 'CERT_HAS_EXPIRED') return `${host} presented an expired certificate`;
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `${host} presented a certificate for another name`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `${host} presented a certificate for another name`;
   return undefined;
 }
 
@@ -120,15 +144,23 @@ export class HttpTransport {
 
   /** The configured got instance, imported and built once, on first use. */
   private loadGot(): Promise<Got> {
-    this.got ??= Promise.all([import('got'), this.options.http2 === false ? undefined : import('http2-wrapper')]).then(([{ default: got }, h2]) => {
+    this.got ??= Promise.all([
+      import('got'),
+      this.options.http2 === false ? undefined : import('http2-wrapper'),
+    ]).then(([{ default: got }, h2]) => {
       if (h2) {
         // The connection that negotiated h2 (ALPN) carries the first request; http2-wrapper keys
         // that session by its one-off createConnection and would open a second connection for
         // the next request. Keyed without it, every request shares the one session.
         const Base = h2.default.Agent;
         class SharedSessionAgent extends Base {
-          override normalizeOptions(options: Parameters<InstanceType<typeof Base>['normalizeOptions']>[0]): string {
-            return super.normalizeOptions({ ...options, createConnection: undefined } as typeof options);
+          override normalizeOptions(
+            options: Parameters<InstanceType<typeof Base>['normalizeOptions']>[0],
+          ): string {
+            return super.normalizeOptions({
+              ...options,
+              createConnection: undefined,
+            } as typeof options);
           }
         }
         this.h2Agent = new SharedSessionAgent({ timeout: 60_000 });
@@ -140,7 +172,11 @@ export class HttpTransport {
 
   /** Whether a request to `url` goes over HTTP/2 (https, no proxy, h2 enabled). */
   private useHttp2(url: URL): boolean {
-    return this.h2Agent !== undefined && url.protocol === 'https:' && proxyFor(url, this.options.env ?? {}) === undefined;
+    return (
+      this.h2Agent !== undefined &&
+      url.protocol === 'https:' &&
+      proxyFor(url, this.options.env ?? {}) === undefined
+    );
   }
 
   private configure(got: Got): Got {
@@ -152,7 +188,12 @@ export class HttpTransport {
       throwHttpErrors: false,
       decompress: true,
       https: { certificateAuthority: this.tls.ca, rejectUnauthorized: this.tls.rejectUnauthorized },
-      timeout: { connect: 15_000, secureConnect: 15_000, response: 30_000, request: options.timeoutMs ?? 120_000 },
+      timeout: {
+        connect: 15_000,
+        secureConnect: 15_000,
+        response: 30_000,
+        request: options.timeoutMs ?? 120_000,
+      },
       headers: this.headers,
       signal: options.deadline,
       retry: {
@@ -169,7 +210,17 @@ export class HttpTransport {
         },
       },
       hooks: {
-        beforeRetry: [(error: RequestError, count: number) => this.logger.debug({ url: safeUrl(error.options.url ?? ''), attempt: count + 1, reason: error.response ? `HTTP ${error.response.statusCode}` : error.code }, 'retrying')],
+        beforeRetry: [
+          (error: RequestError, count: number) =>
+            this.logger.debug(
+              {
+                url: safeUrl(error.options.url ?? ''),
+                attempt: count + 1,
+                reason: error.response ? `HTTP ${error.response.statusCode}` : error.code,
+              },
+              'retrying',
+            ),
+        ],
       },
     });
   }
@@ -180,7 +231,9 @@ export class HttpTransport {
     let agents = this.agents.get(key);
     if (!agents) {
       const opts = { keepAlive: true, maxSockets: 64 };
-      agents = proxy ? { http: new TunnelHttpAgent(proxy, opts), https: new TunnelHttpsAgent(proxy, opts) } : { http: new http.Agent(opts), https: new https.Agent(opts) };
+      agents = proxy
+        ? { http: new TunnelHttpAgent(proxy, opts), https: new TunnelHttpsAgent(proxy, opts) }
+        : { http: new http.Agent(opts), https: new https.Agent(opts) };
       this.agents.set(key, agents);
       if (proxy) this.logger.debug({ proxy: proxy.origin, host: url.host }, 'using proxy');
     }
@@ -195,22 +248,40 @@ export class HttpTransport {
     const url = new URL(req.url);
     const h2 = this.useHttp2(url);
     const agent = h2 ? { ...this.agentsFor(url), http2: this.h2Agent } : this.agentsFor(url);
-    const promise = got(req.url, { method: req.method, headers: req.headers, body: req.body, responseType: 'buffer', agent, http2: h2, ...(req.signal ? { signal: req.signal } : {}) });
+    const promise = got(req.url, {
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      responseType: 'buffer',
+      agent,
+      http2: h2,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
     let tooLarge = false;
     // A HEAD's Content-Length is the size of what a GET would send (a blob of any size): no cap.
-    if (req.method !== 'HEAD') void promise.on('downloadProgress', (p) => {
-      if (p.transferred > cap || (p.total !== undefined && p.total > cap)) {
-        tooLarge = true;
-        promise.cancel();
-      }
-    });
+    if (req.method !== 'HEAD')
+      void promise.on('downloadProgress', (p) => {
+        if (p.transferred > cap || (p.total !== undefined && p.total > cap)) {
+          tooLarge = true;
+          promise.cancel();
+        }
+      });
     let res: Response<Buffer>;
     try {
       res = await promise;
     } catch (err) {
       throw this.failure(req, err, { tooLarge, cap, started });
     }
-    this.logger.debug({ method: req.method, url: safeUrl(req.url), status: res.statusCode, ms: Date.now() - started, attempt: res.retryCount + 1 }, 'http');
+    this.logger.debug(
+      {
+        method: req.method,
+        url: safeUrl(req.url),
+        status: res.statusCode,
+        ms: Date.now() - started,
+        attempt: res.retryCount + 1,
+      },
+      'http',
+    );
     this.logger.trace({ headers: { ...res.request.options.headers } }, 'request headers');
     return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
   }
@@ -222,7 +293,8 @@ export class HttpTransport {
    */
   getEarly(url: string, maxBytes = 64 * 1024): Promise<HttpResponse> {
     // An https registry is pinged over the connection every later request shares (HTTP/2).
-    if (this.options.http2 !== false && new URL(url).protocol === 'https:') return this.send({ method: 'GET', url, maxBytes });
+    if (this.options.http2 !== false && new URL(url).protocol === 'https:')
+      return this.send({ method: 'GET', url, maxBytes });
     return this.probe(url, maxBytes).catch(() => this.send({ method: 'GET', url, maxBytes }));
   }
 
@@ -236,28 +308,47 @@ export class HttpTransport {
     const agents = this.agentsFor(target);
     const started = Date.now();
     return new Promise((resolve, reject) => {
-      const req = (secure ? https : http).request(target, {
-        method: 'GET', agent: secure ? agents.https : agents.http, headers: this.headers,
-        timeout: 15_000, signal: this.options.deadline, ...(secure ? this.tls : {}),
-      }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > maxBytes) res.destroy(new Error('response too large'));
-          else chunks.push(c);
-        });
-        res.on('error', reject);
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          this.logger.debug({ method: 'GET', url: safeUrl(url), status, ms: Date.now() - started, attempt: 1 }, 'http');
-          if (RETRY_STATUS.includes(status)) reject(new Error(`HTTP ${status}`));
-          else resolve({ status, headers: res.headers, body: Buffer.concat(chunks), url });
-        });
-      });
+      const req = (secure ? https : http).request(
+        target,
+        {
+          method: 'GET',
+          agent: secure ? agents.https : agents.http,
+          headers: this.headers,
+          timeout: 15_000,
+          signal: this.options.deadline,
+          ...(secure ? this.tls : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > maxBytes) res.destroy(new Error('response too large'));
+            else chunks.push(c);
+          });
+          res.on('error', reject);
+          res.on('end', () => {
+            const status = res.statusCode ?? 0;
+            this.logger.debug(
+              { method: 'GET', url: safeUrl(url), status, ms: Date.now() - started, attempt: 1 },
+              'http',
+            );
+            if (RETRY_STATUS.includes(status)) reject(new Error(`HTTP ${status}`));
+            else resolve({ status, headers: res.headers, body: Buffer.concat(chunks), url });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (err) => {
-        this.logger.debug({ method: 'GET', url: safeUrl(url), error: (err as NodeJS.ErrnoException).code ?? err.message, ms: Date.now() - started }, 'probe failed, sending again');
+        this.logger.debug(
+          {
+            method: 'GET',
+            url: safeUrl(url),
+            error: (err as NodeJS.ErrnoException).code ?? err.message,
+            ms: Date.now() - started,
+          },
+          'probe failed, sending again',
+        );
         reject(err);
       });
       req.on('finish', () => void this.loadGot().catch(() => undefined));
@@ -265,27 +356,61 @@ export class HttpTransport {
     });
   }
 
-  private failure(req: HttpRequest, err: unknown, o: { tooLarge: boolean; cap: number; started: number }): RegistryError {
+  private failure(
+    req: HttpRequest,
+    err: unknown,
+    o: { tooLarge: boolean; cap: number; started: number },
+  ): RegistryError {
     const where = `${req.method} ${safeUrl(req.url)}`;
     const details = { method: req.method, url: safeUrl(req.url) };
-    if (o.tooLarge) return new RegistryError('TOO_LARGE', `${where}: response body is larger than ${o.cap} bytes`, details);
+    if (o.tooLarge)
+      return new RegistryError(
+        'TOO_LARGE',
+        `${where}: response body is larger than ${o.cap} bytes`,
+        details,
+      );
     const signal = req.signal ?? this.options.deadline;
     if (signal?.aborted) {
       const reason = signal.reason as (Error & { signal?: NodeJS.Signals }) | undefined;
-      const aborted = reason?.signal ? 'signal' as const : 'deadline' as const;
-      const why = reason?.signal ? `interrupted by ${reason.signal}` : req.signal ? 'the grace period passed' : 'the overall deadline (--timeout) passed';
-      return new RegistryError('NETWORK', `${where}: ${why}`, { ...details, aborted }, { cause: err });
+      const aborted = reason?.signal ? ('signal' as const) : ('deadline' as const);
+      const why = reason?.signal
+        ? `interrupted by ${reason.signal}`
+        : req.signal
+          ? 'the grace period passed'
+          : 'the overall deadline (--timeout) passed';
+      return new RegistryError(
+        'NETWORK',
+        `${where}: ${why}`,
+        { ...details, aborted },
+        { cause: err },
+      );
     }
     const e = err as RequestError;
-    this.logger.debug({ method: req.method, url: safeUrl(req.url), error: e.code, ms: Date.now() - o.started }, 'http error');
+    this.logger.debug(
+      { method: req.method, url: safeUrl(req.url), error: e.code, ms: Date.now() - o.started },
+      'http error',
+    );
     if (e.response) {
       const after = retryAfterMs(e.response.headers['retry-after']);
-      return new RegistryError(e.response.statusCode === 429 ? 'REGISTRY' : 'NETWORK', `${where}: HTTP ${e.response.statusCode}${after !== undefined ? ` (Retry-After ${Math.round(after / 1000)} s is longer than manifold waits)` : ''}`, { ...details, status: e.response.statusCode }, { cause: err });
+      return new RegistryError(
+        e.response.statusCode === 429 ? 'REGISTRY' : 'NETWORK',
+        `${where}: HTTP ${e.response.statusCode}${after !== undefined ? ` (Retry-After ${Math.round(after / 1000)} s is longer than manifold waits)` : ''}`,
+        { ...details, status: e.response.statusCode },
+        { cause: err },
+      );
     }
     const host = new URL(req.url).host;
     const advice = adviceFor(e.code, host);
-    if (advice) return new RegistryError('NETWORK', `${advice} (${where}: ${e.code})`, details, { cause: err });
-    return new RegistryError('NETWORK', `${where}: ${e.code ?? 'ERROR'} ${String(e.message).replace(/https?:\/\/\S+/g, (u) => safeUrl(u))}`, details, { cause: err });
+    if (advice)
+      return new RegistryError('NETWORK', `${advice} (${where}: ${e.code})`, details, {
+        cause: err,
+      });
+    return new RegistryError(
+      'NETWORK',
+      `${where}: ${e.code ?? 'ERROR'} ${String(e.message).replace(/https?:\/\/\S+/g, (u) => safeUrl(u))}`,
+      details,
+      { cause: err },
+    );
   }
 
   /**
@@ -294,23 +419,60 @@ export class HttpTransport {
    * head has arrived; its body is `res.stream`. `body` is piped into the request with
    * back-pressure. Limited by the deadline (or `signal`) and by an idle timeout.
    */
-  openStream(req: { method: Method; url: string; headers?: Record<string, string>; body?: Readable; signal?: AbortSignal; idleMs?: number }): Promise<StreamResponse> {
+  openStream(req: {
+    method: Method;
+    url: string;
+    headers?: Record<string, string>;
+    body?: Readable;
+    signal?: AbortSignal;
+    idleMs?: number;
+  }): Promise<StreamResponse> {
     const target = new URL(req.url);
     const secure = target.protocol === 'https:';
     const agents = this.agentsFor(target);
     const started = Date.now();
     const signal = req.signal ?? this.options.deadline;
     return new Promise((resolve, reject) => {
-      const out = (secure ? https : http).request(target, {
-        method: req.method, agent: secure ? agents.https : agents.http, headers: { ...this.headers, ...req.headers },
-        timeout: req.idleMs ?? 30_000, ...(signal ? { signal } : {}), ...(secure ? this.tls : {}),
-      }, (res) => {
-        this.logger.debug({ method: req.method, url: safeUrl(req.url), status: res.statusCode, ms: Date.now() - started, attempt: 1, stream: true }, 'http');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, url: req.url });
-      });
-      out.on('timeout', () => out.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })));
+      const out = (secure ? https : http).request(
+        target,
+        {
+          method: req.method,
+          agent: secure ? agents.https : agents.http,
+          headers: { ...this.headers, ...req.headers },
+          timeout: req.idleMs ?? 30_000,
+          ...(signal ? { signal } : {}),
+          ...(secure ? this.tls : {}),
+        },
+        (res) => {
+          this.logger.debug(
+            {
+              method: req.method,
+              url: safeUrl(req.url),
+              status: res.statusCode,
+              ms: Date.now() - started,
+              attempt: 1,
+              stream: true,
+            },
+            'http',
+          );
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, url: req.url });
+        },
+      );
+      out.on('timeout', () =>
+        out.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })),
+      );
       let bodyError: unknown;
-      out.on('error', (err) => reject(bodyError instanceof AppError ? bodyError : this.failure({ method: req.method, url: req.url, signal: req.signal }, err, { tooLarge: false, cap: 0, started })));
+      out.on('error', (err) =>
+        reject(
+          bodyError instanceof AppError
+            ? bodyError
+            : this.failure({ method: req.method, url: req.url, signal: req.signal }, err, {
+                tooLarge: false,
+                cap: 0,
+                started,
+              }),
+        ),
+      );
       if (req.body) {
         // What failed in the body (a digest check, a source cut off) is the error, not the socket's.
         req.body.on('error', (err) => {

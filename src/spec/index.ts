@@ -31,19 +31,36 @@ export interface LoadResult {
 function removeKey(data: unknown, path: PathSegment[]): void {
   let cur: unknown = data;
   for (const seg of path.slice(0, -1)) cur = (cur as Record<string, unknown>)?.[String(seg)];
-  if (cur && typeof cur === 'object') delete (cur as Record<string, unknown>)[String(path[path.length - 1])];
+  if (cur && typeof cur === 'object')
+    delete (cur as Record<string, unknown>)[String(path[path.length - 1])];
 }
 
 function stripExtensions(value: unknown): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
-    for (const k of Object.keys(value)) if (k.startsWith('x-')) delete (value as Record<string, unknown>)[k];
+    for (const k of Object.keys(value))
+      if (k.startsWith('x-')) delete (value as Record<string, unknown>)[k];
   }
 }
 
-function checkDocument(d: ParsedDocument, options: LoadOptions, issues: SpecIssue[]): Spec | undefined {
-  const at = (path: PathSegment[], message: string, o: { atKey?: boolean; warning?: boolean } = {}): void => {
+function checkDocument(
+  d: ParsedDocument,
+  options: LoadOptions,
+  issues: SpecIssue[],
+): Spec | undefined {
+  const at = (
+    path: PathSegment[],
+    message: string,
+    o: { atKey?: boolean; warning?: boolean } = {},
+  ): void => {
     const pos = locate(d.doc, d.lineCounter, path, { key: o.atKey });
-    issues.push({ file: d.file, line: pos.line, col: pos.col, path: formatPath(path), message, severity: o.warning ? 'warning' : 'error' });
+    issues.push({
+      file: d.file,
+      line: pos.line,
+      col: pos.col,
+      path: formatPath(path),
+      message,
+      severity: o.warning ? 'warning' : 'error',
+    });
   };
   let problems = validateAgainstSchema(d.value);
   if (options.allowUnknownKeys) {
@@ -62,8 +79,14 @@ function checkDocument(d: ParsedDocument, options: LoadOptions, issues: SpecIssu
   const before = issues.filter((i) => i.severity === 'error').length;
   const ctx: RuleContext = { spec: raw, report: at, refs: new Map() };
   for (const rule of RULES) rule(ctx);
-  if (problems.length > 0 || issues.filter((i) => i.severity === 'error').length > before) return undefined;
-  return normalizeSpec(raw, { file: d.file, document: d.index, refs: ctx.refs, lineOf: (i) => locate(d.doc, d.lineCounter, ['manifests', i]).line });
+  if (problems.length > 0 || issues.filter((i) => i.severity === 'error').length > before)
+    return undefined;
+  return normalizeSpec(raw, {
+    file: d.file,
+    document: d.index,
+    refs: ctx.refs,
+    lineOf: (i) => locate(d.doc, d.lineCounter, ['manifests', i]).line,
+  });
 }
 
 /** Loads and checks spec text. Throws a SpecError carrying every error; returns warnings otherwise. */
@@ -77,7 +100,10 @@ export function loadSpecText(name: string, text: string, options: LoadOptions): 
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
     const syntax = errors.every((e) => e.syntax === true);
-    throw new SpecError(syntax ? 'SPEC_SYNTAX' : 'SPEC_INVALID', issues.sort((a, b) => a.line - b.line || a.col - b.col));
+    throw new SpecError(
+      syntax ? 'SPEC_SYNTAX' : 'SPEC_INVALID',
+      issues.sort((a, b) => a.line - b.line || a.col - b.col),
+    );
   }
   return { specs, warnings: issues };
 }

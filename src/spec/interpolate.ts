@@ -31,14 +31,20 @@ function expandBraced(body: string, env: Env): InterpolationResult {
   const rest = body.slice(name.length);
   const value = env[name];
   if (rest === '') {
-    return value === undefined ? { ok: false, error: `environment variable ${name} is not set (use \${${name}:-default} for a default)` } : { ok: true, value };
+    return value === undefined
+      ? {
+          ok: false,
+          error: `environment variable ${name} is not set (use \${${name}:-default} for a default)`,
+        }
+      : { ok: true, value };
   }
   const op = /^(:-|-|:\?|\?)/.exec(rest)?.[0];
   if (!op) return { ok: false, error: `invalid variable reference "\${${body}}"` };
   const arg = rest.slice(op.length);
   const missing = op.startsWith(':') ? value === undefined || value === '' : value === undefined;
   if (!missing) return { ok: true, value: value! };
-  if (op.endsWith('?')) return { ok: false, error: `environment variable ${name} is required${arg ? `: ${arg}` : ''}` };
+  if (op.endsWith('?'))
+    return { ok: false, error: `environment variable ${name} is required${arg ? `: ${arg}` : ''}` };
   return interpolate(arg, env);
 }
 
@@ -73,7 +79,11 @@ export function interpolate(text: string, env: Env): InterpolationResult {
         continue;
       }
       const value = env[name];
-      if (value === undefined) return { ok: false, error: `environment variable ${name} is not set (use \${${name}:-default} for a default)` };
+      if (value === undefined)
+        return {
+          ok: false,
+          error: `environment variable ${name} is not set (use \${${name}:-default} for a default)`,
+        };
       out += value;
       i += 1 + name.length;
     }

@@ -1,4 +1,14 @@
-import { isMap, isScalar, isSeq, isAlias, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  isAlias,
+  type Document,
+  type LineCounter,
+  type Node,
+  type Pair,
+  type YAMLMap,
+} from 'yaml';
 
 export type PathSegment = string | number;
 
@@ -41,7 +51,12 @@ function findPair(map: YAMLMap, key: string, doc: Document, depth = 0): Pair | u
  * Finds the source position (1-based line and column) of the node at `path`, or of its nearest
  * ancestor that exists. With `key: true` the position of the last key itself is returned.
  */
-export function locate(doc: Document, lineCounter: LineCounter, path: readonly PathSegment[], options: { key?: boolean } = {}): { line: number; col: number } {
+export function locate(
+  doc: Document,
+  lineCounter: LineCounter,
+  path: readonly PathSegment[],
+  options: { key?: boolean } = {},
+): { line: number; col: number } {
   let node: unknown = doc.contents;
   let range: [number, number, number] | null | undefined = (doc.contents as Node | null)?.range;
   for (let i = 0; i < path.length; i++) {
@@ -68,4 +83,3 @@ export function locate(doc: Document, lineCounter: LineCounter, path: readonly P
   }
   return range ? lineCounter.linePos(range[0]) : { line: 1, col: 1 };
 }
-

@@ -8,11 +8,17 @@ import type { RawSpec, Spec, SpecEntry } from './types.js';
  */
 export function normalizeSpec(
   raw: RawSpec,
-  context: { file: string; document: number; refs: Map<string, ImageRef>; lineOf: (index: number) => number },
+  context: {
+    file: string;
+    document: number;
+    refs: Map<string, ImageRef>;
+    lineOf: (index: number) => number;
+  },
 ): Spec {
   const target = context.refs.get('image')!;
   const tags: string[] = [];
-  for (const t of [target.tag ?? 'latest', ...(raw.tags ?? [])]) if (!tags.includes(t)) tags.push(t);
+  for (const t of [target.tag ?? 'latest', ...(raw.tags ?? [])])
+    if (!tags.includes(t)) tags.push(t);
   const manifests: SpecEntry[] = raw.manifests.map((e, i) => {
     const entry: SpecEntry = {
       source: e.image,
@@ -23,13 +29,29 @@ export function normalizeSpec(
       location: { path: `manifests[${i}]`, line: context.lineOf(i) },
     };
     if (e.platform && isCompletePlatform(e.platform)) entry.platform = toPlatform(e.platform);
-    else if (e.platform && Object.keys(toPlatformHint(e.platform)).length > 0) entry.platformHint = toPlatformHint(e.platform);
+    else if (e.platform && Object.keys(toPlatformHint(e.platform)).length > 0)
+      entry.platformHint = toPlatformHint(e.platform);
     if (e.annotations) entry.annotations = { ...e.annotations };
-    if (e.platforms) entry.platforms = e.platforms.map((p) => parsePlatform(p)).filter((p): p is Platform => p !== undefined);
+    if (e.platforms)
+      entry.platforms = e.platforms
+        .map((p) => parsePlatform(p))
+        .filter((p): p is Platform => p !== undefined);
     return entry;
   });
-  const moreTargets = (raw.targets ?? []).map((_, i) => ({ ...context.refs.get(`targets.${i}`)!, tag: target.tag }));
-  const spec: Spec = { file: context.file, document: context.document, target, moreTargets, tags, mediaType: raw.mediaType ?? 'auto', mediaTypeGiven: raw.mediaType !== undefined, manifests };
+  const moreTargets = (raw.targets ?? []).map((_, i) => ({
+    ...context.refs.get(`targets.${i}`)!,
+    tag: target.tag,
+  }));
+  const spec: Spec = {
+    file: context.file,
+    document: context.document,
+    target,
+    moreTargets,
+    tags,
+    mediaType: raw.mediaType ?? 'auto',
+    mediaTypeGiven: raw.mediaType !== undefined,
+    manifests,
+  };
   if (raw.annotations) spec.annotations = { ...raw.annotations };
   if (raw.minChildren !== undefined) spec.minChildren = Number(raw.minChildren);
   if (raw.artifactType) spec.artifactType = raw.artifactType;

@@ -2,13 +2,22 @@ import type { Platform } from '../oci/index.js';
 import type { PlatformHint, RawPlatform } from './types.js';
 
 /** True when the spec's platform names os and architecture (the rules refuse one without the other). */
-export function isCompletePlatform(p: RawPlatform): p is RawPlatform & { os: string; architecture: string } {
+export function isCompletePlatform(
+  p: RawPlatform,
+): p is RawPlatform & { os: string; architecture: string } {
   return p.os !== undefined && p.architecture !== undefined;
 }
 
 /** The keys other than os and architecture, with manifest-tool's names mapped to OCI's. */
 export function toPlatformHint(p: RawPlatform): PlatformHint {
-  const { os: _os, architecture: _arch, ...rest } = toPlatform({ ...p, os: '', architecture: '' } as RawPlatform & { os: string; architecture: string });
+  const {
+    os: _os,
+    architecture: _arch,
+    ...rest
+  } = toPlatform({ ...p, os: '', architecture: '' } as RawPlatform & {
+    os: string;
+    architecture: string;
+  });
   return rest;
 }
 

@@ -3,13 +3,25 @@
  * none of them rewrites the spec: a non-canonical name gets a suggestion, never a silent fix.
  */
 import { AppError } from '../errors.js';
-import { NO_VARIANT_ARCHITECTURES, parseReference, PLATFORM_ALIASES, platformKey, VARIANT_RULES, type ImageRef, type Platform } from '../oci/index.js';
+import {
+  NO_VARIANT_ARCHITECTURES,
+  parseReference,
+  PLATFORM_ALIASES,
+  platformKey,
+  VARIANT_RULES,
+  type ImageRef,
+  type Platform,
+} from '../oci/index.js';
 import type { PathSegment } from './locate.js';
 import type { RawPlatform, RawSpec } from './types.js';
 import { isCompletePlatform, toPlatform } from './platform-fields.js';
 
 /** Reports one issue at a key path. */
-export type Report = (path: PathSegment[], message: string, options?: { atKey?: boolean; warning?: boolean }) => void;
+export type Report = (
+  path: PathSegment[],
+  message: string,
+  options?: { atKey?: boolean; warning?: boolean },
+) => void;
 
 export interface RuleContext {
   spec: RawSpec;
@@ -30,7 +42,10 @@ function parseInto(ctx: RuleContext, path: PathSegment[], text: string): ImageRe
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     const reason = (err as AppError & { reason?: string }).reason ?? err.message;
-    ctx.report(path, `"${text}" is not a valid image reference: ${reason}; expected [registry/]repository[:tag][@sha256:digest]`);
+    ctx.report(
+      path,
+      `"${text}" is not a valid image reference: ${reason}; expected [registry/]repository[:tag][@sha256:digest]`,
+    );
     return undefined;
   }
 }
@@ -38,62 +53,125 @@ function parseInto(ctx: RuleContext, path: PathSegment[], text: string): ImageRe
 /** The target and every child parse as references; children on other registries are noted (they are copied). */
 export const referencesRule: Rule = (ctx) => {
   const target = parseInto(ctx, ['image'], ctx.spec.image);
-  if (target?.digest) ctx.report(['image'], `the target "${ctx.spec.image}" names a digest; expected repository:tag (the index digest is computed when it is pushed)`);
-  if (target?.defaultedTag) ctx.report(['image'], `no tag given: the index will be pushed as "${ctx.spec.image}:latest"`, { warning: true });
+  if (target?.digest)
+    ctx.report(
+      ['image'],
+      `the target "${ctx.spec.image}" names a digest; expected repository:tag (the index digest is computed when it is pushed)`,
+    );
+  if (target?.defaultedTag)
+    ctx.report(['image'], `no tag given: the index will be pushed as "${ctx.spec.image}:latest"`, {
+      warning: true,
+    });
   const seen = new Set(target ? [`${target.registry}/${target.repository}`] : []);
   ctx.spec.targets?.forEach((text, i) => {
     const ref = parseInto(ctx, ['targets', i], text);
     if (!ref) return;
     const name = `${ref.registry}/${ref.repository}`;
-    if (ref.digest || !ref.defaultedTag) ctx.report(['targets', i], `"${text}" names a ${ref.digest ? 'digest' : 'tag'}; a target here is a repository (the tags come from image and tags)`);
+    if (ref.digest || !ref.defaultedTag)
+      ctx.report(
+        ['targets', i],
+        `"${text}" names a ${ref.digest ? 'digest' : 'tag'}; a target here is a repository (the tags come from image and tags)`,
+      );
     else if (seen.has(name)) ctx.report(['targets', i], `${name} is already a target`);
     seen.add(name);
   });
-  if (ctx.spec.targets && ctx.spec.subject !== undefined) ctx.report(['targets'], 'targets and subject cannot be combined: a subject lives in one repository', { atKey: true });
+  if (ctx.spec.targets && ctx.spec.subject !== undefined)
+    ctx.report(
+      ['targets'],
+      'targets and subject cannot be combined: a subject lives in one repository',
+      { atKey: true },
+    );
   ctx.spec.tags?.forEach((tag, i) => {
-    if (!TAG.test(tag)) ctx.report(['tags', i], `"${tag}" is not a valid tag; expected up to 128 of A-Z a-z 0-9 _ . - not starting with . or -`);
+    if (!TAG.test(tag))
+      ctx.report(
+        ['tags', i],
+        `"${tag}" is not a valid tag; expected up to 128 of A-Z a-z 0-9 _ . - not starting with . or -`,
+      );
   });
   ctx.spec.manifests.forEach((entry, i) => {
     const ref = parseInto(ctx, ['manifests', i, 'image'], entry.image);
     if (!ref || !target) return;
     // A child on another registry is copied into the target; publish says what and how much.
     if (ref.digest && ref.tag) {
-      ctx.report(['manifests', i, 'image'], `both a tag and a digest are given: the digest ${ref.digest} is used and the tag "${ref.tag}" is ignored`, { warning: true });
+      ctx.report(
+        ['manifests', i, 'image'],
+        `both a tag and a digest are given: the digest ${ref.digest} is used and the tag "${ref.tag}" is ignored`,
+        { warning: true },
+      );
     }
   });
   if (ctx.spec.subject !== undefined) {
     const subject = parseInto(ctx, ['subject'], ctx.spec.subject);
-    if (subject && target && (subject.registry !== target.registry || subject.repository !== target.repository)) {
-      ctx.report(['subject'], `the subject must be in the target's repository ${target.registry}/${target.repository}`);
+    if (
+      subject &&
+      target &&
+      (subject.registry !== target.registry || subject.repository !== target.repository)
+    ) {
+      ctx.report(
+        ['subject'],
+        `the subject must be in the target's repository ${target.registry}/${target.repository}`,
+      );
     }
   }
 };
 
-const OS_ALIASES: Record<string, string> = { win: 'windows', win32: 'windows', macos: 'darwin', osx: 'darwin', mac: 'darwin' };
+const OS_ALIASES: Record<string, string> = {
+  win: 'windows',
+  win32: 'windows',
+  macos: 'darwin',
+  osx: 'darwin',
+  mac: 'darwin',
+};
 
-function checkNames(ctx: RuleContext, p: { os: string; architecture: string }, at: PathSegment[]): void {
+function checkNames(
+  ctx: RuleContext,
+  p: { os: string; architecture: string },
+  at: PathSegment[],
+): void {
   const alias = PLATFORM_ALIASES[p.architecture] ?? PLATFORM_ALIASES[p.architecture.toLowerCase()];
   if (alias) {
     const fix = `architecture: ${alias.architecture}${alias.variant ? ` with variant: ${alias.variant}` : ''}`;
-    ctx.report([...at, 'architecture'], `"${p.architecture}" is not a canonical architecture name; did you mean ${fix}?`);
+    ctx.report(
+      [...at, 'architecture'],
+      `"${p.architecture}" is not a canonical architecture name; did you mean ${fix}?`,
+    );
   } else if (p.architecture !== p.architecture.toLowerCase()) {
-    ctx.report([...at, 'architecture'], `"${p.architecture}" must be lowercase; did you mean "${p.architecture.toLowerCase()}"?`);
+    ctx.report(
+      [...at, 'architecture'],
+      `"${p.architecture}" must be lowercase; did you mean "${p.architecture.toLowerCase()}"?`,
+    );
   } else if (p.architecture.includes('/')) {
-    ctx.report([...at, 'architecture'], `"${p.architecture}" holds more than an architecture; put the variant under "variant"`);
+    ctx.report(
+      [...at, 'architecture'],
+      `"${p.architecture}" holds more than an architecture; put the variant under "variant"`,
+    );
   }
-  const osFix = OS_ALIASES[p.os.toLowerCase()] ?? (p.os !== p.os.toLowerCase() ? p.os.toLowerCase() : undefined);
-  if (osFix) ctx.report([...at, 'os'], `"${p.os}" is not a canonical OS name; did you mean "${osFix}"?`);
+  const osFix =
+    OS_ALIASES[p.os.toLowerCase()] ??
+    (p.os !== p.os.toLowerCase() ? p.os.toLowerCase() : undefined);
+  if (osFix)
+    ctx.report([...at, 'os'], `"${p.os}" is not a canonical OS name; did you mean "${osFix}"?`);
 }
 
-function checkVariant(ctx: RuleContext, p: RawPlatform & { architecture: string }, at: PathSegment[]): void {
+function checkVariant(
+  ctx: RuleContext,
+  p: RawPlatform & { architecture: string },
+  at: PathSegment[],
+): void {
   if (p.variant === undefined || PLATFORM_ALIASES[p.architecture]) return;
   const rule = VARIANT_RULES[p.architecture];
   if (rule && !rule.test.test(p.variant)) {
     const near = /^(?:arm|armv|v)?([5-9](?:\.[0-9])?)l?$/i.exec(p.variant)?.[1];
     const hint = near && rule.test.test(`v${near}`) ? `; did you mean "v${near}"?` : '';
-    ctx.report([...at, 'variant'], `"${p.variant}" is not a variant of ${p.architecture}; expected ${rule.expected} (OCI image-index variant table)${hint}`);
+    ctx.report(
+      [...at, 'variant'],
+      `"${p.variant}" is not a variant of ${p.architecture}; expected ${rule.expected} (OCI image-index variant table)${hint}`,
+    );
   } else if (!rule && NO_VARIANT_ARCHITECTURES.has(p.architecture)) {
-    ctx.report([...at, 'variant'], `${p.architecture} has no variants in the OCI image-index variant table; remove "variant"`);
+    ctx.report(
+      [...at, 'variant'],
+      `${p.architecture} has no variants in the OCI image-index variant table; remove "variant"`,
+    );
   }
 }
 
@@ -110,13 +188,31 @@ export const platformNamesRule: Rule = (ctx) => {
       checkNames(ctx, p, at);
       checkVariant(ctx, p, at);
     } else {
-      ctx.report(at, 'no os or architecture: both are taken from the image config, the other keys here apply to it', { warning: true });
+      ctx.report(
+        at,
+        'no os or architecture: both are taken from the image config, the other keys here apply to it',
+        { warning: true },
+      );
     }
     if (p.features !== undefined && ctx.spec.mediaType !== 'docker') {
-      ctx.report([...at, 'features'], 'written only into a Docker manifest list; an OCI index leaves it out (the image-spec reserves it), as manifest-tool v2 does', { atKey: true, warning: true });
+      ctx.report(
+        [...at, 'features'],
+        'written only into a Docker manifest list; an OCI index leaves it out (the image-spec reserves it), as manifest-tool v2 does',
+        { atKey: true, warning: true },
+      );
     }
-    if (p.osversion !== undefined && p['os.version'] !== undefined) ctx.report([...at, 'osversion'], 'both "osversion" and "os.version" are given; keep one (they mean the same)', { atKey: true });
-    if (p.osfeatures !== undefined && p['os.features'] !== undefined) ctx.report([...at, 'osfeatures'], 'both "osfeatures" and "os.features" are given; keep one (they mean the same)', { atKey: true });
+    if (p.osversion !== undefined && p['os.version'] !== undefined)
+      ctx.report(
+        [...at, 'osversion'],
+        'both "osversion" and "os.version" are given; keep one (they mean the same)',
+        { atKey: true },
+      );
+    if (p.osfeatures !== undefined && p['os.features'] !== undefined)
+      ctx.report(
+        [...at, 'osfeatures'],
+        'both "osfeatures" and "os.features" are given; keep one (they mean the same)',
+        { atKey: true },
+      );
   });
 };
 
@@ -149,12 +245,22 @@ export const duplicatePlatformsRule: Rule = (ctx) => {
     }
     const a = ctx.spec.manifests[first]!;
     const name = [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-    const gaps = inheritableGaps(toPlatform(a.platform as RawPlatform & { os: string; architecture: string }), platform);
+    const gaps = inheritableGaps(
+      toPlatform(a.platform as RawPlatform & { os: string; architecture: string }),
+      platform,
+    );
     if (gaps.length > 0) {
-      ctx.report(['manifests', i, 'platform'], `manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) are both ${name} in the spec: they are told apart only by their images' ${gaps.join(' or ')}, checked when publishing`, { warning: true });
+      ctx.report(
+        ['manifests', i, 'platform'],
+        `manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) are both ${name} in the spec: they are told apart only by their images' ${gaps.join(' or ')}, checked when publishing`,
+        { warning: true },
+      );
       return;
     }
-    ctx.report(['manifests', i, 'platform'], `duplicate platform ${name}: manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) would both match it`);
+    ctx.report(
+      ['manifests', i, 'platform'],
+      `duplicate platform ${name}: manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) would both match it`,
+    );
   });
 };
 
@@ -163,12 +269,23 @@ export const dockerListRule: Rule = (ctx) => {
   if (ctx.spec.mediaType !== 'docker') return;
   const why = 'a Docker manifest list cannot carry it; use mediaType: oci (or auto)';
   for (const key of ['annotations', 'artifactType', 'subject'] as const) {
-    if (ctx.spec[key] !== undefined) ctx.report([key], `"${key}" is OCI-only and mediaType is docker: ${why}`, { atKey: true });
+    if (ctx.spec[key] !== undefined)
+      ctx.report([key], `"${key}" is OCI-only and mediaType is docker: ${why}`, { atKey: true });
   }
   ctx.spec.manifests.forEach((entry, i) => {
-    if (entry.annotations !== undefined) ctx.report(['manifests', i, 'annotations'], `per-entry annotations are OCI-only and mediaType is docker: ${why}`, { atKey: true });
+    if (entry.annotations !== undefined)
+      ctx.report(
+        ['manifests', i, 'annotations'],
+        `per-entry annotations are OCI-only and mediaType is docker: ${why}`,
+        { atKey: true },
+      );
   });
 };
 
 /** Every rule, in the order their issues are reported. */
-export const RULES: readonly Rule[] = [referencesRule, platformNamesRule, duplicatePlatformsRule, dockerListRule];
+export const RULES: readonly Rule[] = [
+  referencesRule,
+  platformNamesRule,
+  duplicatePlatformsRule,
+  dockerListRule,
+];

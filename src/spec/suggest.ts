@@ -12,12 +12,20 @@ const KNOWN_MISTAKES: Record<string, Record<string, string>> = {
     osFeatures: 'os.features',
   },
   entry: { platforms: 'platform', name: 'image', ref: 'image' },
-  root: { target: 'image', tag: 'tags', type: 'mediaType', media_type: 'mediaType', manifest: 'manifests', images: 'manifests' },
+  root: {
+    target: 'image',
+    tag: 'tags',
+    type: 'mediaType',
+    media_type: 'mediaType',
+    manifest: 'manifests',
+    images: 'manifests',
+  },
 };
 
 /** Extra explanation shown with some hints. */
 const NOTES: Record<string, string> = {
-  'platform.version': ' (manifest-tool ignored "version"; the OCI field for a Windows build is "os.version")',
+  'platform.version':
+    ' (manifest-tool ignored "version"; the OCI field for a Windows build is "os.version")',
 };
 
 /** Levenshtein distance, small strings only. */
@@ -39,7 +47,11 @@ export function editDistance(a: string, b: string): number {
  * Suggests the key the user probably meant, or undefined.
  * `context` is `root`, `entry` or `platform`.
  */
-export function suggestKey(unknown: string, allowed: readonly string[], context: string): string | undefined {
+export function suggestKey(
+  unknown: string,
+  allowed: readonly string[],
+  context: string,
+): string | undefined {
   const known = KNOWN_MISTAKES[context]?.[unknown];
   if (known) return `did you mean "${known}"?${NOTES[`${context}.${unknown}`] ?? ''}`;
   const lower = unknown.toLowerCase();
@@ -48,7 +60,8 @@ export function suggestKey(unknown: string, allowed: readonly string[], context:
   let best: { key: string; d: number } | undefined;
   for (const key of allowed) {
     const d = editDistance(lower, key.toLowerCase());
-    if (d <= Math.max(1, Math.floor(key.length / 4)) + 1 && (!best || d < best.d)) best = { key, d };
+    if (d <= Math.max(1, Math.floor(key.length / 4)) + 1 && (!best || d < best.d))
+      best = { key, d };
   }
   return best ? `did you mean "${best.key}"?` : undefined;
 }

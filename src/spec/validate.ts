@@ -28,10 +28,14 @@ const precompiled = new URL('./compiled-validator.cjs', import.meta.url);
 
 function compiler(): { validate: ValidateFunction; schema: Record<string, unknown> } {
   if (compiled) return compiled;
-  const schema = JSON.parse(readFileSync(join(packageRoot(), 'schemas', 'spec.schema.json'), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(
+    readFileSync(join(packageRoot(), 'schemas', 'spec.schema.json'), 'utf8'),
+  ) as Record<string, unknown>;
   // The build compiles the schema ahead of time (scripts/compile-schema.ts); from src/ it is compiled here.
   if (existsSync(precompiled)) {
-    const mod = createRequire(import.meta.url)(precompiled.pathname) as { default?: ValidateFunction } & ValidateFunction;
+    const mod = createRequire(import.meta.url)(precompiled.pathname) as {
+      default?: ValidateFunction;
+    } & ValidateFunction;
     compiled = { validate: mod.default ?? mod, schema };
   } else {
     const { Ajv } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
@@ -61,9 +65,13 @@ function describe(value: unknown): string {
 }
 
 function contextOf(path: PathSegment[]): { context: string; allowed: string[] } {
-  const props = (def: string): string[] => Object.keys(((compiler().schema['definitions'] as Record<string, { properties: object }>)[def]!).properties);
+  const props = (def: string): string[] =>
+    Object.keys(
+      (compiler().schema['definitions'] as Record<string, { properties: object }>)[def]!.properties,
+    );
   const last = path[path.length - 1];
-  if (path.length === 0) return { context: 'root', allowed: Object.keys(compiler().schema['properties'] as object) };
+  if (path.length === 0)
+    return { context: 'root', allowed: Object.keys(compiler().schema['properties'] as object) };
   if (last === 'platform') return { context: 'platform', allowed: props('platform') };
   if (typeof last === 'number') return { context: 'entry', allowed: props('entry') };
   return { context: 'other', allowed: [] };
@@ -71,7 +79,10 @@ function contextOf(path: PathSegment[]): { context: string; allowed: string[] } 
 
 function toProblem(err: ErrorObject, data: unknown): SchemaProblem {
   const path = pointerToPath(err.instancePath, data);
-  const value = path.reduce<unknown>((v, s) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[String(s)] : undefined), data);
+  const value = path.reduce<unknown>(
+    (v, s) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[String(s)] : undefined),
+    data,
+  );
   const p = err.params as Record<string, unknown>;
   switch (err.keyword) {
     case 'additionalProperties': {
@@ -79,22 +90,51 @@ function toProblem(err: ErrorObject, data: unknown): SchemaProblem {
       const { context, allowed } = contextOf(path);
       const hint = suggestKey(key, allowed, context);
       const expected = allowed.length ? `; expected one of: ${allowed.join(', ')}` : '';
-      return { path: [...path, key], atKey: true, unknownKey: key, message: `unknown key "${key}"${hint ? `, ${hint}` : expected}` };
+      return {
+        path: [...path, key],
+        atKey: true,
+        unknownKey: key,
+        message: `unknown key "${key}"${hint ? `, ${hint}` : expected}`,
+      };
     }
     case 'required':
-      return { path, atKey: false, message: `missing required key "${String(p['missingProperty'])}"` };
+      return {
+        path,
+        atKey: false,
+        message: `missing required key "${String(p['missingProperty'])}"`,
+      };
     case 'dependencies':
-      return { path, atKey: false, message: `missing required key "${String(p['missingProperty'])}": "${String(p['property'])}" and "${String(p['missingProperty'])}" go together (give neither to take both from the image config)` };
+      return {
+        path,
+        atKey: false,
+        message: `missing required key "${String(p['missingProperty'])}": "${String(p['property'])}" and "${String(p['missingProperty'])}" go together (give neither to take both from the image config)`,
+      };
     case 'type':
-      return { path, atKey: false, message: `must be ${p['type'] === 'boolean' ? 'true or false' : `a ${p['type'] === 'object' ? 'mapping' : p['type'] === 'array' ? 'list' : String(p['type'])}`}, found ${describe(value)}` };
+      return {
+        path,
+        atKey: false,
+        message: `must be ${p['type'] === 'boolean' ? 'true or false' : `a ${p['type'] === 'object' ? 'mapping' : p['type'] === 'array' ? 'list' : String(p['type'])}`}, found ${describe(value)}`,
+      };
     case 'enum':
-      return { path, atKey: false, message: `must be one of ${(p['allowedValues'] as unknown[]).join(', ')}, found ${describe(value)}` };
+      return {
+        path,
+        atKey: false,
+        message: `must be one of ${(p['allowedValues'] as unknown[]).join(', ')}, found ${describe(value)}`,
+      };
     case 'minItems':
-      return { path, atKey: false, message: `must list at least ${String(p['limit'])} entr${p['limit'] === 1 ? 'y' : 'ies'}, found none` };
+      return {
+        path,
+        atKey: false,
+        message: `must list at least ${String(p['limit'])} entr${p['limit'] === 1 ? 'y' : 'ies'}, found none`,
+      };
     case 'minLength':
       return { path, atKey: false, message: 'must not be empty' };
     case 'pattern':
-      return { path, atKey: false, message: `${describe(value)} is not a valid value (expected a media type such as application/vnd.example+json)` };
+      return {
+        path,
+        atKey: false,
+        message: `${describe(value)} is not a valid value (expected a media type such as application/vnd.example+json)`,
+      };
     default:
       return { path, atKey: false, message: err.message ?? 'is invalid' };
   }
@@ -104,7 +144,9 @@ function toProblem(err: ErrorObject, data: unknown): SchemaProblem {
 export function validateAgainstSchema(data: unknown): SchemaProblem[] {
   const { validate } = compiler();
   if (validate(data)) return [];
-  const problems = (validate.errors ?? []).filter((e) => e.keyword !== 'if').map((e) => toProblem(e, data));
+  const problems = (validate.errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => toProblem(e, data));
   const seen = new Set<string>();
   return problems.filter((p) => {
     const key = `${formatPath(p.path)}|${p.message}`;

@@ -22,7 +22,9 @@ describe('Dockerfile', () => {
   });
 
   test('the linter does report a broken Dockerfile (so the test above can fail)', () => {
-    expect(validate('FROM node:24-slim\nENTRYPOINT [\'manifold\']\nCOPY\n').length).toBeGreaterThan(0);
+    expect(validate("FROM node:24-slim\nENTRYPOINT ['manifold']\nCOPY\n").length).toBeGreaterThan(
+      0,
+    );
   });
 
   test('is multi-stage: builds with npm ci and tsc, runs on a slim Node LTS with production dependencies only', () => {
@@ -30,7 +32,9 @@ describe('Dockerfile', () => {
     expect(instructions.some((l) => /npm ci\b/.test(l))).toBe(true);
     expect(instructions.some((l) => /\btsc\b/.test(l))).toBe(true);
     expect(instructions.some((l) => /npm prune --omit=dev/.test(l))).toBe(true);
-    expect(stages[stages.length - 1]).toMatch(/node:\$\{NODE_VERSION\}-bookworm-slim|distroless\/nodejs/);
+    expect(stages[stages.length - 1]).toMatch(
+      /node:\$\{NODE_VERSION\}-bookworm-slim|distroless\/nodejs/,
+    );
     expect(text).toMatch(/ARG NODE_VERSION=(22|24|26)\b/);
   });
 

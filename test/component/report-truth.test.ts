@@ -30,8 +30,16 @@ const dir = mkdtempSync(join(tmpdir(), 'manifold-report-'));
 beforeAll(async () => {
   reg = await startRegistry({ variant: 'plain' });
   harness = new HarnessClient(reg);
-  amd = await seedImage(harness, { repository: 'r/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
-  arm = await seedImage(harness, { repository: 'r/app', tag: 'arm64', platform: STANDARD_PLATFORMS['arm64']! });
+  amd = await seedImage(harness, {
+    repository: 'r/app',
+    tag: 'amd64',
+    platform: STANDARD_PLATFORMS['amd64']!,
+  });
+  arm = await seedImage(harness, {
+    repository: 'r/app',
+    tag: 'arm64',
+    platform: STANDARD_PLATFORMS['arm64']!,
+  });
   proxy = await startFaultProxy(reg.url);
 });
 afterAll(async () => {
@@ -40,14 +48,29 @@ afterAll(async () => {
 });
 beforeEach(() => proxy.setFault(undefined));
 
-const spec = (tag: string, extra = ''): string => `image: ${proxy.host}/r/app:${tag}\n${extra}manifests:\n  - image: ${proxy.host}/r/app:amd64\n  - image: ${proxy.host}/r/app:arm64\n`;
-const publish = (s: string, args: string[] = [], env: Record<string, string> = {}) => runCli(['publish', '--from-spec', '-', ...args], { input: s, env });
-const isPut = (tag: string) => (r: { method: string; url: string }) => r.method === 'PUT' && r.url === `/v2/r/app/manifests/${tag}`;
+const spec = (tag: string, extra = ''): string =>
+  `image: ${proxy.host}/r/app:${tag}\n${extra}manifests:\n  - image: ${proxy.host}/r/app:amd64\n  - image: ${proxy.host}/r/app:arm64\n`;
+const publish = (s: string, args: string[] = [], env: Record<string, string> = {}) =>
+  runCli(['publish', '--from-spec', '-', ...args], { input: s, env });
+const isPut = (tag: string) => (r: { method: string; url: string }) =>
+  r.method === 'PUT' && r.url === `/v2/r/app/manifests/${tag}`;
 
-interface Report { ok: boolean; exitCode: number; error?: { code: string; message: string }; indexes: { status: string; digest: string; tags: { tag: string; status: string; error?: string; note?: string }[] }[] }
+interface Report {
+  ok: boolean;
+  exitCode: number;
+  error?: { code: string; message: string };
+  indexes: {
+    status: string;
+    digest: string;
+    tags: { tag: string; status: string; error?: string; note?: string }[];
+  }[];
+}
 function report(stdout: string): Report {
   const doc = JSON.parse(stdout) as Report;
-  expect({ valid: validate(doc), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
+  expect({ valid: validate(doc), errors: validate.errors ?? null }).toEqual({
+    valid: true,
+    errors: null,
+  });
   return doc;
 }
 
@@ -63,20 +86,37 @@ describe('all or nothing across documents', () => {
     const json = await publish(text, ['--output', 'json']);
     expect(json.code).toBe(3);
     const doc = report(json.stdout);
-    expect(doc).toMatchObject({ ok: false, exitCode: 3, error: { code: 'NOT_FOUND' }, indexes: [] });
+    expect(doc).toMatchObject({
+      ok: false,
+      exitCode: 3,
+      error: { code: 'NOT_FOUND' },
+      indexes: [],
+    });
   });
 });
 
 describe('every tag read back', () => {
   test('a second writer moves the tag between our PUT and its answer: failed, exit 4', async () => {
     const tag = `m${++n}`;
-    proxy.setFault((r) => (isPut(tag)(r) ? { kind: 'after', then: async () => void (await harness.pushManifest('r/app', tag, arm.mediaType, arm.bytes)) } : undefined));
+    proxy.setFault((r) =>
+      isPut(tag)(r)
+        ? {
+            kind: 'after',
+            then: async () =>
+              void (await harness.pushManifest('r/app', tag, arm.mediaType, arm.bytes)),
+          }
+        : undefined,
+    );
     const res = await publish(spec(tag, 'tags: [also]\n'), ['--output', 'json']);
     expect(res.code).toBe(4);
     const doc = report(res.stdout);
     expect(doc.indexes[0]!.status).toBe('partial');
     expect(doc.indexes[0]!.tags).toEqual([
-      expect.objectContaining({ tag, status: 'failed', error: `moved by another writer (it points at ${arm.digest})` }),
+      expect.objectContaining({
+        tag,
+        status: 'failed',
+        error: `moved by another writer (it points at ${arm.digest})`,
+      }),
       { tag: 'also', status: 'created' },
     ]);
     expect(res.stderr).toContain('moved: also');
@@ -88,9 +128,16 @@ describe('every tag read back', () => {
     proxy.setFault((r) => (isPut(tag)(r) ? { kind: 'answer', status: 201 } : undefined));
     const res = await publish(spec(tag));
     expect(res.code).toBe(4);
-    expect(res.stdout).toMatch(new RegExp(`^Digest: sha256:[a-f0-9]{64} \\d+\nTag: ${proxy.host}/r/app:${tag} failed \\(not applied by the registry: it answered the PUT with success, yet it points at ${amd.digest}\\)\n$`));
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `^Digest: sha256:[a-f0-9]{64} \\d+\nTag: ${proxy.host}/r/app:${tag} failed \\(not applied by the registry: it answered the PUT with success, yet it points at ${amd.digest}\\)\n$`,
+      ),
+    );
     const again = await publish(spec(tag), ['--output', 'json']);
-    expect(report(again.stdout).indexes[0]!.tags[0]).toMatchObject({ status: 'failed', previous: amd.digest });
+    expect(report(again.stdout).indexes[0]!.tags[0]).toMatchObject({
+      status: 'failed',
+      previous: amd.digest,
+    });
   });
 
   test('SIGTERM while a tag PUT is in flight: the tag is read back and reported as it is', async () => {
@@ -98,8 +145,19 @@ describe('every tag read back', () => {
     let arrived!: () => void;
     const putArrived = new Promise<void>((r) => (arrived = r));
     // The registry stores the PUT at once; its answer is held back, and the CLI is interrupted meanwhile.
-    proxy.setFault((r) => (isPut(tag)(r) ? { kind: 'after', then: () => (arrived(), new Promise((res) => setTimeout(res, 3000).unref())) } : undefined));
-    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-', '--output', 'json'], { env: { PATH: process.env['PATH'], HOME: dir } });
+    proxy.setFault((r) =>
+      isPut(tag)(r)
+        ? {
+            kind: 'after',
+            then: () => (arrived(), new Promise((res) => setTimeout(res, 3000).unref())),
+          }
+        : undefined,
+    );
+    const child = spawn(
+      process.execPath,
+      [CLI, 'publish', '--from-spec', '-', '--output', 'json'],
+      { env: { PATH: process.env['PATH'], HOME: dir } },
+    );
     child.stdin.end(spec(tag));
     let stdout = '';
     let stderr = '';
@@ -111,25 +169,55 @@ describe('every tag read back', () => {
     const code = await exited;
     expect(stderr).toContain('interrupted');
     const doc = report(stdout);
-    expect(doc.indexes[0]!.tags[0]).toEqual({ tag, status: 'created', note: 'settled after the interrupt' });
+    expect(doc.indexes[0]!.tags[0]).toEqual({
+      tag,
+      status: 'created',
+      note: 'settled after the interrupt',
+    });
     expect(code).toBe(0);
-    expect((await harness.getManifest('r/app', tag)).headers['docker-content-digest']).toBe(doc.indexes[0]!.digest);
+    expect((await harness.getManifest('r/app', tag)).headers['docker-content-digest']).toBe(
+      doc.indexes[0]!.digest,
+    );
   });
 });
 
 describe('outputs a pipeline can parse', () => {
   test('--output json in every outcome matches the shipped schema: success, dry run, usage error, spec error', async () => {
     const ok = await publish(spec(`j${++n}`), ['--output', 'json']);
-    expect(report(ok.stdout)).toMatchObject({ ok: true, exitCode: 0, indexes: [{ status: 'published' }] });
+    expect(report(ok.stdout)).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      indexes: [{ status: 'published' }],
+    });
     const dry = await publish(spec(`j${++n}`), ['--output', 'json', '--dry-run']);
-    expect(report(dry.stdout)).toMatchObject({ ok: true, dryRun: true, indexes: [{ status: 'planned', tags: [{ status: 'created' }] }] });
-    const usage = await runCli(['publish', '--output', 'json', '--from-spec', 'x.yml', '--platforms', 'linux/amd64']);
+    expect(report(dry.stdout)).toMatchObject({
+      ok: true,
+      dryRun: true,
+      indexes: [{ status: 'planned', tags: [{ status: 'created' }] }],
+    });
+    const usage = await runCli([
+      'publish',
+      '--output',
+      'json',
+      '--from-spec',
+      'x.yml',
+      '--platforms',
+      'linux/amd64',
+    ]);
     expect(usage.code).toBe(2);
-    expect(report(usage.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'USAGE' } });
+    expect(report(usage.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: { code: 'USAGE' },
+    });
     const unknownFlag = await runCli(['publish', '--output', 'json', '--no-such-flag']);
     expect(report(unknownFlag.stdout)).toMatchObject({ ok: false, exitCode: 2 });
     const badSpec = await publish('image: x\n', ['--output', 'json']);
-    expect(report(badSpec.stdout)).toMatchObject({ ok: false, exitCode: 2, error: { code: 'SPEC_INVALID' } });
+    expect(report(badSpec.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 2,
+      error: { code: 'SPEC_INVALID' },
+    });
   });
 
   test('--digest-file and GITHUB_OUTPUT that cannot be written stop the run before any write (exit 2)', async () => {
@@ -151,24 +239,41 @@ describe('outputs a pipeline can parse', () => {
   test('a failed run leaves an earlier digest file whole; a partial one writes what landed', async () => {
     const file = join(dir, `digest-${++n}`);
     writeFileSync(file, 'sha256:earlier\n');
-    const failed = await publish(`image: ${proxy.host}/r/app:f${n}\nmanifests:\n  - image: ${proxy.host}/r/app:missing\n`, ['--digest-file', file]);
+    const failed = await publish(
+      `image: ${proxy.host}/r/app:f${n}\nmanifests:\n  - image: ${proxy.host}/r/app:missing\n`,
+      ['--digest-file', file],
+    );
     expect(failed.code).toBe(3);
     expect(readFileSync(file, 'utf8')).toBe('sha256:earlier\n');
     const tag = `p${n}`;
-    proxy.setFault((r) => (isPut('broken')(r) ? { kind: 'answer', status: 400, body: '{"errors":[{"code":"TAG_INVALID","message":"immutable"}]}' } : undefined));
+    proxy.setFault((r) =>
+      isPut('broken')(r)
+        ? {
+            kind: 'answer',
+            status: 400,
+            body: '{"errors":[{"code":"TAG_INVALID","message":"immutable"}]}',
+          }
+        : undefined,
+    );
     const gh = join(dir, `gh-${n}`);
-    const partial = await publish(spec(tag, 'tags: [broken]\n'), ['--digest-file', file], { GITHUB_OUTPUT: gh });
+    const partial = await publish(spec(tag, 'tags: [broken]\n'), ['--digest-file', file], {
+      GITHUB_OUTPUT: gh,
+    });
     expect(partial.code).toBe(4);
     const digest = /^Digest: (\S+)/.exec(partial.stdout)![1]!;
     expect(readFileSync(file, 'utf8')).toBe(`${digest}\n`);
-    expect(readFileSync(gh, 'utf8')).toBe(`digest=${digest}\ndigests=${digest}\ntags=${proxy.host}/r/app:${tag}\n`);
+    expect(readFileSync(gh, 'utf8')).toBe(
+      `digest=${digest}\ndigests=${digest}\ntags=${proxy.host}/r/app:${tag}\n`,
+    );
   });
 
   test('stdout closed early: quiet exit, no stack trace (three runs)', async () => {
     const tag = `c${++n}`;
     expect((await publish(spec(tag))).code).toBe(0);
     for (let i = 0; i < 3; i++) {
-      const child = spawn(process.execPath, [CLI, 'inspect', `${proxy.host}/r/app:${tag}`], { env: { PATH: process.env['PATH'], HOME: dir } });
+      const child = spawn(process.execPath, [CLI, 'inspect', `${proxy.host}/r/app:${tag}`], {
+        env: { PATH: process.env['PATH'], HOME: dir },
+      });
       child.stdout.destroy();
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -184,12 +289,16 @@ describe('errors that say what to do', () => {
     const port = await freePort();
     const refused = await runCli(['inspect', `127.0.0.1:${port}/a/b:1`]);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain(`cannot connect to 127.0.0.1:${port}: connection refused — is the registry running, is the port right?`);
+    expect(refused.stderr).toContain(
+      `cannot connect to 127.0.0.1:${port}: connection refused — is the registry running, is the port right?`,
+    );
     const tls = await startRegistry({ variant: 'tls' });
     try {
       const res = await runCli(['inspect', `localhost:${tls.host.split(':')[1]}/a/b:1`]);
       expect(res.code).toBe(3);
-      expect(res.stderr).toMatch(/certificate from an unknown authority: trust its CA with --ca-file PEM or --cert-dir DIR, or \(for a test registry only\) skip verification with --insecure-registry/);
+      expect(res.stderr).toMatch(
+        /certificate from an unknown authority: trust its CA with --ca-file PEM or --cert-dir DIR, or \(for a test registry only\) skip verification with --insecure-registry/,
+      );
     } finally {
       await tls.stop();
     }
@@ -214,7 +323,12 @@ describe('quiet by default, progress where a person watches', () => {
     const file = join(dir, `tty-${++n}.yml`);
     writeFileSync(file, spec(`tty${n}`, 'tags: [a, b]\n'));
     const out = await new Promise<string>((resolve) => {
-      execFile('script', ['-qec', `${process.execPath} ${CLI} publish --from-spec ${file}`, '/dev/null'], { env: { PATH: process.env['PATH'], HOME: dir, TERM: 'xterm' } }, (_err, stdout) => resolve(stdout));
+      execFile(
+        'script',
+        ['-qec', `${process.execPath} ${CLI} publish --from-spec ${file}`, '/dev/null'],
+        { env: { PATH: process.env['PATH'], HOME: dir, TERM: 'xterm' } },
+        (_err, stdout) => resolve(stdout),
+      );
     });
     expect(out).toContain('resolved 2/2');
     expect(out).toContain('tags 3/3');
@@ -234,7 +348,9 @@ describe('guards for releases', () => {
     expect(res.code).toBe(3);
     expect(res.stderr).toContain(`serves linux/arm64/v8 now`);
     expect(res.stderr).toContain('--allow-fewer-platforms');
-    expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT' || r.method === 'POST')).toEqual([]);
+    expect(
+      proxy.requests.slice(before).filter((r) => r.method === 'PUT' || r.method === 'POST'),
+    ).toEqual([]);
     expect((await publish(shrinking, ['--allow-fewer-platforms'])).code).toBe(0);
   });
 

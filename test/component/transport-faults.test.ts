@@ -18,8 +18,16 @@ let n = 0;
 beforeAll(async () => {
   reg = await startRegistry({ variant: 'plain' });
   const h = new HarnessClient(reg);
-  amd = await seedImage(h, { repository: 'f/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
-  arm = await seedImage(h, { repository: 'f/app', tag: 'arm64', platform: STANDARD_PLATFORMS['arm64']! });
+  amd = await seedImage(h, {
+    repository: 'f/app',
+    tag: 'amd64',
+    platform: STANDARD_PLATFORMS['amd64']!,
+  });
+  arm = await seedImage(h, {
+    repository: 'f/app',
+    tag: 'arm64',
+    platform: STANDARD_PLATFORMS['arm64']!,
+  });
   proxy = await startFaultProxy(reg.url);
 });
 afterAll(async () => {
@@ -28,15 +36,20 @@ afterAll(async () => {
 });
 beforeEach(() => proxy.setFault(undefined));
 
-const spec = (tag = `t${++n}`): string => `image: ${proxy.host}/f/app:${tag}\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n  - image: ${proxy.host}/f/app:arm64\n`;
+const spec = (tag = `t${++n}`): string =>
+  `image: ${proxy.host}/f/app:${tag}\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n  - image: ${proxy.host}/f/app:arm64\n`;
 /** Backoff shortened to 20 ms (doubling, with jitter): the schedule is checked, not waited out. */
 const FAST = { MANIFOLD_RETRY_BASE_MS: '20' };
-const publish = (s: string, args: string[] = []) => runCli(['publish', '--from-spec', '-', ...args], { input: s, env: FAST });
-const isGet = (tag: string) => (r: { method: string; url: string }) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`;
+const publish = (s: string, args: string[] = []) =>
+  runCli(['publish', '--from-spec', '-', ...args], { input: s, env: FAST });
+const isGet = (tag: string) => (r: { method: string; url: string }) =>
+  r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`;
 
 describe('retries', () => {
   test('§F21: a 503 once is retried and the publish succeeds', async () => {
-    proxy.setFault((r, count) => (isGet('amd64')(r) && count === 1 ? { kind: 'answer', status: 503 } : undefined));
+    proxy.setFault((r, count) =>
+      isGet('amd64')(r) && count === 1 ? { kind: 'answer', status: 503 } : undefined,
+    );
     const res = await publish(spec());
     expect(res.code).toBe(0);
     expect(proxy.requests.filter(isGet('amd64')).length).toBeGreaterThanOrEqual(2);
@@ -59,7 +72,11 @@ describe('retries', () => {
   });
 
   test('§F20: 429 with Retry-After in seconds is honoured', async () => {
-    proxy.setFault((r, count) => (isGet('amd64')(r) && count === 1 ? { kind: 'answer', status: 429, headers: { 'retry-after': '1' } } : undefined));
+    proxy.setFault((r, count) =>
+      isGet('amd64')(r) && count === 1
+        ? { kind: 'answer', status: 429, headers: { 'retry-after': '1' } }
+        : undefined,
+    );
     const before = proxy.requests.length;
     expect((await publish(spec())).code).toBe(0);
     const gets = proxy.requests.slice(before).filter(isGet('amd64'));
@@ -67,7 +84,15 @@ describe('retries', () => {
   });
 
   test('§F20: 429 with Retry-After as an HTTP-date is honoured', async () => {
-    proxy.setFault((r, count) => (isGet('amd64')(r) && count === 1 ? { kind: 'answer', status: 429, headers: { 'retry-after': new Date(Date.now() + 2000).toUTCString() } } : undefined));
+    proxy.setFault((r, count) =>
+      isGet('amd64')(r) && count === 1
+        ? {
+            kind: 'answer',
+            status: 429,
+            headers: { 'retry-after': new Date(Date.now() + 2000).toUTCString() },
+          }
+        : undefined,
+    );
     const before = proxy.requests.length;
     expect((await publish(spec())).code).toBe(0);
     const gets = proxy.requests.slice(before).filter(isGet('amd64'));
@@ -75,7 +100,16 @@ describe('retries', () => {
   });
 
   test('§F20: a Retry-After longer than the cap fails at once instead of hanging', async () => {
-    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'answer', status: 429, headers: { 'retry-after': '99999' }, body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}' } : undefined));
+    proxy.setFault((r) =>
+      isGet('amd64')(r)
+        ? {
+            kind: 'answer',
+            status: 429,
+            headers: { 'retry-after': '99999' },
+            body: '{"errors":[{"code":"TOOMANYREQUESTS","message":"slow down"}]}',
+          }
+        : undefined,
+    );
     const started = Date.now();
     const res = await publish(spec());
     expect(res.code).toBe(3);
@@ -85,7 +119,15 @@ describe('retries', () => {
 
   test('§F22: 413 on the index PUT is not retried; exit 4 names the tag', async () => {
     const tag = `t${++n}`;
-    proxy.setFault((r) => (r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}` ? { kind: 'answer', status: 413, body: '{"errors":[{"code":"SIZE_INVALID","message":"manifest too big"}]}' } : undefined));
+    proxy.setFault((r) =>
+      r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}`
+        ? {
+            kind: 'answer',
+            status: 413,
+            body: '{"errors":[{"code":"SIZE_INVALID","message":"manifest too big"}]}',
+          }
+        : undefined,
+    );
     const before = proxy.requests.length;
     const res = await publish(spec(tag));
     expect(res.code).toBe(4);
@@ -95,10 +137,21 @@ describe('retries', () => {
   });
 
   test('§F13/§F14: a connection reset, then a truncated body, on the manifest GET are retried; the digest still matches', async () => {
-    proxy.setFault((r, count) => (isGet('amd64')(r) ? (count === 1 ? { kind: 'reset' } : count === 2 ? { kind: 'truncate' } : undefined) : undefined));
+    proxy.setFault((r, count) =>
+      isGet('amd64')(r)
+        ? count === 1
+          ? { kind: 'reset' }
+          : count === 2
+            ? { kind: 'truncate' }
+            : undefined
+        : undefined,
+    );
     const res = await publish(spec(), ['--output', 'json']);
     expect(res.code).toBe(0);
-    expect((JSON.parse(res.stdout) as { indexes: { children: { digest: string }[] }[] }).indexes[0]!.children[0]!.digest).toBe(amd.digest);
+    expect(
+      (JSON.parse(res.stdout) as { indexes: { children: { digest: string }[] }[] }).indexes[0]!
+        .children[0]!.digest,
+    ).toBe(amd.digest);
   });
 
   test('§F16: a slow registry is cut off by the overall --timeout deadline', async () => {
@@ -117,7 +170,9 @@ describe('registry ping', () => {
   const isPing = (r: { method: string; url: string }) => r.method === 'GET' && r.url === '/v2/';
 
   test('a 503 on the ping is retried and the publish succeeds', async () => {
-    proxy.setFault((r, count) => (isPing(r) && count === 1 ? { kind: 'answer', status: 503 } : undefined));
+    proxy.setFault((r, count) =>
+      isPing(r) && count === 1 ? { kind: 'answer', status: 503 } : undefined,
+    );
     const before = proxy.requests.length;
     const res = await publish(spec(), ['--plain-http']);
     expect(res.code).toBe(0);
@@ -147,7 +202,9 @@ describe('registry ping', () => {
     proxy.setFault(undefined);
     const res = await runCli(['inspect', '--plain-http', `${proxy.host}/f/app:amd64`]);
     expect(res.code).toBe(0);
-    const seen = proxy.requests.slice(-3).map((r) => `${r.method} ${r.url.replace(/sha256:\w+/, 'D')}`);
+    const seen = proxy.requests
+      .slice(-3)
+      .map((r) => `${r.method} ${r.url.replace(/sha256:\w+/, 'D')}`);
     expect(seen).toEqual(['GET /v2/', 'GET /v2/f/app/manifests/amd64', 'GET /v2/f/app/blobs/D']);
     expect(proxy.connections).toBe(1);
   });
@@ -155,21 +212,42 @@ describe('registry ping', () => {
 
 describe('hostile answers', () => {
   test('§F40/§B2: Docker-Content-Digest that does not match the bytes is a digest mismatch, exit 3', async () => {
-    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'rewrite', headers: { 'docker-content-digest': arm.digest } } : undefined));
+    proxy.setFault((r) =>
+      isGet('amd64')(r)
+        ? { kind: 'rewrite', headers: { 'docker-content-digest': arm.digest } }
+        : undefined,
+    );
     const res = await publish(spec());
     expect(res.code).toBe(3);
-    expect(res.stderr).toContain(`the registry says ${arm.digest} but the bytes it sent hash to ${amd.digest}`);
+    expect(res.stderr).toContain(
+      `the registry says ${arm.digest} but the bytes it sent hash to ${amd.digest}`,
+    );
   });
 
   test('§F40: bytes that do not match the digest asked for are refused', async () => {
-    proxy.setFault((r) => (r.method === 'GET' && r.url === `/v2/f/app/manifests/${amd.digest}` ? { kind: 'rewrite', headers: { 'docker-content-digest': '' }, body: arm.bytes } : undefined));
-    const res = await publish(`image: ${proxy.host}/f/app:d${++n}\nmanifests:\n  - image: ${proxy.host}/f/app@${amd.digest}\n`);
+    proxy.setFault((r) =>
+      r.method === 'GET' && r.url === `/v2/f/app/manifests/${amd.digest}`
+        ? { kind: 'rewrite', headers: { 'docker-content-digest': '' }, body: arm.bytes }
+        : undefined,
+    );
+    const res = await publish(
+      `image: ${proxy.host}/f/app:d${++n}\nmanifests:\n  - image: ${proxy.host}/f/app@${amd.digest}\n`,
+    );
     expect(res.code).toBe(3);
     expect(res.stderr).toContain(`asked for ${amd.digest} but the bytes hash to ${arm.digest}`);
   });
 
   test('§F39/§B3: a 5 MiB manifest body is cut off at the 4 MiB cap', async () => {
-    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'answer', status: 200, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' }, body: Buffer.alloc(5 * 1024 * 1024, 32) } : undefined));
+    proxy.setFault((r) =>
+      isGet('amd64')(r)
+        ? {
+            kind: 'answer',
+            status: 200,
+            headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+            body: Buffer.alloc(5 * 1024 * 1024, 32),
+          }
+        : undefined,
+    );
     const res = await publish(spec());
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('larger than 4194304 bytes');
@@ -178,11 +256,30 @@ describe('hostile answers', () => {
   test('§F38/§B4: a redirect to another origin gets no Authorization header', async () => {
     const basic = await startRegistry({ variant: 'basic' });
     const bproxy = await startFaultProxy(basic.url);
-    const img = await seedImage(new HarnessClient(basic), { repository: 'r/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
-    const cdn = await startRecorder(() => ({ status: 200, headers: { 'content-type': img.mediaType, 'docker-content-digest': img.digest }, body: img.bytes }));
+    const img = await seedImage(new HarnessClient(basic), {
+      repository: 'r/app',
+      tag: 'amd64',
+      platform: STANDARD_PLATFORMS['amd64']!,
+    });
+    const cdn = await startRecorder(() => ({
+      status: 200,
+      headers: { 'content-type': img.mediaType, 'docker-content-digest': img.digest },
+      body: img.bytes,
+    }));
     try {
-      bproxy.setFault((r) => (isGetPath(r, '/v2/r/app/manifests/amd64') ? { kind: 'answer', status: 307, headers: { location: `${cdn.url}/cdn/manifest?X-Amz-Signature=s3cr3t-sig` } } : undefined));
-      const clash = await runCli(['publish', '--from-spec', '-', '--username', basic.username!, '--password-stdin'], { input: `${basic.password}\n` });
+      bproxy.setFault((r) =>
+        isGetPath(r, '/v2/r/app/manifests/amd64')
+          ? {
+              kind: 'answer',
+              status: 307,
+              headers: { location: `${cdn.url}/cdn/manifest?X-Amz-Signature=s3cr3t-sig` },
+            }
+          : undefined,
+      );
+      const clash = await runCli(
+        ['publish', '--from-spec', '-', '--username', basic.username!, '--password-stdin'],
+        { input: `${basic.password}\n` },
+      );
       expect(clash.code).toBe(2);
       expect(clash.stderr).toContain('cannot both read standard input');
       const res2 = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], {
@@ -192,7 +289,9 @@ describe('hostile answers', () => {
       expect(res2.code).toBe(0);
       expect(cdn.requests).toHaveLength(1);
       expect(cdn.requests[0]!.headers.authorization).toBeUndefined();
-      expect(bproxy.requests.some((r) => String(r.headers.authorization ?? '').startsWith('Basic '))).toBe(true);
+      expect(
+        bproxy.requests.some((r) => String(r.headers.authorization ?? '').startsWith('Basic ')),
+      ).toBe(true);
       expect(res2.stderr).not.toContain('s3cr3t-sig');
       expect(res2.stderr).not.toContain(basic.password!);
     } finally {
@@ -205,8 +304,14 @@ describe('hostile answers', () => {
   test('§F41/§B5: an upload Location on another origin is refused before any PATCH or PUT', async () => {
     const attacker = await startRecorder();
     try {
-      proxy.setFault((r) => (r.method === 'POST' && r.url.startsWith('/v2/f/other/blobs/uploads/') ? { kind: 'answer', status: 202, headers: { location: `${attacker.url}/steal` } } : undefined));
-      const res = await publish(`image: ${proxy.host}/f/other:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`);
+      proxy.setFault((r) =>
+        r.method === 'POST' && r.url.startsWith('/v2/f/other/blobs/uploads/')
+          ? { kind: 'answer', status: 202, headers: { location: `${attacker.url}/steal` } }
+          : undefined,
+      );
+      const res = await publish(
+        `image: ${proxy.host}/f/other:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`,
+      );
       expect(res.code).toBe(4);
       expect(res.stderr).toContain('upload location on another origin');
       expect(attacker.requests).toEqual([]);
@@ -218,9 +323,23 @@ describe('hostile answers', () => {
   test('§F37/§B1: a token realm on another loopback host or a link-local address is refused; nothing is sent there', async () => {
     const attacker = await startRecorder();
     try {
-      for (const realm of [`http://localhost:${new URL(attacker.url).port}/token`, 'https://169.254.169.254/latest/meta-data']) {
-        proxy.setFault((r) => (r.url === '/v2/' ? { kind: 'answer', status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="x"` } } : undefined));
-        const res = await runCli(['publish', '--from-spec', '-'], { input: spec(), env: { MANIFOLD_USERNAME: 'u', MANIFOLD_PASSWORD: 'p4ssw0rd-x' } });
+      for (const realm of [
+        `http://localhost:${new URL(attacker.url).port}/token`,
+        'https://169.254.169.254/latest/meta-data',
+      ]) {
+        proxy.setFault((r) =>
+          r.url === '/v2/'
+            ? {
+                kind: 'answer',
+                status: 401,
+                headers: { 'www-authenticate': `Bearer realm="${realm}",service="x"` },
+              }
+            : undefined,
+        );
+        const res = await runCli(['publish', '--from-spec', '-'], {
+          input: spec(),
+          env: { MANIFOLD_USERNAME: 'u', MANIFOLD_PASSWORD: 'p4ssw0rd-x' },
+        });
         expect(res.code).toBe(3);
         expect(res.stderr).toContain('refusing token realm');
         expect(res.stderr).not.toContain('p4ssw0rd-x');
@@ -232,7 +351,23 @@ describe('hostile answers', () => {
   });
 
   test('§F43: registry error text with terminal escapes and fake CI commands is printed escaped', async () => {
-    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'answer', status: 400, body: JSON.stringify({ errors: [{ code: 'BAD', message: 'evil \u001b[31mred\n::add-mask::x\n::set-output name=digest::sha256:bad' }] }) } : undefined));
+    proxy.setFault((r) =>
+      isGet('amd64')(r)
+        ? {
+            kind: 'answer',
+            status: 400,
+            body: JSON.stringify({
+              errors: [
+                {
+                  code: 'BAD',
+                  message:
+                    'evil \u001b[31mred\n::add-mask::x\n::set-output name=digest::sha256:bad',
+                },
+              ],
+            }),
+          }
+        : undefined,
+    );
     const res = await publish(spec());
     expect(res.code).toBe(3);
     expect(res.stderr).not.toContain('\u001b');
@@ -246,12 +381,24 @@ describe('concurrency and idempotency', () => {
   test('§F44: 24 children with --concurrency 4 never have more than 4 resolutions in flight', async () => {
     const h = new HarnessClient(reg);
     const archs = Array.from({ length: 24 }, (_, i) => `a${i}`);
-    await Promise.all(archs.map((a) => seedImage(h, { repository: 'f/many', tag: a, platform: { os: 'linux', architecture: a } })));
-    const resolving = (r: { method: string; url: string }): boolean => r.method === 'GET' && (r.url.startsWith('/v2/f/many/manifests/a') || r.url.startsWith('/v2/f/many/blobs/'));
+    await Promise.all(
+      archs.map((a) =>
+        seedImage(h, { repository: 'f/many', tag: a, platform: { os: 'linux', architecture: a } }),
+      ),
+    );
+    const resolving = (r: { method: string; url: string }): boolean =>
+      r.method === 'GET' &&
+      (r.url.startsWith('/v2/f/many/manifests/a') || r.url.startsWith('/v2/f/many/blobs/'));
     proxy.setFault((r) => (resolving(r) ? { kind: 'delay', ms: 30 } : undefined), resolving);
-    const res = await publish(`image: ${proxy.host}/f/many:all\nmanifests:\n${archs.map((a) => `  - image: ${proxy.host}/f/many:${a}\n`).join('')}`, ['--concurrency', '4']);
+    const res = await publish(
+      `image: ${proxy.host}/f/many:all\nmanifests:\n${archs.map((a) => `  - image: ${proxy.host}/f/many:${a}\n`).join('')}`,
+      ['--concurrency', '4'],
+    );
     expect(res.code).toBe(0);
-    expect({ peak: proxy.peakInFlight, inFlight: proxy.peakSnapshot }).toEqual({ peak: expect.any(Number), inFlight: expect.any(Array) });
+    expect({ peak: proxy.peakInFlight, inFlight: proxy.peakSnapshot }).toEqual({
+      peak: expect.any(Number),
+      inFlight: expect.any(Array),
+    });
     expect(proxy.peakSnapshot.length <= 4 ? [] : proxy.peakSnapshot).toEqual([]);
     expect(proxy.peakInFlight).toBeGreaterThanOrEqual(2);
   });
@@ -269,46 +416,93 @@ function isGetPath(r: { method: string; url: string }, path: string): boolean {
 
 describe('registry quirks', () => {
   test('§F8: a mount answered 202 (not mounted) falls back to copying the blob across; the child lands', async () => {
-    proxy.setFault((r) => (r.method === 'POST' && r.url.includes('mount=') ? { kind: 'forward-to', url: r.url.replace(/\?.*$/, '') } : undefined));
+    proxy.setFault((r) =>
+      r.method === 'POST' && r.url.includes('mount=')
+        ? { kind: 'forward-to', url: r.url.replace(/\?.*$/, '') }
+        : undefined,
+    );
     const before = proxy.requests.length;
-    const res = await publish(`image: ${proxy.host}/f/mnt${++n}:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`);
+    const res = await publish(
+      `image: ${proxy.host}/f/mnt${++n}:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`,
+    );
     expect(res.code).toBe(0);
     const seen = proxy.requests.slice(before);
-    expect(seen.filter((r) => r.method === 'POST' && r.url.includes(`mount=${encodeURIComponent(amd.layerDigests[0]!)}`) && r.url.includes('from=f%2Fapp'))).toHaveLength(1);
-    expect(seen.filter((r) => r.method === 'GET' && r.url === `/v2/f/app/blobs/${amd.layerDigests[0]}`)).toHaveLength(1);
-    expect(seen.filter((r) => r.method === 'PUT' && r.url.includes('/blobs/uploads/') && r.url.includes(`digest=${encodeURIComponent(amd.layerDigests[0]!)}`))).toHaveLength(1);
+    expect(
+      seen.filter(
+        (r) =>
+          r.method === 'POST' &&
+          r.url.includes(`mount=${encodeURIComponent(amd.layerDigests[0]!)}`) &&
+          r.url.includes('from=f%2Fapp'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      seen.filter((r) => r.method === 'GET' && r.url === `/v2/f/app/blobs/${amd.layerDigests[0]}`),
+    ).toHaveLength(1);
+    expect(
+      seen.filter(
+        (r) =>
+          r.method === 'PUT' &&
+          r.url.includes('/blobs/uploads/') &&
+          r.url.includes(`digest=${encodeURIComponent(amd.layerDigests[0]!)}`),
+      ),
+    ).toHaveLength(1);
   });
 
   test('an upload whose final PUT was stored but whose answer was lost: the retry finds the session gone, the blob settles it', async () => {
     proxy.setFault((r, count) => {
-      if (r.method === 'POST' && r.url.includes('mount=')) return { kind: 'forward-to', url: r.url.replace(/\?.*$/, '') };
-      return r.method === 'PUT' && r.url.includes('/blobs/uploads/') && count === 1 ? { kind: 'lose-answer' } : undefined;
+      if (r.method === 'POST' && r.url.includes('mount='))
+        return { kind: 'forward-to', url: r.url.replace(/\?.*$/, '') };
+      return r.method === 'PUT' && r.url.includes('/blobs/uploads/') && count === 1
+        ? { kind: 'lose-answer' }
+        : undefined;
     });
     const before = proxy.requests.length;
     const repo = `f/lost${++n}`;
-    const res = await publish(`image: ${proxy.host}/${repo}:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`, ['--log-level', 'debug']);
+    const res = await publish(
+      `image: ${proxy.host}/${repo}:1\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`,
+      ['--log-level', 'debug'],
+    );
     expect(res.stderr).toContain('upload session gone, blob present');
     expect(res.code).toBe(0);
-    expect(proxy.requests.slice(before).filter((r) => r.method === 'HEAD' && r.url.startsWith(`/v2/${repo}/blobs/`)).length).toBeGreaterThanOrEqual(1);
+    expect(
+      proxy.requests
+        .slice(before)
+        .filter((r) => r.method === 'HEAD' && r.url.startsWith(`/v2/${repo}/blobs/`)).length,
+    ).toBeGreaterThanOrEqual(1);
   });
 
   test('a manifest PUT whose answer was lost: read back, not failed', async () => {
     const tag = `lost${++n}`;
-    proxy.setFault((r, count) => (r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}` && count <= 4 ? { kind: 'lose-answer' } : undefined));
+    proxy.setFault((r, count) =>
+      r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}` && count <= 4
+        ? { kind: 'lose-answer' }
+        : undefined,
+    );
     const res = await publish(spec(tag));
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain(`Tag: ${proxy.host}/f/app:${tag} created (its PUT got no answer; read back)`);
+    expect(res.stdout).toContain(
+      `Tag: ${proxy.host}/f/app:${tag} created (its PUT got no answer; read back)`,
+    );
   });
 
   test('§F25: HEAD without Docker-Content-Digest falls back to GET and hashing; HEAD 405 too; a re-run stays unchanged', async () => {
     const tag = `q${++n}`;
     expect((await publish(spec(tag))).code).toBe(0);
-    for (const fault of [{ kind: 'rewrite', headers: { 'docker-content-digest': '' } }, { kind: 'answer', status: 405 }] as const) {
-      proxy.setFault((r) => (r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}` ? fault : undefined));
+    for (const fault of [
+      { kind: 'rewrite', headers: { 'docker-content-digest': '' } },
+      { kind: 'answer', status: 405 },
+    ] as const) {
+      proxy.setFault((r) =>
+        r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}` ? fault : undefined,
+      );
       const before = proxy.requests.length;
       const res = await publish(spec(tag));
       expect(res.stdout).toContain(`Tag: ${proxy.host}/f/app:${tag} unchanged`);
-      expect(proxy.requests.slice(before).filter((r) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`)).toHaveLength(1);
+      expect(
+        proxy.requests
+          .slice(before)
+          .filter((r) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`),
+      ).toHaveLength(1);
       expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
     }
   });
@@ -316,32 +510,62 @@ describe('registry quirks', () => {
   test('§F26: HEAD 403 (Artifactory) means "not there": the PUT proceeds', async () => {
     const tag = `a${++n}`;
     expect((await publish(spec(tag))).code).toBe(0);
-    proxy.setFault((r) => (r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}` ? { kind: 'answer', status: 403 } : undefined));
+    proxy.setFault((r) =>
+      r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}`
+        ? { kind: 'answer', status: 403 }
+        : undefined,
+    );
     const before = proxy.requests.length;
     const res = await publish(spec(tag));
     expect(res.code).toBe(0);
     const after = proxy.requests.slice(before);
-    const put = after.findIndex((r) => r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}`);
+    const put = after.findIndex(
+      (r) => r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}`,
+    );
     expect(put).toBeGreaterThan(0);
-    expect(after.slice(0, put).filter((r) => r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}`)).toHaveLength(1);
+    expect(
+      after
+        .slice(0, put)
+        .filter((r) => r.method === 'HEAD' && r.url === `/v2/f/app/manifests/${tag}`),
+    ).toHaveLength(1);
     // The read-back cannot trust a 403 either: it reads the tag with a GET.
-    expect(after.slice(put).filter((r) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`)).toHaveLength(1);
+    expect(
+      after.slice(put).filter((r) => r.method === 'GET' && r.url === `/v2/f/app/manifests/${tag}`),
+    ).toHaveLength(1);
     expect(res.stdout).toContain(`${tag} created`);
   });
 
   test('§F27: one tag lands and another fails: exit 4, and the output says which moved', async () => {
     const tag = `p${++n}`;
-    proxy.setFault((r) => (r.method === 'PUT' && r.url === '/v2/f/app/manifests/broken' ? { kind: 'answer', status: 400, body: '{"errors":[{"code":"TAG_INVALID","message":"immutable"}]}' } : undefined));
-    const res = await publish(`image: ${proxy.host}/f/app:${tag}\ntags: [broken]\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`);
+    proxy.setFault((r) =>
+      r.method === 'PUT' && r.url === '/v2/f/app/manifests/broken'
+        ? {
+            kind: 'answer',
+            status: 400,
+            body: '{"errors":[{"code":"TAG_INVALID","message":"immutable"}]}',
+          }
+        : undefined,
+    );
+    const res = await publish(
+      `image: ${proxy.host}/f/app:${tag}\ntags: [broken]\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n`,
+    );
     expect(res.code).toBe(4);
-    expect(res.stdout).toMatch(new RegExp(`^Digest: sha256:[a-f0-9]{64} \\d+\nTag: ${proxy.host}/f/app:${tag} created\nTag: ${proxy.host}/f/app:broken failed \\(.*TAG_INVALID immutable\\)\n$`));
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `^Digest: sha256:[a-f0-9]{64} \\d+\nTag: ${proxy.host}/f/app:${tag} created\nTag: ${proxy.host}/f/app:broken failed \\(.*TAG_INVALID immutable\\)\n$`,
+      ),
+    );
     expect(res.stderr).toContain(`moved: ${tag}`);
     expect(res.stderr).toContain('TAG_INVALID immutable');
   });
 
   test('§F28: a PUT answered with another Docker-Content-Digest is a hard failure', async () => {
     const tag = `w${++n}`;
-    proxy.setFault((r) => (r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}` ? { kind: 'rewrite', headers: { 'docker-content-digest': arm.digest } } : undefined));
+    proxy.setFault((r) =>
+      r.method === 'PUT' && r.url === `/v2/f/app/manifests/${tag}`
+        ? { kind: 'rewrite', headers: { 'docker-content-digest': arm.digest } }
+        : undefined,
+    );
     const res = await publish(spec(tag));
     expect(res.code).toBe(4);
     expect(res.stderr).toContain(`but the registry stored ${arm.digest}`);
@@ -351,18 +575,35 @@ describe('registry quirks', () => {
     const closed = await startRecorder();
     const port = new URL(closed.url).port;
     await closed.close();
-    const res = await publish(`image: 127.0.0.1:${port}/x/y:1\nmanifests:\n  - image: 127.0.0.1:${port}/x/y:a\n`);
+    const res = await publish(
+      `image: 127.0.0.1:${port}/x/y:1\nmanifests:\n  - image: 127.0.0.1:${port}/x/y:a\n`,
+    );
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('ECONNREFUSED');
   });
 
   test('§F38/§F39: a token endpoint that redirects, or answers 10 MiB, gets nothing further', async () => {
     const internal = await startRecorder();
-    const redirecting = await startRecorder(() => ({ status: 302, headers: { location: `${internal.url}/steal` } }));
-    const huge = await startRecorder(() => ({ status: 200, headers: { 'content-type': 'application/json' }, body: Buffer.alloc(10 * 1024 * 1024, 32) }));
+    const redirecting = await startRecorder(() => ({
+      status: 302,
+      headers: { location: `${internal.url}/steal` },
+    }));
+    const huge = await startRecorder(() => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(10 * 1024 * 1024, 32),
+    }));
     try {
       for (const realm of [`${redirecting.url}/token`, `${huge.url}/token`]) {
-        proxy.setFault((r) => (r.url === '/v2/' ? { kind: 'answer', status: 401, headers: { 'www-authenticate': `Bearer realm="${realm}",service="x"` } } : undefined));
+        proxy.setFault((r) =>
+          r.url === '/v2/'
+            ? {
+                kind: 'answer',
+                status: 401,
+                headers: { 'www-authenticate': `Bearer realm="${realm}",service="x"` },
+              }
+            : undefined,
+        );
         const res = await publish(spec());
         expect(res.code).toBe(3);
         expect(res.stderr).toMatch(/HTTP 302|larger than 65536 bytes/);
@@ -380,9 +621,13 @@ describe('interruption', () => {
     const { CLI } = await import('../helpers/cli.js');
     proxy.setFault((r) => (isGet('arm64')(r) ? { kind: 'delay', ms: 10_000 } : undefined));
     const before = proxy.requests.length;
-    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     child.stdin.end(spec());
     await new Promise((r) => setTimeout(r, 1500));
     const started = Date.now();

@@ -35,13 +35,26 @@ export const RULES: Rules = {
     oci: ['oci'],
     '.': [],
   },
-  packages: new Set(['ajv', 'commander', 'got', 'http2-wrapper', 'log-update', 'p-limit', 'pino', 'yaml']),
+  packages: new Set([
+    'ajv',
+    'commander',
+    'got',
+    'http2-wrapper',
+    'log-update',
+    'p-limit',
+    'pino',
+    'yaml',
+  ]),
   forbidden: [
     ['registry/http.ts', 'registry/auth/', 'the transport sits below auth'],
     ['registry/proxy.ts', 'registry/auth/', 'the transport sits below auth'],
   ],
   opaqueAllowed: [
-    ['spec/validate.ts', 'createRequire', 'loads the build-time compiled validator (generated from schemas/; it needs only ajv) or ajv itself'],
+    [
+      'spec/validate.ts',
+      'createRequire',
+      'loads the build-time compiled validator (generated from schemas/; it needs only ajv) or ajv itself',
+    ],
   ],
 };
 
@@ -94,13 +107,17 @@ export function checkArchitecture(files: Map<string, string>, rules: Rules = RUL
     graph.set(file, edges);
     const { specs, opaque } = scanImports(text);
     for (const o of opaque) {
-      if (!rules.opaqueAllowed.some(([f, what]) => f === file && what === o)) violations.push(`${file}: ${o} cannot be checked; import a literal path`);
+      if (!rules.opaqueAllowed.some(([f, what]) => f === file && what === o))
+        violations.push(`${file}: ${o} cannot be checked; import a literal path`);
     }
     for (const spec of specs) {
       if (spec.startsWith('node:')) continue;
       if (!spec.startsWith('.')) {
-        const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
-        if (!rules.packages.has(pkg)) violations.push(`${file} imports package ${spec}, not on the allow-list`);
+        const pkg = spec.startsWith('@')
+          ? spec.split('/').slice(0, 2).join('/')
+          : spec.split('/')[0]!;
+        if (!rules.packages.has(pkg))
+          violations.push(`${file} imports package ${spec}, not on the allow-list`);
         continue;
       }
       const target = resolveSpec(file, spec);
@@ -111,10 +128,15 @@ export function checkArchitecture(files: Map<string, string>, rules: Rules = RUL
       edges.add(target);
       if (!target.includes('/') && rules.shared.has(target)) continue;
       const to = folderOf(target);
-      if (!(rules.allowed[from] ?? []).includes(to)) violations.push(`${file} (${from}) imports ${target} (${to}): against the dependency direction`);
-      else if (from !== to && target !== `${to}/index.ts`) violations.push(`${file} imports ${target}: from outside ${to}/, import ${to}/index.ts`);
+      if (!(rules.allowed[from] ?? []).includes(to))
+        violations.push(
+          `${file} (${from}) imports ${target} (${to}): against the dependency direction`,
+        );
+      else if (from !== to && target !== `${to}/index.ts`)
+        violations.push(`${file} imports ${target}: from outside ${to}/, import ${to}/index.ts`);
       for (const [prefix, banned, why] of rules.forbidden) {
-        if (file.startsWith(prefix) && target.startsWith(banned)) violations.push(`${file} imports ${target}: ${why}`);
+        if (file.startsWith(prefix) && target.startsWith(banned))
+          violations.push(`${file} imports ${target}: ${why}`);
       }
     }
   }

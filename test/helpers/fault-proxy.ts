@@ -42,13 +42,33 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-function forward(upstream: URL, req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function forward(
+  upstream: URL,
+  req: http.IncomingMessage,
+  body: Buffer,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) }));
-    });
+    const out = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 502,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      },
+    );
     out.on('error', reject);
     out.end(body);
   });
@@ -70,8 +90,17 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => void handle(req, res, Buffer.concat(chunks)));
   });
-  async function handle(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
-    const rec: Recorded = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, at: Date.now() };
+  async function handle(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    body: Buffer,
+  ): Promise<void> {
+    const rec: Recorded = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      at: Date.now(),
+    };
     requests.push(rec);
     const key = `${rec.method} ${rec.url.split('?')[0]}`;
     const n = (counts.get(key) ?? 0) + 1;
@@ -86,7 +115,8 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
     }
     try {
       const f = fault?.(rec, n);
-      if (f?.kind === 'answer') return void res.writeHead(f.status, f.headers ?? {}).end(f.body ?? '');
+      if (f?.kind === 'answer')
+        return void res.writeHead(f.status, f.headers ?? {}).end(f.body ?? '');
       if (f?.kind === 'reset') return void req.socket.destroy();
       // Unreferenced: a slow answer the CLI gave up on must not keep the test worker alive after the suite.
       if (f?.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms).unref());
@@ -116,36 +146,81 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       live.delete(tag);
     }
   }
-  server.on('connection', () => { state.connections++; });
+  server.on('connection', () => {
+    state.connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     host: `127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}`,
     requests,
-    get peakInFlight() { return state.peakInFlight; },
-    get peakSnapshot() { return state.peakSnapshot; },
-    get connections() { return state.connections; },
-    setFault: (fn, track) => { fault = fn; tracked = track; counts.clear(); state.peakInFlight = 0; state.connections = 0; state.peakSnapshot = []; epoch++; inFlight = 0; live.clear(); },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    get peakInFlight() {
+      return state.peakInFlight;
+    },
+    get peakSnapshot() {
+      return state.peakSnapshot;
+    },
+    get connections() {
+      return state.connections;
+    },
+    setFault: (fn, track) => {
+      fault = fn;
+      tracked = track;
+      counts.clear();
+      state.peakInFlight = 0;
+      state.connections = 0;
+      state.peakSnapshot = [];
+      epoch++;
+      inFlight = 0;
+      live.clear();
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 /** A listener that records what reaches it (an "attacker" host for realm and redirect tests). */
-export async function startRecorder(answer: (req: http.IncomingMessage) => { status: number; headers?: Record<string, string>; body?: string | Buffer } = () => ({ status: 200 })): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
+export async function startRecorder(
+  answer: (req: http.IncomingMessage) => {
+    status: number;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  } = () => ({ status: 200 }),
+): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
   const requests: Recorded[] = [];
   const server = http.createServer((req, res) => {
-    requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, at: Date.now() });
+    requests.push({
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      headers: req.headers,
+      at: Date.now(),
+    });
     const a = answer(req);
     res.writeHead(a.status, a.headers ?? {}).end(a.body ?? '');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** A CONNECT proxy (HTTPS_PROXY) that records the tunnels it opened. */
-export async function startConnectProxy(): Promise<{ url: string; tunnels: string[]; close(): Promise<void> }> {
+export async function startConnectProxy(): Promise<{
+  url: string;
+  tunnels: string[];
+  close(): Promise<void>;
+}> {
   const net = await import('node:net');
   const tunnels: string[] = [];
   const server = http.createServer((_req, res) => res.writeHead(405).end());
@@ -163,5 +238,13 @@ export async function startConnectProxy(): Promise<{ url: string; tunnels: strin
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, tunnels, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    tunnels,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -29,11 +29,23 @@ export function request(url: string, options: TestRequest = {}): Promise<TestRes
   return new Promise((resolve, reject) => {
     const req = lib.request(
       u,
-      { method: options.method ?? 'GET', headers, ca: options.ca, agent: false, timeout: options.timeoutMs ?? 10_000 },
+      {
+        method: options.method ?? 'GET',
+        headers,
+        ca: options.ca,
+        agent: false,
+        timeout: options.timeoutMs ?? 10_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
         res.on('error', reject);
       },
     );

@@ -14,7 +14,13 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { request } from './http.js';
 import { makeServerCerts } from './pki.js';
-import { startTokenServer, TOKEN_ISSUER, TOKEN_SERVICE, type GrantPolicy, type TokenServer } from './token-server.js';
+import {
+  startTokenServer,
+  TOKEN_ISSUER,
+  TOKEN_SERVICE,
+  type GrantPolicy,
+  type TokenServer,
+} from './token-server.js';
 
 export const REGISTRY_BIN = process.env['MANIFOLD_REGISTRY_BIN'] ?? '/usr/bin/docker-registry';
 export const INSTALL_HINT = 'apt-get install -y docker-registry';
@@ -66,11 +72,21 @@ export async function freePort(): Promise<number> {
 
 function assertBinary(): void {
   if (!existsSync(REGISTRY_BIN)) {
-    throw new Error(`The registry tests need the CNCF Distribution registry at ${REGISTRY_BIN}, and it is missing. Install it with:\n  ${INSTALL_HINT}\nor point REGISTRY_URL=host:port at a running registry.`);
+    throw new Error(
+      `The registry tests need the CNCF Distribution registry at ${REGISTRY_BIN}, and it is missing. Install it with:\n  ${INSTALL_HINT}\nor point REGISTRY_URL=host:port at a running registry.`,
+    );
   }
 }
 
-function configYaml(o: { port: number; dir: string; variant: RegistryVariant; certs?: { cert: string; key: string }; htpasswd?: string; token?: TokenServer; disk?: boolean }): string {
+function configYaml(o: {
+  port: number;
+  dir: string;
+  variant: RegistryVariant;
+  certs?: { cert: string; key: string };
+  htpasswd?: string;
+  token?: TokenServer;
+  disk?: boolean;
+}): string {
   const lines = [
     'version: 0.1',
     'log:',
@@ -89,18 +105,32 @@ function configYaml(o: { port: number; dir: string; variant: RegistryVariant; ce
     '  secret: manifold-test-http-secret',
   ];
   if (o.certs) lines.push('  tls:', `    certificate: ${o.certs.cert}`, `    key: ${o.certs.key}`);
-  if (o.htpasswd) lines.push('auth:', '  htpasswd:', '    realm: manifold-test', `    path: ${o.htpasswd}`);
+  if (o.htpasswd)
+    lines.push('auth:', '  htpasswd:', '    realm: manifold-test', `    path: ${o.htpasswd}`);
   if (o.token) {
-    lines.push('auth:', '  token:', `    realm: ${o.token.realm}`, `    service: ${TOKEN_SERVICE}`, `    issuer: ${TOKEN_ISSUER}`, `    rootcertbundle: ${o.token.signingKey.bundleFile}`);
+    lines.push(
+      'auth:',
+      '  token:',
+      `    realm: ${o.token.realm}`,
+      `    service: ${TOKEN_SERVICE}`,
+      `    issuer: ${TOKEN_ISSUER}`,
+      `    rootcertbundle: ${o.token.signingKey.bundleFile}`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
-async function waitForV2(url: string, ca: string | undefined, proc: ChildProcess, output: () => string): Promise<void> {
+async function waitForV2(
+  url: string,
+  ca: string | undefined,
+  proc: ChildProcess,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
   let last = '';
   while (Date.now() < deadline) {
-    if (proc.exitCode !== null) throw new Error(`docker-registry exited with ${proc.exitCode}:\n${output()}`);
+    if (proc.exitCode !== null)
+      throw new Error(`docker-registry exited with ${proc.exitCode}:\n${output()}`);
     try {
       const res = await request(`${url}/v2/`, { ca, timeoutMs: 1000 });
       if (res.status === 200 || res.status === 401) return;
@@ -117,7 +147,14 @@ function externalRegistry(): RegistryHandle | undefined {
   const external = process.env['REGISTRY_URL'];
   if (!external) return undefined;
   const host = external.replace(/^https?:\/\//, '').replace(/\/$/, '');
-  return { variant: 'plain', host, url: external.startsWith('https://') ? `https://${host}` : `http://${host}`, external: true, output: () => '', stop: async () => {} };
+  return {
+    variant: 'plain',
+    host,
+    url: external.startsWith('https://') ? `https://${host}` : `http://${host}`,
+    external: true,
+    output: () => '',
+    stop: async () => {},
+  };
 }
 
 /** Starts one registry. Fails loudly (never skips) when the binary is missing. */
@@ -135,16 +172,33 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
   let htpasswd: string | undefined;
   if (variant === 'basic') {
     htpasswd = join(dir, 'htpasswd');
-    writeFileSync(htpasswd, Object.entries(users).map(([u, p]) => `${u}:${bcrypt.hashSync(p, 4)}`).join('\n') + '\n');
+    writeFileSync(
+      htpasswd,
+      Object.entries(users)
+        .map(([u, p]) => `${u}:${bcrypt.hashSync(p, 4)}`)
+        .join('\n') + '\n',
+    );
   }
-  const tokenServer = variant === 'token' ? await startTokenServer(users, options.policy, certs) : undefined;
-  if (tokenServer && options.wrapRealm) tokenServer.realm = await options.wrapRealm(tokenServer.realm);
+  const tokenServer =
+    variant === 'token' ? await startTokenServer(users, options.policy, certs) : undefined;
+  if (tokenServer && options.wrapRealm)
+    tokenServer.realm = await options.wrapRealm(tokenServer.realm);
   const configFile = join(dir, 'config.yml');
-  writeFileSync(configFile, configYaml({ port, dir, variant, certs, htpasswd, token: tokenServer, disk: options.disk }));
-  const proc = spawn(REGISTRY_BIN, ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' } });
+  writeFileSync(
+    configFile,
+    configYaml({ port, dir, variant, certs, htpasswd, token: tokenServer, disk: options.disk }),
+  );
+  const proc = spawn(REGISTRY_BIN, ['serve', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+  });
   let out = '';
-  proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
-  proc.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
+  proc.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  proc.stderr?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const scheme = certs ? 'https' : 'http';
   const url = `${scheme}://127.0.0.1:${port}`;
   const caPem = certs ? readFileSync(certs.caCert, 'utf8') : undefined;
@@ -168,9 +222,15 @@ export async function startRegistry(options: StartOptions = {}): Promise<Registr
   }
   const authed = variant === 'basic' || variant === 'token';
   return {
-    variant, host: `127.0.0.1:${port}`, url, caFile: certs?.caCert, tokenServer, external: false,
+    variant,
+    host: `127.0.0.1:${port}`,
+    url,
+    caFile: certs?.caCert,
+    tokenServer,
+    external: false,
     username: authed ? Object.keys(users)[0] : undefined,
     password: authed ? Object.values(users)[0] : undefined,
-    output: () => out, stop,
+    output: () => out,
+    stop,
   };
 }

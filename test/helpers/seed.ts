@@ -63,7 +63,8 @@ const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).d
 /** A one-file POSIX tar archive (ustar), enough for a real layer. */
 export function tarOneFile(name: string, content: Buffer): Buffer {
   const header = Buffer.alloc(512);
-  const put = (s: string, off: number, len: number): void => void header.write(s.slice(0, len), off, 'ascii');
+  const put = (s: string, off: number, len: number): void =>
+    void header.write(s.slice(0, len), off, 'ascii');
   put(name, 0, 100);
   put('0000644\0', 100, 8);
   put('0000000\0', 108, 8);
@@ -88,7 +89,13 @@ export function platformKey(p: SeedPlatform): string {
 /** Pushes one image for `platform` to `repository:tag` and returns its digests. */
 export async function seedImage(
   client: HarnessClient,
-  options: { repository: string; tag: string; platform: SeedPlatform; format?: Format; salt?: string },
+  options: {
+    repository: string;
+    tag: string;
+    platform: SeedPlatform;
+    format?: Format;
+    salt?: string;
+  },
 ): Promise<SeededImage> {
   const format = options.format ?? 'docker';
   const mt = MT[format];
@@ -96,48 +103,92 @@ export async function seedImage(
   const tar = tarOneFile('hello.txt', Buffer.from(`hello from ${label}\n`));
   const layer = gzipSync(tar, { level: 9 });
   layer.writeUInt32LE(0, 4); // zero the gzip mtime so seeded digests are reproducible
-  const config = Buffer.from(JSON.stringify({
-    architecture: options.platform.architecture,
-    os: options.platform.os,
-    ...(options.platform.variant ? { variant: options.platform.variant } : {}),
-    ...(options.platform['os.version'] ? { 'os.version': options.platform['os.version'] } : {}),
-    ...(options.platform['os.features'] ? { 'os.features': options.platform['os.features'] } : {}),
-    config: { Cmd: ['/hello'] },
-    rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
-    history: [{ created_by: `manifold test seed ${label}` }],
-  }));
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: options.platform.architecture,
+      os: options.platform.os,
+      ...(options.platform.variant ? { variant: options.platform.variant } : {}),
+      ...(options.platform['os.version'] ? { 'os.version': options.platform['os.version'] } : {}),
+      ...(options.platform['os.features']
+        ? { 'os.features': options.platform['os.features'] }
+        : {}),
+      config: { Cmd: ['/hello'] },
+      rootfs: { type: 'layers', diff_ids: [sha256(tar)] },
+      history: [{ created_by: `manifold test seed ${label}` }],
+    }),
+  );
   const configDigest = sha256(config);
   const layerDigest = sha256(layer);
   await client.pushBlob(options.repository, configDigest, config);
   await client.pushBlob(options.repository, layerDigest, layer);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: mt.manifest,
-    config: { mediaType: mt.config, size: config.length, digest: configDigest },
-    layers: [{ mediaType: mt.layer, size: layer.length, digest: layerDigest }],
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: mt.manifest,
+      config: { mediaType: mt.config, size: config.length, digest: configDigest },
+      layers: [{ mediaType: mt.layer, size: layer.length, digest: layerDigest }],
+    }),
+  );
   const digest = sha256(manifest);
-  const answered = await client.pushManifest(options.repository, options.tag, mt.manifest, manifest);
-  if (answered !== digest) throw new Error(`seed: registry answered digest ${answered}, expected ${digest}`);
+  const answered = await client.pushManifest(
+    options.repository,
+    options.tag,
+    mt.manifest,
+    manifest,
+  );
+  if (answered !== digest)
+    throw new Error(`seed: registry answered digest ${answered}, expected ${digest}`);
   return {
     ref: `${client.registry.host}/${options.repository}:${options.tag}`,
-    repository: options.repository, tag: options.tag, digest, size: manifest.length, mediaType: mt.manifest,
-    platform: options.platform, configDigest, layerDigests: [layerDigest], bytes: manifest,
+    repository: options.repository,
+    tag: options.tag,
+    digest,
+    size: manifest.length,
+    mediaType: mt.manifest,
+    platform: options.platform,
+    configDigest,
+    layerDigests: [layerDigest],
+    bytes: manifest,
   };
 }
 
 /** Pushes an attestation-style manifest (unknown/unknown config) describing `subject`. */
-async function seedAttestation(client: HarnessClient, repository: string, subject: SeededImage): Promise<{ digest: string; size: number; bytes: Buffer }> {
-  const config = Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [] } }));
-  const statement = Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v0.1', subject: [{ digest: { sha256: subject.digest.slice(7) } }] }));
+async function seedAttestation(
+  client: HarnessClient,
+  repository: string,
+  subject: SeededImage,
+): Promise<{ digest: string; size: number; bytes: Buffer }> {
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'unknown',
+      os: 'unknown',
+      config: {},
+      rootfs: { type: 'layers', diff_ids: [] },
+    }),
+  );
+  const statement = Buffer.from(
+    JSON.stringify({
+      _type: 'https://in-toto.io/Statement/v0.1',
+      subject: [{ digest: { sha256: subject.digest.slice(7) } }],
+    }),
+  );
   await client.pushBlob(repository, sha256(config), config);
   await client.pushBlob(repository, sha256(statement), statement);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: MT.oci.manifest,
-    config: { mediaType: MT.oci.config, size: config.length, digest: sha256(config) },
-    layers: [{ mediaType: 'application/vnd.in-toto+json', size: statement.length, digest: sha256(statement), annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } }],
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MT.oci.manifest,
+      config: { mediaType: MT.oci.config, size: config.length, digest: sha256(config) },
+      layers: [
+        {
+          mediaType: 'application/vnd.in-toto+json',
+          size: statement.length,
+          digest: sha256(statement),
+          annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' },
+        },
+      ],
+    }),
+  );
   const digest = sha256(manifest);
   await client.pushManifest(repository, digest, MT.oci.manifest, manifest);
   return { digest, size: manifest.length, bytes: manifest };
@@ -149,27 +200,52 @@ async function seedAttestation(client: HarnessClient, repository: string, subjec
  */
 export async function seedIndex(
   client: HarnessClient,
-  options: { repository: string; tag: string; children: SeededImage[]; format?: Format; attestation?: boolean },
+  options: {
+    repository: string;
+    tag: string;
+    children: SeededImage[];
+    format?: Format;
+    attestation?: boolean;
+  },
 ): Promise<SeededIndex> {
   const format = options.format ?? 'oci';
-  const entries: object[] = options.children.map((c) => ({ mediaType: c.mediaType, digest: c.digest, size: c.size, platform: c.platform }));
+  const entries: object[] = options.children.map((c) => ({
+    mediaType: c.mediaType,
+    digest: c.digest,
+    size: c.size,
+    platform: c.platform,
+  }));
   let attestation: SeededIndex['attestation'];
   const firstChild = options.children[0];
   if (options.attestation && firstChild) {
     const a = await seedAttestation(client, options.repository, firstChild);
     attestation = { digest: a.digest, size: a.size, describes: firstChild.digest };
     entries.push({
-      mediaType: MT.oci.manifest, digest: a.digest, size: a.size, platform: { architecture: 'unknown', os: 'unknown' },
-      annotations: { 'vnd.docker.reference.digest': firstChild.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+      mediaType: MT.oci.manifest,
+      digest: a.digest,
+      size: a.size,
+      platform: { architecture: 'unknown', os: 'unknown' },
+      annotations: {
+        'vnd.docker.reference.digest': firstChild.digest,
+        'vnd.docker.reference.type': 'attestation-manifest',
+      },
     });
   }
-  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT[format].index, manifests: entries }));
+  const index = Buffer.from(
+    JSON.stringify({ schemaVersion: 2, mediaType: MT[format].index, manifests: entries }),
+  );
   const digest = sha256(index);
   await client.pushManifest(options.repository, options.tag, MT[format].index, index);
   return {
     ref: `${client.registry.host}/${options.repository}:${options.tag}`,
-    repository: options.repository, tag: options.tag, digest, size: index.length, mediaType: MT[format].index,
-    children: options.children, attestation, bytes: index,
+    repository: options.repository,
+    tag: options.tag,
+    digest,
+    size: index.length,
+    mediaType: MT[format].index,
+    children: options.children,
+    attestation,
+    bytes: index,
   };
 }
 
@@ -197,12 +273,37 @@ export interface StandardSet {
 export async function seedStandardSet(client: HarnessClient, prefix = ''): Promise<StandardSet> {
   const docker: Record<string, SeededImage> = {};
   const oci: Record<string, SeededImage> = {};
-  await Promise.all(Object.entries(STANDARD_PLATFORMS).map(async ([name, platform]) => {
-    docker[name] = await seedImage(client, { repository: `${prefix}app`, tag: name, platform, format: 'docker' });
-    oci[name] = await seedImage(client, { repository: `${prefix}app-oci`, tag: name, platform, format: 'oci' });
-  }));
-  const children = await Promise.all([STANDARD_PLATFORMS['amd64']!, STANDARD_PLATFORMS['arm64']!].map((platform, i) =>
-    seedImage(client, { repository: `${prefix}multi`, tag: `part-${i}`, platform, format: 'oci' })));
-  const index = await seedIndex(client, { repository: `${prefix}multi`, tag: 'both', children, attestation: true });
+  await Promise.all(
+    Object.entries(STANDARD_PLATFORMS).map(async ([name, platform]) => {
+      docker[name] = await seedImage(client, {
+        repository: `${prefix}app`,
+        tag: name,
+        platform,
+        format: 'docker',
+      });
+      oci[name] = await seedImage(client, {
+        repository: `${prefix}app-oci`,
+        tag: name,
+        platform,
+        format: 'oci',
+      });
+    }),
+  );
+  const children = await Promise.all(
+    [STANDARD_PLATFORMS['amd64']!, STANDARD_PLATFORMS['arm64']!].map((platform, i) =>
+      seedImage(client, {
+        repository: `${prefix}multi`,
+        tag: `part-${i}`,
+        platform,
+        format: 'oci',
+      }),
+    ),
+  );
+  const index = await seedIndex(client, {
+    repository: `${prefix}multi`,
+    tag: 'both',
+    children,
+    attestation: true,
+  });
   return { docker, oci, index };
 }

@@ -15,7 +15,11 @@ export const TOKEN_SERVICE = 'manifold-test-registry';
 export const TOKEN_ISSUER = 'manifold-test-issuer';
 
 /** Decides which actions `account` (undefined = anonymous) gets on `repository`. */
-export type GrantPolicy = (account: string | undefined, repository: string, requested: string[]) => string[];
+export type GrantPolicy = (
+  account: string | undefined,
+  repository: string,
+  requested: string[],
+) => string[];
 
 export interface TokenRequestRecord {
   method: string;
@@ -39,7 +43,11 @@ export interface TokenServer {
   /** Replace the grant policy (tests of refusals). */
   setPolicy(policy: GrantPolicy): void;
   /** Sign a token directly, bypassing the policy (tests of a registry refusing a token). */
-  issue(account: string | undefined, access: { name: string; actions: string[] }[], expiresIn?: number): string;
+  issue(
+    account: string | undefined,
+    access: { name: string; actions: string[] }[],
+    expiresIn?: number,
+  ): string;
   close(): Promise<void>;
 }
 
@@ -78,14 +86,34 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /** Starts the token server on a free 127.0.0.1 port. `users` maps user name to password. */
-export async function startTokenServer(users: Record<string, string>, policy: GrantPolicy = defaultPolicy, tls?: { cert: string; key: string }): Promise<TokenServer> {
+export async function startTokenServer(
+  users: Record<string, string>,
+  policy: GrantPolicy = defaultPolicy,
+  tls?: { cert: string; key: string },
+): Promise<TokenServer> {
   const signingKey = makeTokenSigningKey();
   const requests: TokenRequestRecord[] = [];
   let current = policy;
-  const handle = { refreshTokens: new Map<string, string>(), postUnsupported: false } as TokenServer;
-  const issue = (account: string | undefined, access: { name: string; actions: string[] }[], expiresIn = 300): string => {
+  const handle = {
+    refreshTokens: new Map<string, string>(),
+    postUnsupported: false,
+  } as TokenServer;
+  const issue = (
+    account: string | undefined,
+    access: { name: string; actions: string[] }[],
+    expiresIn = 300,
+  ): string => {
     const now = Math.floor(Date.now() / 1000);
-    return signJwt(signingKey, { iss: TOKEN_ISSUER, sub: account ?? '', aud: TOKEN_SERVICE, exp: now + expiresIn, nbf: now - 10, iat: now, jti: randomUUID(), access: access.map((a) => ({ type: 'repository', ...a })) });
+    return signJwt(signingKey, {
+      iss: TOKEN_ISSUER,
+      sub: account ?? '',
+      aud: TOKEN_SERVICE,
+      exp: now + expiresIn,
+      nbf: now - 10,
+      iat: now,
+      jti: randomUUID(),
+      access: access.map((a) => ({ type: 'repository', ...a })),
+    });
   };
   const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     void (async () => {
@@ -97,11 +125,21 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
         if (handle.postUnsupported) return void res.writeHead(404).end();
         const refresh = params.get('refresh_token') ?? '';
         if (params.get('grant_type') !== 'refresh_token' || !handle.refreshTokens.has(refresh)) {
-          requests.push({ method: 'POST', authenticated: false, scopes: (params.get('scope') ?? '').split(' '), granted: [] });
+          requests.push({
+            method: 'POST',
+            authenticated: false,
+            scopes: (params.get('scope') ?? '').split(' '),
+            granted: [],
+          });
           return void res.writeHead(401).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
         }
         account = handle.refreshTokens.get(refresh);
-        params = new URLSearchParams((params.get('scope') ?? '').split(' ').filter(Boolean).map((s): [string, string] => ['scope', s]));
+        params = new URLSearchParams(
+          (params.get('scope') ?? '')
+            .split(' ')
+            .filter(Boolean)
+            .map((s): [string, string] => ['scope', s]),
+        );
       }
       const auth = req.method === 'POST' ? undefined : req.headers.authorization;
       if (auth?.startsWith('Basic ')) {
@@ -112,32 +150,70 @@ export async function startTokenServer(users: Record<string, string>, policy: Gr
         if (handle.refreshTokens.has(secret)) {
           account = handle.refreshTokens.get(secret);
         } else if (i < 0 || users[user] === undefined || users[user] !== secret) {
-          requests.push({ method: req.method ?? 'GET', account: user, authenticated: false, scopes: params.getAll('scope'), service: params.get('service') ?? undefined, granted: [] });
-          res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
+          requests.push({
+            method: req.method ?? 'GET',
+            account: user,
+            authenticated: false,
+            scopes: params.getAll('scope'),
+            service: params.get('service') ?? undefined,
+            granted: [],
+          });
+          res
+            .writeHead(401, { 'content-type': 'application/json' })
+            .end('{"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]}');
           return;
         } else {
           account = user;
         }
       }
       const scopes = params.getAll('scope');
-      const granted = parseScopes(scopes).map((s) => ({ name: s.name, actions: current(account, s.name, s.actions) }));
-      const token = issue(account, granted.filter((g) => g.actions.length > 0));
-      requests.push({ method: req.method ?? 'GET', account, authenticated: account !== undefined, scopes, service: params.get('service') ?? undefined, granted, token });
+      const granted = parseScopes(scopes).map((s) => ({
+        name: s.name,
+        actions: current(account, s.name, s.actions),
+      }));
+      const token = issue(
+        account,
+        granted.filter((g) => g.actions.length > 0),
+      );
+      requests.push({
+        method: req.method ?? 'GET',
+        account,
+        authenticated: account !== undefined,
+        scopes,
+        service: params.get('service') ?? undefined,
+        granted,
+        token,
+      });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ token, access_token: token, expires_in: 300, issued_at: new Date().toISOString() }));
+      res.end(
+        JSON.stringify({
+          token,
+          access_token: token,
+          expires_in: 300,
+          issued_at: new Date().toISOString(),
+        }),
+      );
     })();
   };
   // Over TLS when the registry is (a TLS registry may only name an https realm).
-  const server = tls ? https.createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener) : http.createServer(listener);
+  const server = tls
+    ? https.createServer({ cert: readFileSync(tls.cert), key: readFileSync(tls.key) }, listener)
+    : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   Object.assign(handle, {
     realm: `${tls ? 'https' : 'http'}://127.0.0.1:${port}/token`,
     signingKey,
     requests,
-    setPolicy: (p: GrantPolicy) => { current = p; },
+    setPolicy: (p: GrantPolicy) => {
+      current = p;
+    },
     issue,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   });
   return handle;
 }

@@ -19,8 +19,16 @@ let dir: string;
 let n = 0;
 
 beforeAll(async () => {
-  [basic, token] = await Promise.all([startRegistry({ variant: 'basic' }), startRegistry({ variant: 'token' })]);
-  for (const reg of [basic, token]) await seedImage(new HarnessClient(reg), { repository: 'src/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
+  [basic, token] = await Promise.all([
+    startRegistry({ variant: 'basic' }),
+    startRegistry({ variant: 'token' }),
+  ]);
+  for (const reg of [basic, token])
+    await seedImage(new HarnessClient(reg), {
+      repository: 'src/app',
+      tag: 'amd64',
+      platform: STANDARD_PLATFORMS['amd64']!,
+    });
   dir = mkdtempSync(join(tmpdir(), 'manifold-creds-'));
 });
 afterAll(async () => {
@@ -28,11 +36,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const spec = (reg: RegistryHandle): string => `image: ${reg.host}/dst/c${++n}:1\nmanifests:\n  - image: ${reg.host}/src/app:amd64\n`;
+const spec = (reg: RegistryHandle): string =>
+  `image: ${reg.host}/dst/c${++n}:1\nmanifests:\n  - image: ${reg.host}/src/app:amd64\n`;
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 
 /** Writes a docker config dir (and, optionally, a docker-credential-<name> script) and returns env. */
-function dockerConfig(config: object, helpers: Record<string, string> = {}): Record<string, string> {
+function dockerConfig(
+  config: object,
+  helpers: Record<string, string> = {},
+): Record<string, string> {
   const d = mkdtempSync(join(dir, 'cfg-'));
   writeFileSync(join(d, 'config.json'), JSON.stringify(config));
   for (const [name, script] of Object.entries(helpers)) {
@@ -48,23 +60,38 @@ function noSecrets(res: CliResult, secrets: string[]): void {
 
 describe('credential sources', () => {
   test('§F10: credHelpers[host] runs docker-credential-<name> get with the server on stdin; its stdout is never logged', async () => {
-    const env = dockerConfig({ credHelpers: { [basic.host]: 'fake' }, auths: { [basic.host]: { auth: b64('alice:wrong') } } }, {
-      fake: `read url; [ "$url" = "${basic.host}" ] || exit 3; echo '{"ServerURL":"'$url'","Username":"${basic.username}","Secret":"${basic.password}"}'`,
+    const env = dockerConfig(
+      {
+        credHelpers: { [basic.host]: 'fake' },
+        auths: { [basic.host]: { auth: b64('alice:wrong') } },
+      },
+      {
+        fake: `read url; [ "$url" = "${basic.host}" ] || exit 3; echo '{"ServerURL":"'$url'","Username":"${basic.username}","Secret":"${basic.password}"}'`,
+      },
+    );
+    const res = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], {
+      input: spec(basic),
+      env,
     });
-    const res = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], { input: spec(basic), env });
     expect(res.code).toBe(0);
     expect(res.stderr).toContain('credential helper docker-credential-fake');
     noSecrets(res, [basic.password!]);
   });
 
   test('§F10: a helper that answers "credentials not found" means anonymous; one that hangs is killed at the timeout', async () => {
-    const nf = dockerConfig({ credsStore: 'none' }, { none: 'echo "credentials not found in native keychain"; exit 1' });
+    const nf = dockerConfig(
+      { credsStore: 'none' },
+      { none: 'echo "credentials not found in native keychain"; exit 1' },
+    );
     const anon = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env: nf });
     expect(anon.code).toBe(3);
     expect(anon.stderr).toContain('HTTP 401');
     const hang = dockerConfig({ credsStore: 'slow' }, { slow: 'sleep 30' });
     const started = Date.now();
-    const res = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env: { ...hang, MANIFOLD_CREDENTIAL_HELPER_TIMEOUT: '1' } });
+    const res = await runCli(['publish', '--from-spec', '-'], {
+      input: spec(basic),
+      env: { ...hang, MANIFOLD_CREDENTIAL_HELPER_TIMEOUT: '1' },
+    });
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('docker-credential-slow did not answer within 1 s; killed');
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -73,14 +100,19 @@ describe('credential sources', () => {
   test('a hanging helper is ended by --timeout and by SIGTERM, not left to its own 30 s; --timeout beyond what a timer holds is exit 2', async () => {
     const hang = dockerConfig({ credsStore: 'slow' }, { slow: 'sleep 60' });
     let started = Date.now();
-    const res = await runCli(['publish', '--from-spec', '-', '--timeout', '2'], { input: spec(basic), env: hang });
+    const res = await runCli(['publish', '--from-spec', '-', '--timeout', '2'], {
+      input: spec(basic),
+      env: hang,
+    });
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('docker-credential-slow killed');
     expect(Date.now() - started).toBeLessThan(8_000);
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../helpers/cli.js');
     started = Date.now();
-    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], { env: { ...hang } });
+    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], {
+      env: { ...hang },
+    });
     child.stdin.end(spec(basic));
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -89,7 +121,9 @@ describe('credential sources', () => {
     expect(code).toBe(3);
     expect(stderr).toContain('interrupted by SIGTERM');
     expect(Date.now() - started).toBeLessThan(6_000);
-    const tooLong = await runCli(['publish', '--from-spec', '-', '--timeout', '3000000'], { input: spec(basic) });
+    const tooLong = await runCli(['publish', '--from-spec', '-', '--timeout', '3000000'], {
+      input: spec(basic),
+    });
     expect(tooLong.code).toBe(2);
     expect(tooLong.stderr).toContain('--timeout 3000000 is more than the maximum, 2147483');
   });
@@ -97,24 +131,74 @@ describe('credential sources', () => {
   test('§F11: precedence credHelpers > credsStore > auths', async () => {
     const good = `echo '{"Username":"${basic.username}","Secret":"${basic.password}"}'`;
     const bad = `echo '{"Username":"${basic.username}","Secret":"nope"}'`;
-    const helperWins = dockerConfig({ credHelpers: { [basic.host]: 'good' }, credsStore: 'bad', auths: { [basic.host]: { auth: b64('x:y') } } }, { good, bad });
-    const first = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env: helperWins });
-    expect({ code: first.code, stderr: first.code === 0 ? '' : first.stderr }).toEqual({ code: 0, stderr: '' });
-    const storeWins = dockerConfig({ credsStore: 'good', auths: { [basic.host]: { auth: b64('x:y') } } }, { good });
-    const second = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env: storeWins });
-    expect({ code: second.code, stderr: second.code === 0 ? '' : second.stderr }).toEqual({ code: 0, stderr: '' });
-    const storeBeatsAuths = dockerConfig({ credsStore: 'bad', auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } } }, { bad });
-    const third = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env: storeBeatsAuths });
-    expect({ code: third.code, stderr: third.code === 3 ? '' : third.stderr }).toEqual({ code: 3, stderr: '' });
+    const helperWins = dockerConfig(
+      {
+        credHelpers: { [basic.host]: 'good' },
+        credsStore: 'bad',
+        auths: { [basic.host]: { auth: b64('x:y') } },
+      },
+      { good, bad },
+    );
+    const first = await runCli(['publish', '--from-spec', '-'], {
+      input: spec(basic),
+      env: helperWins,
+    });
+    expect({ code: first.code, stderr: first.code === 0 ? '' : first.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    const storeWins = dockerConfig(
+      { credsStore: 'good', auths: { [basic.host]: { auth: b64('x:y') } } },
+      { good },
+    );
+    const second = await runCli(['publish', '--from-spec', '-'], {
+      input: spec(basic),
+      env: storeWins,
+    });
+    expect({ code: second.code, stderr: second.code === 0 ? '' : second.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    const storeBeatsAuths = dockerConfig(
+      {
+        credsStore: 'bad',
+        auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } },
+      },
+      { bad },
+    );
+    const third = await runCli(['publish', '--from-spec', '-'], {
+      input: spec(basic),
+      env: storeBeatsAuths,
+    });
+    expect({ code: third.code, stderr: third.code === 3 ? '' : third.stderr }).toEqual({
+      code: 3,
+      stderr: '',
+    });
   });
 
   test('§F11: REGISTRY_AUTH_FILE (containers auth.json) is used when docker has nothing; flags win over both', async () => {
     const authFile = join(dir, 'auth.json');
-    writeFileSync(authFile, JSON.stringify({ auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } } }));
+    writeFileSync(
+      authFile,
+      JSON.stringify({
+        auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } },
+      }),
+    );
     const empty = dockerConfig({});
-    const res = await runCli(['publish', '--from-spec', '-', '--log-level', 'debug'], { input: spec(basic), env: { ...empty, REGISTRY_AUTH_FILE: authFile } });
+    const res = await runCli(['publish', '--from-spec', '-', '--log-level', 'debug'], {
+      input: spec(basic),
+      env: { ...empty, REGISTRY_AUTH_FILE: authFile },
+    });
     expect(res.code).toBe(0);
-    const flags = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env: { ...empty, REGISTRY_AUTH_FILE: authFile, MANIFOLD_USERNAME: 'alice', MANIFOLD_PASSWORD: 'wrong-one' } });
+    const flags = await runCli(['publish', '--from-spec', '-'], {
+      input: spec(basic),
+      env: {
+        ...empty,
+        REGISTRY_AUTH_FILE: authFile,
+        MANIFOLD_USERNAME: 'alice',
+        MANIFOLD_PASSWORD: 'wrong-one',
+      },
+    });
     expect(flags.code).toBe(3);
     noSecrets(flags, ['wrong-one', basic.password!]);
   });
@@ -134,7 +218,10 @@ describe('token flows on the verified-token registry', () => {
     token.tokenServer!.refreshTokens.set(refresh, token.username!);
     const env = dockerConfig({ auths: { [token.host]: { identitytoken: refresh } } });
     const before = token.tokenServer!.requests.length;
-    const res = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], { input: spec(token), env });
+    const res = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], {
+      input: spec(token),
+      env,
+    });
     expect(res.code).toBe(0);
     const asked = token.tokenServer!.requests.slice(before);
     expect(asked.map((r) => r.method)).toEqual(['POST']);
@@ -142,7 +229,10 @@ describe('token flows on the verified-token registry', () => {
     token.tokenServer!.postUnsupported = true;
     try {
       const before2 = token.tokenServer!.requests.length;
-      const res2 = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], { input: spec(token), env });
+      const res2 = await runCli(['publish', '--from-spec', '-', '--log-level', 'trace'], {
+        input: spec(token),
+        env,
+      });
       expect(res2.code).toBe(0);
       expect(token.tokenServer!.requests.slice(before2).map((r) => r.method)).toEqual(['GET']);
       noSecrets(res2, [refresh]);
@@ -158,18 +248,36 @@ describe('token flows on the verified-token registry', () => {
       const realm = token.tokenServer!.realm;
       const challenge = `Bearer realm="${realm}",service="manifold-test-registry",error="invalid_token"`;
       const s = spec(token).replaceAll(token.host, proxy.host);
-      proxy.setFault((r, count) => (r.method === 'GET' && r.url === '/v2/src/app/manifests/amd64' && r.headers.authorization && count === 1 ? { kind: 'answer', status: 401, headers: { 'www-authenticate': challenge } } : undefined));
+      proxy.setFault((r, count) =>
+        r.method === 'GET' &&
+        r.url === '/v2/src/app/manifests/amd64' &&
+        r.headers.authorization &&
+        count === 1
+          ? { kind: 'answer', status: 401, headers: { 'www-authenticate': challenge } }
+          : undefined,
+      );
       const before = token.tokenServer!.requests.length;
       const env = { MANIFOLD_USERNAME: token.username!, MANIFOLD_PASSWORD: token.password! };
       const ok = await runCli(['publish', '--from-spec', '-'], { input: s, env });
       expect(ok.code).toBe(0);
       expect(token.tokenServer!.requests.length - before).toBe(2);
-      proxy.setFault((r) => (r.method === 'GET' && r.url === '/v2/src/app/manifests/amd64' && r.headers.authorization ? { kind: 'answer', status: 401, headers: { 'www-authenticate': challenge } } : undefined));
+      proxy.setFault((r) =>
+        r.method === 'GET' && r.url === '/v2/src/app/manifests/amd64' && r.headers.authorization
+          ? { kind: 'answer', status: 401, headers: { 'www-authenticate': challenge } }
+          : undefined,
+      );
       const start = proxy.requests.length;
-      const fail = await runCli(['publish', '--from-spec', '-'], { input: spec(token).replaceAll(token.host, proxy.host), env });
+      const fail = await runCli(['publish', '--from-spec', '-'], {
+        input: spec(token).replaceAll(token.host, proxy.host),
+        env,
+      });
       expect(fail.code).toBe(3);
       expect(fail.stderr).toContain('HTTP 401');
-      expect(proxy.requests.slice(start).filter((r) => r.url === '/v2/src/app/manifests/amd64' && r.headers.authorization)).toHaveLength(2);
+      expect(
+        proxy.requests
+          .slice(start)
+          .filter((r) => r.url === '/v2/src/app/manifests/amd64' && r.headers.authorization),
+      ).toHaveLength(2);
     } finally {
       await proxy.close();
     }
@@ -178,24 +286,40 @@ describe('token flows on the verified-token registry', () => {
 
 describe('manifold auth check', () => {
   test('names the credential source and whether pull and push are granted, without printing a secret', async () => {
-    const env = dockerConfig({ auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } } });
+    const env = dockerConfig({
+      auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } },
+    });
     const ok = await runCli(['auth', 'check', `${basic.host}/dst/app`], { env });
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(new RegExp(`^${basic.host}/dst/app: credentials: .*config\\.json \\(auths\\."${basic.host}"\\); pull: yes; push: yes\\n$`));
+    expect(ok.stdout).toMatch(
+      new RegExp(
+        `^${basic.host}/dst/app: credentials: .*config\\.json \\(auths\\."${basic.host}"\\); pull: yes; push: yes\\n$`,
+      ),
+    );
     noSecrets(ok, [basic.password!, b64(`${basic.username}:${basic.password}`)]);
-    const anon = await runCli(['auth', 'check', '--output', 'json', `${basic.host}/dst/app`], { env: dockerConfig({}) });
+    const anon = await runCli(['auth', 'check', '--output', 'json', `${basic.host}/dst/app`], {
+      env: dockerConfig({}),
+    });
     expect(anon.code).toBe(3);
-    expect(JSON.parse(anon.stdout)).toEqual([expect.objectContaining({ credentials: 'anonymous', pull: false, push: false })]);
+    expect(JSON.parse(anon.stdout)).toEqual([
+      expect.objectContaining({ credentials: 'anonymous', pull: false, push: false }),
+    ]);
   });
 
   test('a pull-only grant on the token registry shows pull: yes, push: no', async () => {
     token.tokenServer!.setPolicy((_a, _r, requested) => requested.filter((x) => x === 'pull'));
     try {
-      const res = await runCli(['auth', 'check', `${token.host}/src/app:amd64`], { env: { MANIFOLD_USERNAME: token.username!, MANIFOLD_PASSWORD: token.password! } });
+      const res = await runCli(['auth', 'check', `${token.host}/src/app:amd64`], {
+        env: { MANIFOLD_USERNAME: token.username!, MANIFOLD_PASSWORD: token.password! },
+      });
       expect(res.code).toBe(3);
-      expect(res.stdout).toContain('credentials: MANIFOLD_USERNAME/MANIFOLD_PASSWORD; pull: yes; push: no');
+      expect(res.stdout).toContain(
+        'credentials: MANIFOLD_USERNAME/MANIFOLD_PASSWORD; pull: yes; push: no',
+      );
     } finally {
-      token.tokenServer!.setPolicy((account, _r, requested) => (account ? requested : requested.filter((x) => x === 'pull')));
+      token.tokenServer!.setPolicy((account, _r, requested) =>
+        account ? requested : requested.filter((x) => x === 'pull'),
+      );
     }
   });
 });
@@ -205,14 +329,24 @@ describe('proxies', () => {
     const tls = await startRegistry({ variant: 'tls' });
     const proxy = await startConnectProxy();
     try {
-      await seedImage(new HarnessClient(tls), { repository: 'src/app', tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
+      await seedImage(new HarnessClient(tls), {
+        repository: 'src/app',
+        tag: 'amd64',
+        platform: STANDARD_PLATFORMS['amd64']!,
+      });
       const s = `image: ${tls.host}/dst/app:1\nmanifests:\n  - image: ${tls.host}/src/app:amd64\n`;
-      const via = await runCli(['publish', '--from-spec', '-', '--ca-file', tls.caFile!], { input: s, env: { HTTPS_PROXY: proxy.url } });
+      const via = await runCli(['publish', '--from-spec', '-', '--ca-file', tls.caFile!], {
+        input: s,
+        env: { HTTPS_PROXY: proxy.url },
+      });
       expect(via.code).toBe(0);
       expect(proxy.tunnels.length).toBeGreaterThan(0);
       expect(new Set(proxy.tunnels)).toEqual(new Set([tls.host]));
       const count = proxy.tunnels.length;
-      const direct = await runCli(['publish', '--from-spec', '-', '--ca-file', tls.caFile!], { input: s, env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' } });
+      const direct = await runCli(['publish', '--from-spec', '-', '--ca-file', tls.caFile!], {
+        input: s,
+        env: { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' },
+      });
       expect(direct.code).toBe(0);
       expect(proxy.tunnels.length).toBe(count);
     } finally {

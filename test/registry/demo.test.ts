@@ -5,7 +5,9 @@ import { describe, expect, test } from '@jest/globals';
 describe('demo', () => {
   test('starts a registry, seeds three images, publishes examples/demo.yml and inspects it', async () => {
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, ['dist/scripts/demo.js'], { timeout: 60_000 }, (err, out) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout: out }));
+      execFile(process.execPath, ['dist/scripts/demo.js'], { timeout: 60_000 }, (err, out) =>
+        resolve({ code: err ? Number(err.code ?? 1) : 0, stdout: out }),
+      );
     });
     expect(code).toBe(0);
     expect(stdout.match(/^seeded /gm)).toHaveLength(3);

@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { MANIFEST_TOOL, MANIFEST_TOOL_NOTE } from '../helpers/manifest-tool.js';
-import { startRegistry, TEST_PASSWORD, TEST_USER, type RegistryHandle } from '../helpers/registry.js';
+import {
+  startRegistry,
+  TEST_PASSWORD,
+  TEST_USER,
+  type RegistryHandle,
+} from '../helpers/registry.js';
 import { seedImage, seedStandardSet, type SeededImage, type StandardSet } from '../helpers/seed.js';
 import { skopeo } from '../helpers/skopeo.js';
 
@@ -33,9 +38,25 @@ beforeAll(async () => {
   harness = new HarnessClient(reg);
   set = await seedStandardSet(harness);
   for (const [i, v] of WINDOWS_VERSIONS.entries()) {
-    win.push(await seedImage(harness, { repository: 'win', tag: `ltsc-${i}`, platform: { os: 'windows', architecture: 'amd64', 'os.version': v, ...(i === 0 ? { 'os.features': ['win32k'] } : {}) } }));
+    win.push(
+      await seedImage(harness, {
+        repository: 'win',
+        tag: `ltsc-${i}`,
+        platform: {
+          os: 'windows',
+          architecture: 'amd64',
+          'os.version': v,
+          ...(i === 0 ? { 'os.features': ['win32k'] } : {}),
+        },
+      }),
+    );
   }
-  winTwin = await seedImage(harness, { repository: 'win', tag: 'twin', platform: { os: 'windows', architecture: 'amd64', 'os.version': WINDOWS_VERSIONS[1]! }, salt: 'twin' });
+  winTwin = await seedImage(harness, {
+    repository: 'win',
+    tag: 'twin',
+    platform: { os: 'windows', architecture: 'amd64', 'os.version': WINDOWS_VERSIONS[1]! },
+    salt: 'twin',
+  });
 });
 afterAll(async () => reg?.stop());
 
@@ -45,33 +66,67 @@ function specFile(text: string): string {
   return file;
 }
 
-async function rawIndex(repo: string, tag: string): Promise<{ digest: string; bytes: Buffer; json: { mediaType?: string; manifests: { digest: string; platform?: Record<string, unknown> }[]; annotations?: Record<string, string> } }> {
-  const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:${tag}`]);
+async function rawIndex(
+  repo: string,
+  tag: string,
+): Promise<{
+  digest: string;
+  bytes: Buffer;
+  json: {
+    mediaType?: string;
+    manifests: { digest: string; platform?: Record<string, unknown> }[];
+    annotations?: Record<string, string>;
+  };
+}> {
+  const raw = await skopeo([
+    'inspect',
+    '--raw',
+    '--tls-verify=false',
+    `docker://${reg.host}/${repo}:${tag}`,
+  ]);
   expect(raw.stderr).toBe('');
-  return { digest: sha(raw.stdout), bytes: raw.stdout, json: JSON.parse(raw.stdout.toString('utf8')) };
+  return {
+    digest: sha(raw.stdout),
+    bytes: raw.stdout,
+    json: JSON.parse(raw.stdout.toString('utf8')),
+  };
 }
 
 const digestOf = (out: string): string => /^Digest: (sha256:[a-f0-9]{64}) \d+$/m.exec(out)![1]!;
 
 function writesIn(res: CliResult): { method?: string; url?: string }[] {
-  return res.stderr.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; method?: string; url?: string })
-    .filter((l) => l.msg === 'http' && (l.method === 'PUT' || l.method === 'POST' || l.method === 'PATCH'));
+  return res.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg: string; method?: string; url?: string })
+    .filter(
+      (l) =>
+        l.msg === 'http' && (l.method === 'PUT' || l.method === 'POST' || l.method === 'PATCH'),
+    );
 }
 
 describe('specs manifest-tool publishes', () => {
-  test('three windows/amd64 children without os.version, configs differ: three entries carrying their configs\' os.version (validate warns, passes)', async () => {
+  test("three windows/amd64 children without os.version, configs differ: three entries carrying their configs' os.version (validate warns, passes)", async () => {
     const repo = fresh();
     const spec = `image: ${reg.host}/${repo}:1\nmanifests:\n${win.map((w) => `  - image: ${w.ref}\n    platform:\n      architecture: amd64\n      os: windows\n`).join('')}`;
     const validate = await runCli(['validate', specFile(spec)]);
     expect(validate.code).toBe(0);
-    expect(validate.stderr).toMatch(/warning: manifests\[1\]\.platform: .*told apart only by their images' .*os\.version/);
+    expect(validate.stderr).toMatch(
+      /warning: manifests\[1\]\.platform: .*told apart only by their images' .*os\.version/,
+    );
     const dry = await runCli(['publish', '--from-spec', specFile(spec), '--dry-run']);
     expect(dry.code).toBe(0);
     const res = await runCli(['publish', '--from-spec', specFile(spec)]);
     expect(res.code).toBe(0);
     const { json } = await rawIndex(repo, '1');
     expect(json.manifests.map((m) => m.platform)).toEqual([
-      { architecture: 'amd64', os: 'windows', 'os.version': WINDOWS_VERSIONS[0], 'os.features': ['win32k'] },
+      {
+        architecture: 'amd64',
+        os: 'windows',
+        'os.version': WINDOWS_VERSIONS[0],
+        'os.features': ['win32k'],
+      },
       { architecture: 'amd64', os: 'windows', 'os.version': WINDOWS_VERSIONS[1] },
       { architecture: 'amd64', os: 'windows', 'os.version': WINDOWS_VERSIONS[2] },
     ]);
@@ -94,17 +149,25 @@ describe('specs manifest-tool publishes', () => {
     const spec = `image: ${reg.host}/${repo}:1\ntags:\nmanifests:\n  - image: ${set.docker['amd64']!.ref}\n    platform:\n  - image: ${set.docker['arm64']!.ref}\n    platform: ~\n  - image: ${set.docker['ppc64le']!.ref}\n    platform: {}\n  - image: ${set.docker['armv7']!.ref}\n    platform: {variant: v7}\n`;
     const res = await runCli(['publish', '--from-spec', specFile(spec)]);
     expect(res.code).toBe(0);
-    expect(res.stderr).toMatch(/:5:5 warning: manifests\[0\]\.platform: empty value .*taken from the image config/);
+    expect(res.stderr).toMatch(
+      /:5:5 warning: manifests\[0\]\.platform: empty value .*taken from the image config/,
+    );
     expect(res.stderr).toMatch(/:7:5 warning: manifests\[1\]\.platform: empty value/);
     expect(res.stderr).toMatch(/warning: manifests\[3\]\.platform: no os or architecture/);
     expect(res.stderr).toMatch(/warning: tags: empty value/);
     const { json } = await rawIndex(repo, '1');
     expect(json.manifests.map((m) => m.platform)).toEqual([
-      { architecture: 'amd64', os: 'linux' }, { architecture: 'arm64', os: 'linux', variant: 'v8' },
-      { architecture: 'ppc64le', os: 'linux' }, { architecture: 'arm', os: 'linux', variant: 'v7' },
+      { architecture: 'amd64', os: 'linux' },
+      { architecture: 'arm64', os: 'linux', variant: 'v8' },
+      { architecture: 'ppc64le', os: 'linux' },
+      { architecture: 'arm', os: 'linux', variant: 'v7' },
     ]);
     // A hint the config contradicts is still a mismatch (manifest-tool would publish it unchecked).
-    const bad = await runCli(['publish', '--from-spec', specFile(spec.replace('{variant: v7}', '{variant: v6}'))]);
+    const bad = await runCli([
+      'publish',
+      '--from-spec',
+      specFile(spec.replace('{variant: v7}', '{variant: v6}')),
+    ]);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('platform mismatch');
   });
@@ -113,37 +176,82 @@ describe('specs manifest-tool publishes', () => {
 describe('manifest-tool command lines, program name changed', () => {
   test('global flags before push, --type oci, from-args with repeated --platforms and --tags', async () => {
     const repo = fresh();
-    const res = await runCli(['--plain-http', 'push', '--type', 'oci', 'from-args', '--platforms', 'linux/amd64,linux/arm64/v8', '--platforms', 'linux/ppc64le',
-      '--template', `${reg.host}/app:ARCH`, '--target', `${reg.host}/${repo}:1.0`, '--tags', 'a,b', '--tags', 'c']);
+    const res = await runCli([
+      '--plain-http',
+      'push',
+      '--type',
+      'oci',
+      'from-args',
+      '--platforms',
+      'linux/amd64,linux/arm64/v8',
+      '--platforms',
+      'linux/ppc64le',
+      '--template',
+      `${reg.host}/app:ARCH`,
+      '--target',
+      `${reg.host}/${repo}:1.0`,
+      '--tags',
+      'a,b',
+      '--tags',
+      'c',
+    ]);
     // The template has no VARIANT: arm64/v8 maps to app:arm64 (ARCH alone).
     expect(res.code).toBe(0);
     expect(res.stdout.split('\n')[0]).toMatch(/^Digest: sha256:[a-f0-9]{64} \d+$/);
-    for (const t of ['1.0', 'a', 'b', 'c']) expect(res.stdout).toContain(`Tag: ${reg.host}/${repo}:${t} created`);
+    for (const t of ['1.0', 'a', 'b', 'c'])
+      expect(res.stdout).toContain(`Tag: ${reg.host}/${repo}:${t} created`);
     const { json } = await rawIndex(repo, 'c');
     expect(json.mediaType).toBe('application/vnd.oci.image.index.v1+json');
-    expect(json.manifests.map((m) => m.digest)).toEqual([set.docker['amd64']!.digest, set.docker['arm64']!.digest, set.docker['ppc64le']!.digest]);
+    expect(json.manifests.map((m) => m.digest)).toEqual([
+      set.docker['amd64']!.digest,
+      set.docker['arm64']!.digest,
+      set.docker['ppc64le']!.digest,
+    ]);
   });
 
   test('push from-spec defaults to a Docker list (as manifest-tool); publish keeps auto', async () => {
     const repo = fresh();
-    const file = specFile(`image: ${reg.host}/${repo}:1\nmanifests:\n  - image: ${set.oci['amd64']!.ref}\n`);
+    const file = specFile(
+      `image: ${reg.host}/${repo}:1\nmanifests:\n  - image: ${set.oci['amd64']!.ref}\n`,
+    );
     expect((await runCli(['push', 'from-spec', '--ignore-missing', file])).code).toBe(0);
-    expect((await rawIndex(repo, '1')).json.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
+    expect((await rawIndex(repo, '1')).json.mediaType).toBe(
+      'application/vnd.docker.distribution.manifest.list.v2+json',
+    );
     expect((await runCli(['publish', '--from-spec', file])).code).toBe(0);
-    expect((await rawIndex(repo, '1')).json.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect((await rawIndex(repo, '1')).json.mediaType).toBe(
+      'application/vnd.oci.image.index.v1+json',
+    );
   });
 
   test('--username/--password against basic auth: accepted with a warning; the password appears nowhere', async () => {
     const basic = await startRegistry({ variant: 'basic' });
     try {
       const h = new HarnessClient(basic, { username: TEST_USER, password: TEST_PASSWORD });
-      const img = await seedImage(h, { repository: 'app', tag: 'amd64', platform: { os: 'linux', architecture: 'amd64' } });
-      const file = specFile(`image: ${basic.host}/app:multi\nmanifests:\n  - image: ${img.ref}\n    platform:\n      architecture: amd64\n      os: linux\n`);
-      const res = await runCli(['--username', TEST_USER, '--password', TEST_PASSWORD, '--debug', 'push', 'from-spec', file]);
+      const img = await seedImage(h, {
+        repository: 'app',
+        tag: 'amd64',
+        platform: { os: 'linux', architecture: 'amd64' },
+      });
+      const file = specFile(
+        `image: ${basic.host}/app:multi\nmanifests:\n  - image: ${img.ref}\n    platform:\n      architecture: amd64\n      os: linux\n`,
+      );
+      const res = await runCli([
+        '--username',
+        TEST_USER,
+        '--password',
+        TEST_PASSWORD,
+        '--debug',
+        'push',
+        'from-spec',
+        file,
+      ]);
       expect(res.code).toBe(0);
       expect(res.stderr).toContain('--password puts the password where other processes');
       expect(`${res.stdout}${res.stderr}`).not.toContain(TEST_PASSWORD);
-      expect(`${res.stdout}${res.stderr}`).not.toContain(Buffer.from(`${TEST_USER}:${TEST_PASSWORD}`).toString('base64'));
+      expect(`${res.stdout}${res.stderr}`).not.toContain(
+        Buffer.from(`${TEST_USER}:${TEST_PASSWORD}`).toString('base64'),
+      );
     } finally {
       await basic.stop();
     }
@@ -154,13 +262,22 @@ describe('options never vanish', () => {
   test('--from-spec repeats: every file published; a from-args option beside --from-spec is a usage error', async () => {
     const a = fresh();
     const b = fresh();
-    const fa = specFile(`image: ${reg.host}/${a}:1\nmanifests:\n  - image: ${set.oci['amd64']!.ref}\n`);
-    const fb = specFile(`image: ${reg.host}/${b}:1\nmanifests:\n  - image: ${set.oci['arm64']!.ref}\n`);
+    const fa = specFile(
+      `image: ${reg.host}/${a}:1\nmanifests:\n  - image: ${set.oci['amd64']!.ref}\n`,
+    );
+    const fb = specFile(
+      `image: ${reg.host}/${b}:1\nmanifests:\n  - image: ${set.oci['arm64']!.ref}\n`,
+    );
     const res = await runCli(['publish', '--from-spec', fa, '--from-spec', fb]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(`Tag: ${reg.host}/${a}:1 created`);
     expect(res.stdout).toContain(`Tag: ${reg.host}/${b}:1 created`);
-    for (const extra of [['--tags', 'x'], ['--platforms', 'linux/amd64'], ['--template', 'r/a:ARCH'], ['--from-args']]) {
+    for (const extra of [
+      ['--tags', 'x'],
+      ['--platforms', 'linux/amd64'],
+      ['--template', 'r/a:ARCH'],
+      ['--from-args'],
+    ]) {
       const bad = await runCli(['publish', '--from-spec', fa, ...extra]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--from-args|belongs to --from-args/);
@@ -169,8 +286,12 @@ describe('options never vanish', () => {
 
   test('a missing child in a second spec file: nothing of the first is pushed (exit 3)', async () => {
     const a = fresh();
-    const fa = specFile(`image: ${reg.host}/${a}:1\nmanifests:\n  - image: ${set.oci['amd64']!.ref}\n`);
-    const fb = specFile(`image: ${reg.host}/${fresh()}:1\nmanifests:\n  - image: ${reg.host}/app:no-such-tag\n`);
+    const fa = specFile(
+      `image: ${reg.host}/${a}:1\nmanifests:\n  - image: ${set.oci['amd64']!.ref}\n`,
+    );
+    const fb = specFile(
+      `image: ${reg.host}/${fresh()}:1\nmanifests:\n  - image: ${reg.host}/app:no-such-tag\n`,
+    );
     const res = await runCli(['publish', '--from-spec', fa, '--from-spec', fb]);
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('nothing was pushed');
@@ -182,28 +303,58 @@ describe('create (as buildx imagetools create)', () => {
   test('sources in the target repository and another repository; extra tags; annotations; dry run writes nothing', async () => {
     const repo = 'app';
     const target = `${reg.host}/${repo}:created-${++n}`;
-    const args = ['create', '-t', target, '-t', `${reg.host}/${repo}:also-${n}`, '--annotation', 'org.opencontainers.image.source=https://example.com/x?a=b', set.docker['amd64']!.ref, set.oci['arm64']!.ref];
+    const args = [
+      'create',
+      '-t',
+      target,
+      '-t',
+      `${reg.host}/${repo}:also-${n}`,
+      '--annotation',
+      'org.opencontainers.image.source=https://example.com/x?a=b',
+      set.docker['amd64']!.ref,
+      set.oci['arm64']!.ref,
+    ];
     const dry = await runCli([...args, '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain(`Child: ${set.oci['arm64']!.ref} ${set.oci['arm64']!.digest} would be copied into ${reg.host}/${repo}`);
+    expect(dry.stdout).toContain(
+      `Child: ${set.oci['arm64']!.ref} ${set.oci['arm64']!.digest} would be copied into ${reg.host}/${repo}`,
+    );
     expect(await harness.listTags(repo)).not.toContain(`created-${n}`);
     const res = await runCli(args);
     expect(res.code).toBe(0);
     const { json } = await rawIndex(repo, `also-${n}`);
-    expect(json.annotations).toEqual({ 'org.opencontainers.image.source': 'https://example.com/x?a=b' });
-    expect(json.manifests.map((m) => m.digest)).toEqual([set.docker['amd64']!.digest, set.oci['arm64']!.digest]);
+    expect(json.annotations).toEqual({
+      'org.opencontainers.image.source': 'https://example.com/x?a=b',
+    });
+    expect(json.manifests.map((m) => m.digest)).toEqual([
+      set.docker['amd64']!.digest,
+      set.oci['arm64']!.digest,
+    ]);
   });
 
   test('--append adds to the index under the first tag; a source for the same platform replaces its entry', async () => {
     const repo = fresh();
     const target = `${reg.host}/${repo}:1`;
-    expect((await runCli(['create', '-t', target, set.index.ref, set.oci['ppc64le']!.ref])).code).toBe(0);
-    const amd2 = await seedImage(harness, { repository: repo, tag: 'amd64-new', platform: { os: 'linux', architecture: 'amd64' }, format: 'oci', salt: 'new' });
+    expect(
+      (await runCli(['create', '-t', target, set.index.ref, set.oci['ppc64le']!.ref])).code,
+    ).toBe(0);
+    const amd2 = await seedImage(harness, {
+      repository: repo,
+      tag: 'amd64-new',
+      platform: { os: 'linux', architecture: 'amd64' },
+      format: 'oci',
+      salt: 'new',
+    });
     const res = await runCli(['create', '--append', '-t', target, amd2.ref, set.oci['s390x']!.ref]);
     expect(res.code).toBe(0);
     const { json } = await rawIndex(repo, '1');
     // The old amd64 entry and its attestation are gone; arm64 and ppc64le stay; the new ones come after.
-    expect(json.manifests.map((m) => m.digest)).toEqual([set.index.children[1]!.digest, set.oci['ppc64le']!.digest, amd2.digest, set.oci['s390x']!.digest]);
+    expect(json.manifests.map((m) => m.digest)).toEqual([
+      set.index.children[1]!.digest,
+      set.oci['ppc64le']!.digest,
+      amd2.digest,
+      set.oci['s390x']!.digest,
+    ]);
   });
 });
 
@@ -212,37 +363,78 @@ const withTool = MANIFEST_TOOL ? describe : describe.skip;
 withTool(`same bytes as manifest-tool ${MANIFEST_TOOL_NOTE}`, () => {
   function manifestTool(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(MANIFEST_TOOL!, args, { timeout: 60_000, env: { PATH: process.env['PATH'], HOME: dir } }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }));
+      execFile(
+        MANIFEST_TOOL!,
+        args,
+        { timeout: 60_000, env: { PATH: process.env['PATH'], HOME: dir } },
+        (err, stdout, stderr) => resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+      );
     });
   }
   // Docker and OCI children, a variant inherited from the config, Windows os.version inherited and
   // given, and a child index (amd64 + arm64/v8 + attestation) flattened.
-  const body = (): string => `tags: ["2", latest]\nmanifests:\n  - image: ${set.docker['armv7']!.ref}\n    platform: {os: linux, architecture: arm}\n  - image: ${set.oci['ppc64le']!.ref}\n  - image: ${win[0]!.ref}\n    platform: {os: windows, architecture: amd64}\n  - image: ${win[2]!.ref}\n    platform: {os: windows, architecture: amd64, osversion: ${WINDOWS_VERSIONS[2]}}\n  - image: ${reg.host}/multi:both\n`;
+  const body = (): string =>
+    `tags: ["2", latest]\nmanifests:\n  - image: ${set.docker['armv7']!.ref}\n    platform: {os: linux, architecture: arm}\n  - image: ${set.oci['ppc64le']!.ref}\n  - image: ${win[0]!.ref}\n    platform: {os: windows, architecture: amd64}\n  - image: ${win[2]!.ref}\n    platform: {os: windows, architecture: amd64, osversion: ${WINDOWS_VERSIONS[2]}}\n  - image: ${reg.host}/multi:both\n`;
 
-  test.each(['docker', 'oci'])('--type %s: manifold\'s index is manifest-tool\'s; a re-run over its tags is unchanged with no write', async (type) => {
-    const theirs = fresh();
-    const ours = fresh();
-    const spec = (repo: string): string => `image: ${reg.host}/${repo}:1\n${body()}`;
-    const mt = await manifestTool(['--plain-http', 'push', '--type', type, 'from-spec', specFile(spec(theirs))]);
-    expect({ code: mt.code, stderr: mt.stderr.split('\n').filter((l) => !l.includes('level=warning')).join('\n') }).toEqual({ code: 0, stderr: '' });
-    const mf = await runCli(['--plain-http', 'push', '--type', type, 'from-spec', specFile(spec(ours))]);
-    expect(mf.code).toBe(0);
-    const a = await rawIndex(theirs, '1');
-    const b = await rawIndex(ours, '1');
-    if (type === 'docker') {
-      expect(b.bytes.toString()).toBe(a.bytes.toString());
-      expect(digestOf(mf.stdout)).toBe(digestOf(mt.stdout));
-    } else {
-      // manifest-tool 2.1.5 predates the index mediaType field (written since 2.1.7): ours is its
-      // bytes with that one line, which the image-spec says an index should carry.
-      const line = '\n  "mediaType": "application/vnd.oci.image.index.v1+json",';
-      expect(b.bytes.toString()).toBe(a.bytes.toString().replace('"schemaVersion": 2,', `"schemaVersion": 2,${line}`));
-    }
-    if (type === 'docker') {
-      const rerun = await runCli(['--plain-http', 'push', 'from-spec', specFile(spec(theirs)), '--log-level', 'debug', '--log-format', 'json']);
-      expect(rerun.code).toBe(0);
-      for (const t of ['1', '2', 'latest']) expect(rerun.stdout).toContain(`Tag: ${reg.host}/${theirs}:${t} unchanged`);
-      expect(writesIn(rerun)).toEqual([]);
-    }
-  });
+  test.each(['docker', 'oci'])(
+    "--type %s: manifold's index is manifest-tool's; a re-run over its tags is unchanged with no write",
+    async (type) => {
+      const theirs = fresh();
+      const ours = fresh();
+      const spec = (repo: string): string => `image: ${reg.host}/${repo}:1\n${body()}`;
+      const mt = await manifestTool([
+        '--plain-http',
+        'push',
+        '--type',
+        type,
+        'from-spec',
+        specFile(spec(theirs)),
+      ]);
+      expect({
+        code: mt.code,
+        stderr: mt.stderr
+          .split('\n')
+          .filter((l) => !l.includes('level=warning'))
+          .join('\n'),
+      }).toEqual({ code: 0, stderr: '' });
+      const mf = await runCli([
+        '--plain-http',
+        'push',
+        '--type',
+        type,
+        'from-spec',
+        specFile(spec(ours)),
+      ]);
+      expect(mf.code).toBe(0);
+      const a = await rawIndex(theirs, '1');
+      const b = await rawIndex(ours, '1');
+      if (type === 'docker') {
+        expect(b.bytes.toString()).toBe(a.bytes.toString());
+        expect(digestOf(mf.stdout)).toBe(digestOf(mt.stdout));
+      } else {
+        // manifest-tool 2.1.5 predates the index mediaType field (written since 2.1.7): ours is its
+        // bytes with that one line, which the image-spec says an index should carry.
+        const line = '\n  "mediaType": "application/vnd.oci.image.index.v1+json",';
+        expect(b.bytes.toString()).toBe(
+          a.bytes.toString().replace('"schemaVersion": 2,', `"schemaVersion": 2,${line}`),
+        );
+      }
+      if (type === 'docker') {
+        const rerun = await runCli([
+          '--plain-http',
+          'push',
+          'from-spec',
+          specFile(spec(theirs)),
+          '--log-level',
+          'debug',
+          '--log-format',
+          'json',
+        ]);
+        expect(rerun.code).toBe(0);
+        for (const t of ['1', '2', 'latest'])
+          expect(rerun.stdout).toContain(`Tag: ${reg.host}/${theirs}:${t} unchanged`);
+        expect(writesIn(rerun)).toEqual([]);
+      }
+    },
+  );
 });

@@ -22,15 +22,30 @@ describe('manifold inspect', () => {
     expect(lines[0]).toBe(`${reg.host}/multi:both: application/vnd.oci.image.index.v1+json`);
     expect(lines[1]).toBe(`Digest: ${set.index.digest} ${set.index.size}`);
     expect(lines[2]).toMatch(/^PLATFORM\s+DIGEST\s+SIZE\s+MEDIA TYPE\s+ANNOTATIONS$/);
-    expect(lines[3]).toMatch(new RegExp(`^linux/amd64\\s+${set.index.children[0]!.digest}\\s+${set.index.children[0]!.size}\\s+application/vnd.oci.image.manifest.v1\\+json$`));
+    expect(lines[3]).toMatch(
+      new RegExp(
+        `^linux/amd64\\s+${set.index.children[0]!.digest}\\s+${set.index.children[0]!.size}\\s+application/vnd.oci.image.manifest.v1\\+json$`,
+      ),
+    );
     expect(lines[4]).toMatch(new RegExp(`^linux/arm64/v8\\s+${set.index.children[1]!.digest}`));
-    expect(lines[5]).toMatch(new RegExp(`^unknown/unknown\\s+.*attestation for ${set.index.children[0]!.digest}$`));
+    expect(lines[5]).toMatch(
+      new RegExp(`^unknown/unknown\\s+.*attestation for ${set.index.children[0]!.digest}$`),
+    );
   });
 
   test('--platform shows the entry a runtime on that platform gets (first match); no match is exit 3', async () => {
-    const res = await runCli(['inspect', '--output', 'json', '--platform', 'linux/arm64', `${reg.host}/multi:both`]);
+    const res = await runCli([
+      'inspect',
+      '--output',
+      'json',
+      '--platform',
+      'linux/arm64',
+      `${reg.host}/multi:both`,
+    ]);
     expect(res.code).toBe(0);
-    expect((JSON.parse(res.stdout) as { selected: string }).selected).toBe(set.index.children[1]!.digest);
+    expect((JSON.parse(res.stdout) as { selected: string }).selected).toBe(
+      set.index.children[1]!.digest,
+    );
     const none = await runCli(['inspect', '--platform', 'linux/s390x', `${reg.host}/multi:both`]);
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('no entry matches linux/s390x');
@@ -38,13 +53,20 @@ describe('manifold inspect', () => {
 
   test('--raw prints the exact bytes; a single image shows its platform from the config and its layers', async () => {
     const raw = await runCli(['inspect', '--raw', `${reg.host}/multi:both`]);
-    expect(`sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`).toBe(set.index.digest);
+    expect(`sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`).toBe(
+      set.index.digest,
+    );
     const img = await runCli(['inspect', `${reg.host}/app:windows`]);
     expect(img.code).toBe(0);
     expect(img.stdout).toContain('Platform: windows/amd64@10.0.20348.2527\n');
     expect(img.stdout).toContain(set.docker['windows']!.layerDigests[0]!);
-    const json = JSON.parse((await runCli(['inspect', '--output', 'json', `${reg.host}/app-oci:armv7`])).stdout) as { platform: object; digest: string };
-    expect(json).toMatchObject({ digest: set.oci['armv7']!.digest, platform: { os: 'linux', architecture: 'arm', variant: 'v7' } });
+    const json = JSON.parse(
+      (await runCli(['inspect', '--output', 'json', `${reg.host}/app-oci:armv7`])).stdout,
+    ) as { platform: object; digest: string };
+    expect(json).toMatchObject({
+      digest: set.oci['armv7']!.digest,
+      platform: { os: 'linux', architecture: 'arm', variant: 'v7' },
+    });
   });
 
   test('a missing tag is exit 3 with the registry code; a bad reference is exit 2', async () => {

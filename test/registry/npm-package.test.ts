@@ -20,8 +20,26 @@ let manifold: string;
 
 beforeAll(async () => {
   reg = await startRegistry({ variant: 'plain' });
-  const tgz = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
-  execFileSync('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', join(dir, tgz)], { encoding: 'utf8', stdio: 'pipe' });
+  const tgz = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n')
+    .pop()!;
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '-g',
+      '--prefix',
+      prefix,
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      join(dir, tgz),
+    ],
+    { encoding: 'utf8', stdio: 'pipe' },
+  );
   manifold = join(prefix, 'bin', 'manifold');
 }, 180_000);
 afterAll(async () => {
@@ -30,18 +48,33 @@ afterAll(async () => {
 });
 
 // Run the installed command itself (its shebang), from a directory outside the checkout.
-const run = (args: string[]) => spawnSync(manifold, args, { cwd: dir, encoding: 'utf8', env: { PATH: `${join(prefix, 'bin')}:${process.env['PATH']}`, HOME: dir } });
+const run = (args: string[]) =>
+  spawnSync(manifold, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: `${join(prefix, 'bin')}:${process.env['PATH']}`, HOME: dir },
+  });
 
 describe('the packed npm package, installed globally', () => {
   test('manifold --version, validate and publish work from the installed command', async () => {
     const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
     const version = run(['--version']);
-    expect({ status: version.status, out: version.stdout.trim() }).toEqual({ status: 0, out: pkg.version });
+    expect({ status: version.status, out: version.stdout.trim() }).toEqual({
+      status: 0,
+      out: pkg.version,
+    });
     writeFileSync(join(dir, 'basic.yml'), readFileSync(resolve('examples/basic.yml'), 'utf8'));
     const valid = run(['validate', 'basic.yml']);
     expect({ status: valid.status, err: valid.stderr }).toEqual({ status: 0, err: '' });
-    const img = await seedImage(new HarnessClient(reg), { repository: 'pack/app', tag: 'amd64', platform: { os: 'linux', architecture: 'amd64' } });
-    writeFileSync(join(dir, 'spec.yml'), `image: ${reg.host}/pack/app:1\nmanifests:\n  - image: ${img.ref}\n`);
+    const img = await seedImage(new HarnessClient(reg), {
+      repository: 'pack/app',
+      tag: 'amd64',
+      platform: { os: 'linux', architecture: 'amd64' },
+    });
+    writeFileSync(
+      join(dir, 'spec.yml'),
+      `image: ${reg.host}/pack/app:1\nmanifests:\n  - image: ${img.ref}\n`,
+    );
     const pub = run(['publish', '--from-spec', 'spec.yml']);
     expect({ status: pub.status, err: pub.stderr }).toEqual({ status: 0, err: '' });
     expect(pub.stdout).toMatch(/^Digest: sha256:[a-f0-9]{64} \d+\nTag: .*pack\/app:1 created\n$/);

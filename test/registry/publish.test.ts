@@ -10,7 +10,12 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
-import { seedImage, seedStandardSet, STANDARD_PLATFORMS, type StandardSet } from '../helpers/seed.js';
+import {
+  seedImage,
+  seedStandardSet,
+  STANDARD_PLATFORMS,
+  type StandardSet,
+} from '../helpers/seed.js';
 import { skopeo } from '../helpers/skopeo.js';
 
 const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -30,12 +35,35 @@ afterAll(async () => reg?.stop());
 /** A fresh target repository per test. */
 const fresh = (): string => `pub/t${++n}`;
 
-function publish(spec: string, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
+function publish(
+  spec: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   return runCli(['publish', '--from-spec', '-', ...args], { input: spec, env });
 }
 
-async function index(repo: string, tag: string): Promise<{ digest: string; json: { mediaType: string; manifests: { digest: string; mediaType: string; platform?: Record<string, unknown>; annotations?: Record<string, string> }[] } }> {
-  const raw = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}:${tag}`]);
+async function index(
+  repo: string,
+  tag: string,
+): Promise<{
+  digest: string;
+  json: {
+    mediaType: string;
+    manifests: {
+      digest: string;
+      mediaType: string;
+      platform?: Record<string, unknown>;
+      annotations?: Record<string, string>;
+    }[];
+  };
+}> {
+  const raw = await skopeo([
+    'inspect',
+    '--raw',
+    '--tls-verify=false',
+    `docker://${reg.host}/${repo}:${tag}`,
+  ]);
   expect(raw.stderr).toBe('');
   return { digest: sha(raw.stdout), json: JSON.parse(raw.stdout.toString('utf8')) };
 }
@@ -53,8 +81,11 @@ describe('publish against the real registry', () => {
     expect(res.stderr).not.toMatch(/ERROR|WARN/);
     expect(res.code).toBe(0);
     const digest = digestLine(res.stdout);
-    expect(res.stdout).toContain(`Tag: ${reg.host}/app:multi created\nTag: ${reg.host}/app:1 created\nTag: ${reg.host}/app:latest created\n`);
-    for (const tag of ['multi', '1', 'latest']) expect((await index('app', tag)).digest).toBe(digest);
+    expect(res.stdout).toContain(
+      `Tag: ${reg.host}/app:multi created\nTag: ${reg.host}/app:1 created\nTag: ${reg.host}/app:latest created\n`,
+    );
+    for (const tag of ['multi', '1', 'latest'])
+      expect((await index('app', tag)).digest).toBe(digest);
     const { json } = await index('app', 'multi');
     expect(json.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
     expect(json.manifests.map((m) => [m.digest, m.platform])).toEqual([
@@ -73,7 +104,16 @@ describe('publish against the real registry', () => {
     expect((await publish(spec)).code).toBe(0);
     const dir = mkdtempSync(join(tmpdir(), `manifold-${repo.replace('/', '-')}-`));
     try {
-      const copied = await skopeo(['copy', '--src-tls-verify=false', '--override-os', 'linux', '--override-arch', 'arm64', `docker://${reg.host}/app:sel`, `dir:${dir}`]);
+      const copied = await skopeo([
+        'copy',
+        '--src-tls-verify=false',
+        '--override-os',
+        'linux',
+        '--override-arch',
+        'arm64',
+        `docker://${reg.host}/app:sel`,
+        `dir:${dir}`,
+      ]);
       expect(copied.code).toBe(0);
       expect(sha(readFileSync(join(dir, 'manifest.json')))).toBe(set.docker['arm64']!.digest);
     } finally {
@@ -86,14 +126,34 @@ describe('publish against the real registry', () => {
     const spec = `image: ${reg.host}/${repo}:1\nmanifests:\n  - image: ${reg.host}/app-oci:amd64\n  - image: ${reg.host}/app-oci:arm64\n  - image: ${reg.host}/app-oci:armv7\n`;
     const res = await runCli(['publish', '--from-spec', '-', '--output', 'json'], { input: spec });
     expect(res.code).toBe(0);
-    const out = (JSON.parse(res.stdout) as { indexes: { digest: string; mediaType: string; children: { digest: string; action: string; platform: string }[]; tags: { tag: string; status: string }[] }[] }).indexes[0]!;
+    const out = (
+      JSON.parse(res.stdout) as {
+        indexes: {
+          digest: string;
+          mediaType: string;
+          children: { digest: string; action: string; platform: string }[];
+          tags: { tag: string; status: string }[];
+        }[];
+      }
+    ).indexes[0]!;
     expect(out.mediaType).toBe('application/vnd.oci.image.index.v1+json');
-    expect(out.children.map((c) => [c.platform, c.action])).toEqual([['linux/amd64', 'copied'], ['linux/arm64/v8', 'copied'], ['linux/arm/v7', 'copied']]);
+    expect(out.children.map((c) => [c.platform, c.action])).toEqual([
+      ['linux/amd64', 'copied'],
+      ['linux/arm64/v8', 'copied'],
+      ['linux/arm/v7', 'copied'],
+    ]);
     expect(out.tags).toEqual([{ tag: '1', status: 'created' }]);
     for (const name of ['amd64', 'arm64', 'armv7']) {
-      const child = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}@${set.oci[name]!.digest}`]);
+      const child = await skopeo([
+        'inspect',
+        '--raw',
+        '--tls-verify=false',
+        `docker://${reg.host}/${repo}@${set.oci[name]!.digest}`,
+      ]);
       expect(sha(child.stdout)).toBe(set.oci[name]!.digest);
-      const layer = await harness.send(`/v2/${repo}/blobs/${set.oci[name]!.layerDigests[0]}`, { method: 'HEAD' });
+      const layer = await harness.send(`/v2/${repo}/blobs/${set.oci[name]!.layerDigests[0]}`, {
+        method: 'HEAD',
+      });
       expect(layer.status).toBe(200);
     }
     expect((await index(repo, '1')).digest).toBe(out.digest);
@@ -119,8 +179,13 @@ describe('publish against the real registry', () => {
     expect((await publish(spec)).code).toBe(0);
     const { json } = await index(repo, 'win');
     expect(json.mediaType).toBe('application/vnd.oci.image.index.v1+json');
-    expect(json.manifests[0]).toMatchObject({ platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.2527' }, annotations: { note: 'win' } });
-    expect((json as unknown as { annotations: Record<string, string> }).annotations).toEqual({ 'org.opencontainers.image.source': 'https://example.com/x' });
+    expect(json.manifests[0]).toMatchObject({
+      platform: { os: 'windows', architecture: 'amd64', 'os.version': '10.0.20348.2527' },
+      annotations: { note: 'win' },
+    });
+    expect((json as unknown as { annotations: Record<string, string> }).annotations).toEqual({
+      'org.opencontainers.image.source': 'https://example.com/x',
+    });
   });
 
   test('a child that is an index: flattened with its attestation after the images; picked by platform; or nested', async () => {
@@ -135,26 +200,49 @@ describe('publish against the real registry', () => {
     expect(res.code).toBe(0);
     const flat = (await index(repo, 'flat')).json;
     // Images in spec order, then every attestation (manifest-tool's order).
-    expect(flat.manifests.map((m) => m.digest)).toEqual([idx.children[0]!.digest, idx.children[1]!.digest, set.oci['ppc64le']!.digest, idx.attestation!.digest]);
-    expect(flat.manifests[3]!.annotations).toEqual({ 'vnd.docker.reference.digest': idx.children[0]!.digest, 'vnd.docker.reference.type': 'attestation-manifest' });
+    expect(flat.manifests.map((m) => m.digest)).toEqual([
+      idx.children[0]!.digest,
+      idx.children[1]!.digest,
+      set.oci['ppc64le']!.digest,
+      idx.attestation!.digest,
+    ]);
+    expect(flat.manifests[3]!.annotations).toEqual({
+      'vnd.docker.reference.digest': idx.children[0]!.digest,
+      'vnd.docker.reference.type': 'attestation-manifest',
+    });
     const pick = (await index(repo, 'pick')).json;
     expect(pick.manifests.map((m) => m.digest)).toEqual([idx.children[1]!.digest]);
     const nest = (await index(repo, 'nest')).json;
-    expect(nest.manifests).toEqual([{ mediaType: idx.mediaType, digest: idx.digest, size: idx.size }]);
-    const nested = await skopeo(['inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/${repo}@${idx.digest}`]);
+    expect(nest.manifests).toEqual([
+      { mediaType: idx.mediaType, digest: idx.digest, size: idx.size },
+    ]);
+    const nested = await skopeo([
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${reg.host}/${repo}@${idx.digest}`,
+    ]);
     expect(sha(nested.stdout)).toBe(idx.digest);
   });
 
   test('a missing child: exit 3, every failure named, and the registry shows no new tag', async () => {
     const repo = fresh();
-    await seedImage(harness, { repository: repo, tag: 'amd64', platform: STANDARD_PLATFORMS['amd64']! });
+    await seedImage(harness, {
+      repository: repo,
+      tag: 'amd64',
+      platform: STANDARD_PLATFORMS['amd64']!,
+    });
     const spec = `image: ${reg.host}/${repo}:1\ntags: [latest]\nmanifests:\n  - image: ${reg.host}/${repo}:amd64\n  - image: ${reg.host}/${repo}:nope-arm64\n  - image: ${reg.host}/${repo}:nope-s390x\n`;
     const res = await publish(spec);
     expect(res.code).toBe(3);
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('2 of 3 children');
-    expect(res.stderr).toContain(`manifests[1] (${reg.host}/${repo}:nope-arm64): manifest not found`);
-    expect(res.stderr).toContain(`manifests[2] (${reg.host}/${repo}:nope-s390x): manifest not found`);
+    expect(res.stderr).toContain(
+      `manifests[1] (${reg.host}/${repo}:nope-arm64): manifest not found`,
+    );
+    expect(res.stderr).toContain(
+      `manifests[2] (${reg.host}/${repo}:nope-s390x): manifest not found`,
+    );
     expect(res.stderr).toContain('nothing was pushed');
     expect((await harness.listTags(repo)).sort()).toEqual(['amd64']);
   });
@@ -166,7 +254,10 @@ describe('publish against the real registry', () => {
     expect(res.code).toBe(0);
     expect(res.stderr).toMatch(/WARN +child not found, skipped/);
     expect((await index(repo, '1')).json.manifests).toHaveLength(1);
-    const none = await publish(`image: ${reg.host}/${repo}:2\nmanifests:\n  - image: ${reg.host}/app:nope\n`, ['--ignore-missing']);
+    const none = await publish(
+      `image: ${reg.host}/${repo}:2\nmanifests:\n  - image: ${reg.host}/app:nope\n`,
+      ['--ignore-missing'],
+    );
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('nothing to publish');
   });
@@ -176,12 +267,18 @@ describe('publish against the real registry', () => {
     const spec = `image: ${reg.host}/${repo}:1\nmanifests:\n  - image: ${reg.host}/app-oci:amd64\n    platform: {os: linux, architecture: arm64}\n  - image: ${reg.host}/app:arm64\n`;
     const res = await publish(spec);
     expect(res.code).toBe(3);
-    expect(res.stderr).toContain(`manifests[0] (${reg.host}/app-oci:amd64): platform mismatch: spec says linux/arm64, image config says linux/amd64`);
+    expect(res.stderr).toContain(
+      `manifests[0] (${reg.host}/app-oci:amd64): platform mismatch: spec says linux/arm64, image config says linux/amd64`,
+    );
     expect(await harness.listTags(repo)).toEqual([]);
-    const forced = await publish(spec.replace('platform: {', 'overridePlatform: true\n    platform: {'));
+    const forced = await publish(
+      spec.replace('platform: {', 'overridePlatform: true\n    platform: {'),
+    );
     expect(forced.code).toBe(3); // once overridden, linux/arm64 twice (arm64 means arm64/v8)
     expect(forced.stderr).toContain('duplicate platform linux/arm64');
-    const ok = await publish(`image: ${reg.host}/${repo}:2\nmanifests:\n  - image: ${reg.host}/app-oci:amd64\n    overridePlatform: true\n    platform: {os: linux, architecture: arm64}\n`);
+    const ok = await publish(
+      `image: ${reg.host}/${repo}:2\nmanifests:\n  - image: ${reg.host}/app-oci:amd64\n    overridePlatform: true\n    platform: {os: linux, architecture: arm64}\n`,
+    );
     expect(ok.code).toBe(0);
     expect(ok.stderr).toContain('platform overridden by the spec');
   });
@@ -194,8 +291,14 @@ describe('publish against the real registry', () => {
     const again = await publish(spec, ['--log-level', 'debug', '--log-format', 'json']);
     expect(again.code).toBe(0);
     expect(digestLine(again.stdout)).toBe(digestLine(first.stdout));
-    expect(again.stdout).toContain(`Tag: ${reg.host}/${repo}:1 unchanged\nTag: ${reg.host}/${repo}:a unchanged\nTag: ${reg.host}/${repo}:b unchanged\n`);
-    const http = again.stderr.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; method?: string }).filter((l) => l.msg === 'http');
+    expect(again.stdout).toContain(
+      `Tag: ${reg.host}/${repo}:1 unchanged\nTag: ${reg.host}/${repo}:a unchanged\nTag: ${reg.host}/${repo}:b unchanged\n`,
+    );
+    const http = again.stderr
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; method?: string })
+      .filter((l) => l.msg === 'http');
     expect(http.length).toBeGreaterThan(0);
     expect(http.filter((l) => l.method === 'PUT' || l.method === 'POST')).toEqual([]);
     const changed = await publish(spec.replace('arm64', 'ppc64le'));
@@ -212,7 +315,10 @@ describe('publish against the real registry', () => {
     const json = res.stdout.slice(res.stdout.indexOf('{'), -1);
     expect(sha(Buffer.from(json))).toBe(digestLine(res.stdout));
     expect(await harness.listTags(repo)).toEqual([]);
-    expect((await harness.send(`/v2/${repo}/manifests/${set.oci['amd64']!.digest}`, { method: 'HEAD' })).status).toBe(404);
+    expect(
+      (await harness.send(`/v2/${repo}/manifests/${set.oci['amd64']!.digest}`, { method: 'HEAD' }))
+        .status,
+    ).toBe(404);
   });
 
   test('--digest-file and GITHUB_OUTPUT receive the digest; --output json is one document on stdout', async () => {
@@ -220,11 +326,15 @@ describe('publish against the real registry', () => {
     const dir = mkdtempSync(join(tmpdir(), 'manifold-out-'));
     try {
       const spec = `image: ${reg.host}/${repo}:1\ntags: [x]\nmanifests:\n  - image: ${reg.host}/app:amd64\n`;
-      const res = await publish(spec, ['--output', 'json', '--digest-file', join(dir, 'digest')], { GITHUB_OUTPUT: join(dir, 'gh') });
+      const res = await publish(spec, ['--output', 'json', '--digest-file', join(dir, 'digest')], {
+        GITHUB_OUTPUT: join(dir, 'gh'),
+      });
       expect(res.code).toBe(0);
       const out = (JSON.parse(res.stdout) as { indexes: { digest: string }[] }).indexes[0]!;
       expect(readFileSync(join(dir, 'digest'), 'utf8')).toBe(`${out.digest}\n`);
-      expect(readFileSync(join(dir, 'gh'), 'utf8')).toBe(`digest=${out.digest}\ndigests=${out.digest}\ntags=${reg.host}/${repo}:1,${reg.host}/${repo}:x\n`);
+      expect(readFileSync(join(dir, 'gh'), 'utf8')).toBe(
+        `digest=${out.digest}\ndigests=${out.digest}\ntags=${reg.host}/${repo}:1,${reg.host}/${repo}:x\n`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -232,9 +342,22 @@ describe('publish against the real registry', () => {
 
   test('--from-args builds the same index as the equivalent spec file', async () => {
     const repo = fresh();
-    const args = await runCli(['publish', '--from-args', '--platforms', 'linux/amd64,linux/arm64/v8', '--template', `${reg.host}/app:ARCH`, '--target', `${reg.host}/${repo}:args`, '--tags', 'one,two']);
+    const args = await runCli([
+      'publish',
+      '--from-args',
+      '--platforms',
+      'linux/amd64,linux/arm64/v8',
+      '--template',
+      `${reg.host}/app:ARCH`,
+      '--target',
+      `${reg.host}/${repo}:args`,
+      '--tags',
+      'one,two',
+    ]);
     expect(args.code).toBe(0);
-    const fromFile = await publish(`image: ${reg.host}/${repo}:file\ntags: [one, two]\nmanifests:\n  - image: ${reg.host}/app:amd64\n    platform: {os: linux, architecture: amd64}\n  - image: ${reg.host}/app:arm64\n    platform: {os: linux, architecture: arm64, variant: v8}\n`);
+    const fromFile = await publish(
+      `image: ${reg.host}/${repo}:file\ntags: [one, two]\nmanifests:\n  - image: ${reg.host}/app:amd64\n    platform: {os: linux, architecture: amd64}\n  - image: ${reg.host}/app:arm64\n    platform: {os: linux, architecture: arm64, variant: v8}\n`,
+    );
     expect(digestLine(args.stdout)).toBe(digestLine(fromFile.stdout));
     expect(fromFile.stdout).toContain(`${repo}:one unchanged`);
   });

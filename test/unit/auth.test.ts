@@ -1,20 +1,52 @@
 import { describe, expect, test } from '@jest/globals';
-import { parseChallenges, pickChallenge, TokenCache, validateRealm } from '../../src/registry/index.js';
+import {
+  parseChallenges,
+  pickChallenge,
+  TokenCache,
+  validateRealm,
+} from '../../src/registry/index.js';
 
 describe('WWW-Authenticate parsing', () => {
   test.each([
-    ['Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull"', [{ scheme: 'bearer', params: { realm: 'https://auth.example.com/token', service: 'registry.example.com', scope: 'repository:a/b:pull' } }]],
+    [
+      'Bearer realm="https://auth.example.com/token",service="registry.example.com",scope="repository:a/b:pull"',
+      [
+        {
+          scheme: 'bearer',
+          params: {
+            realm: 'https://auth.example.com/token',
+            service: 'registry.example.com',
+            scope: 'repository:a/b:pull',
+          },
+        },
+      ],
+    ],
     ['Basic realm="Registry Realm"', [{ scheme: 'basic', params: { realm: 'Registry Realm' } }]],
-    ['Negotiate, Bearer realm="https://a/t", error="insufficient_scope"', [{ scheme: 'negotiate', params: {} }, { scheme: 'bearer', params: { realm: 'https://a/t', error: 'insufficient_scope' } }]],
-    ['Bearer realm="a \\"quoted\\" realm"', [{ scheme: 'bearer', params: { realm: 'a "quoted" realm' } }]],
-    ['Bearer realm=https://unquoted/token,service=x', [{ scheme: 'bearer', params: { realm: 'https://unquoted/token', service: 'x' } }]],
+    [
+      'Negotiate, Bearer realm="https://a/t", error="insufficient_scope"',
+      [
+        { scheme: 'negotiate', params: {} },
+        { scheme: 'bearer', params: { realm: 'https://a/t', error: 'insufficient_scope' } },
+      ],
+    ],
+    [
+      'Bearer realm="a \\"quoted\\" realm"',
+      [{ scheme: 'bearer', params: { realm: 'a "quoted" realm' } }],
+    ],
+    [
+      'Bearer realm=https://unquoted/token,service=x',
+      [{ scheme: 'bearer', params: { realm: 'https://unquoted/token', service: 'x' } }],
+    ],
     ['', []],
   ])('%s', (header, expected) => {
     expect(parseChallenges(header)).toEqual(expected);
   });
 
   test('prefers Bearer over Basic and ignores unknown schemes', () => {
-    expect(pickChallenge(parseChallenges('Negotiate, Basic realm="x", Bearer realm="https://r/t"'))?.scheme).toBe('bearer');
+    expect(
+      pickChallenge(parseChallenges('Negotiate, Basic realm="x", Bearer realm="https://r/t"'))
+        ?.scheme,
+    ).toBe('bearer');
     expect(pickChallenge(parseChallenges('Negotiate'))).toBeUndefined();
   });
 
@@ -36,7 +68,9 @@ describe('TokenCache', () => {
     const fetch = async () => ({ token: `t${++fetches}`, expiresAt: now + 50_000 });
     const key = TokenCache.key('https://r/t', 's', ['b', 'a']);
     expect(key).toBe(TokenCache.key('https://r/t', 's', ['a', 'b']));
-    expect(await Promise.all([cache.get(key, fetch), cache.get(key, fetch), cache.get(key, fetch)])).toEqual(['t1', 't1', 't1']);
+    expect(
+      await Promise.all([cache.get(key, fetch), cache.get(key, fetch), cache.get(key, fetch)]),
+    ).toEqual(['t1', 't1', 't1']);
     expect(await cache.get(key, fetch)).toBe('t1');
     now += 60_000;
     expect(await cache.get(key, fetch)).toBe('t2');

@@ -25,7 +25,7 @@ describe('build freshness', () => {
     expect(isStale([join(dir, 'src')], join(dir, 'dist', 'missing.js'))).toBe(true);
   });
 
-  test('is wired as Jest\'s globalSetup over src/ and the shipped bundle', async () => {
+  test("is wired as Jest's globalSetup over src/ and the shipped bundle", async () => {
     // @ts-expect-error plain JS config
     const config = (await import('../../jest.config.js')).default as { globalSetup?: string };
     expect(config.globalSetup).toBe('<rootDir>/test/build-freshness.js');

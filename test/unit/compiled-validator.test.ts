@@ -17,14 +17,21 @@ describe('build-time validator', () => {
 
   test('agrees with the run-time compiled schema on every fixture and example', () => {
     const compiled = createRequire(import.meta.url)(compiledPath) as ValidateFunction;
-    const runtime = new Ajv(AJV_OPTIONS).compile(JSON.parse(readFileSync('schemas/spec.schema.json', 'utf8')) as object);
+    const runtime = new Ajv(AJV_OPTIONS).compile(
+      JSON.parse(readFileSync('schemas/spec.schema.json', 'utf8')) as object,
+    );
     const files = [
       ...readdirSync('examples').map((f) => `examples/${f}`),
-      ...['valid', 'invalid'].flatMap((d) => readdirSync(`test/fixtures/specs/${d}`).map((f) => `test/fixtures/specs/${d}/${f}`)),
+      ...['valid', 'invalid'].flatMap((d) =>
+        readdirSync(`test/fixtures/specs/${d}`).map((f) => `test/fixtures/specs/${d}/${f}`),
+      ),
     ];
     let invalid = 0;
     for (const file of files) {
-      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), { schema: 'failsafe', merge: true })) {
+      for (const doc of parseAllDocuments(readFileSync(file, 'utf8'), {
+        schema: 'failsafe',
+        merge: true,
+      })) {
         let value: unknown;
         try {
           value = doc.toJS({ maxAliasCount: 100 });
@@ -35,7 +42,11 @@ describe('build-time validator', () => {
         const b = structuredClone(value);
         const okA = compiled(a);
         const okB = runtime(b);
-        expect({ file, ok: okA, errors: compiled.errors ?? null }).toEqual({ file, ok: okB, errors: runtime.errors ?? null });
+        expect({ file, ok: okA, errors: compiled.errors ?? null }).toEqual({
+          file,
+          ok: okB,
+          errors: runtime.errors ?? null,
+        });
         if (!okA) invalid++;
       }
     }

@@ -19,10 +19,15 @@ function keysIn(value: unknown, prefix: string, out: Set<string>): void {
 }
 
 function schemaKeys(): string[] {
-  const schema = specSchema() as { properties: Record<string, unknown>; definitions: Record<string, { properties: Record<string, unknown> }> };
+  const schema = specSchema() as {
+    properties: Record<string, unknown>;
+    definitions: Record<string, { properties: Record<string, unknown> }>;
+  };
   const out = Object.keys(schema.properties);
-  for (const k of Object.keys(schema.definitions['entry']!.properties)) out.push(`manifests[].${k}`);
-  for (const k of Object.keys(schema.definitions['platform']!.properties)) out.push(`manifests[].platform.${k}`);
+  for (const k of Object.keys(schema.definitions['entry']!.properties))
+    out.push(`manifests[].${k}`);
+  for (const k of Object.keys(schema.definitions['platform']!.properties))
+    out.push(`manifests[].platform.${k}`);
   return out;
 }
 
@@ -30,14 +35,18 @@ describe('examples/', () => {
   test('there are examples', () => expect(files.length).toBeGreaterThanOrEqual(10));
 
   test.each(files)('%s validates and starts with the $schema modeline', (file) => {
-    expect(readFileSync(`examples/${file}`, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/spec.schema.json');
+    expect(readFileSync(`examples/${file}`, 'utf8').split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=../schemas/spec.schema.json',
+    );
     const { specs } = loadSpecFile(`examples/${file}`, { env: {} });
     expect(specs.length).toBeGreaterThan(0);
   });
 
   test('every key of the schema appears in at least one example', () => {
     const used = new Set<string>();
-    for (const f of files) for (const doc of parseAllDocuments(readFileSync(`examples/${f}`, 'utf8'), { merge: true })) keysIn(doc.toJS(), '', used);
+    for (const f of files)
+      for (const doc of parseAllDocuments(readFileSync(`examples/${f}`, 'utf8'), { merge: true }))
+        keysIn(doc.toJS(), '', used);
     expect(schemaKeys().filter((k) => !used.has(k))).toEqual([]);
   });
 
@@ -45,7 +54,9 @@ describe('examples/', () => {
     const missing: string[] = [];
     const walk = (node: unknown, path: string): void => {
       if (!node || typeof node !== 'object') return;
-      const props = (node as { properties?: Record<string, { description?: string; $ref?: string }> }).properties;
+      const props = (
+        node as { properties?: Record<string, { description?: string; $ref?: string }> }
+      ).properties;
       for (const [k, v] of Object.entries(props ?? {})) {
         if (!v.description) missing.push(`${path}.${k}`);
         walk(v, `${path}.${k}`);

@@ -18,7 +18,16 @@ describe('goQuote: strings as Go escapes them', () => {
 
 describe('goMarshalIndent', () => {
   test('fields in the given order, undefined left out, map keys sorted by UTF-8 bytes, empty list and map, no final newline', () => {
-    const text = goMarshalIndent({ b: 1, a: undefined, m: new GoMap({ z: '1', B: '2', 'é': '3', a: '4' }), l: [], e: new GoMap({}), t: true });
-    expect(text).toBe('{\n  "b": 1,\n  "m": {\n    "B": "2",\n    "a": "4",\n    "z": "1",\n    "é": "3"\n  },\n  "l": [],\n  "e": {},\n  "t": true\n}');
+    const text = goMarshalIndent({
+      b: 1,
+      a: undefined,
+      m: new GoMap({ z: '1', B: '2', é: '3', a: '4' }),
+      l: [],
+      e: new GoMap({}),
+      t: true,
+    });
+    expect(text).toBe(
+      '{\n  "b": 1,\n  "m": {\n    "B": "2",\n    "a": "4",\n    "z": "1",\n    "é": "3"\n  },\n  "l": [],\n  "e": {},\n  "t": true\n}',
+    );
   });
 });

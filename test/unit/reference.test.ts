@@ -6,17 +6,48 @@ const D = `sha256:${'a'.repeat(64)}`;
 describe('parseReference', () => {
   test.each([
     ['alpine', 'docker.io', 'registry-1.docker.io', 'library/alpine', 'latest', undefined, true],
-    ['alpine:3.20', 'docker.io', 'registry-1.docker.io', 'library/alpine', '3.20', undefined, false],
+    [
+      'alpine:3.20',
+      'docker.io',
+      'registry-1.docker.io',
+      'library/alpine',
+      '3.20',
+      undefined,
+      false,
+    ],
     ['acme/app:1', 'docker.io', 'registry-1.docker.io', 'acme/app', '1', undefined, false],
-    ['index.docker.io/acme/app', 'docker.io', 'registry-1.docker.io', 'acme/app', 'latest', undefined, true],
+    [
+      'index.docker.io/acme/app',
+      'docker.io',
+      'registry-1.docker.io',
+      'acme/app',
+      'latest',
+      undefined,
+      true,
+    ],
     ['localhost/app', 'localhost', 'localhost', 'app', 'latest', undefined, true],
     ['localhost:5000/a/b/c:t', 'localhost:5000', 'localhost:5000', 'a/b/c', 't', undefined, false],
     ['127.0.0.1:5000/app@' + D, '127.0.0.1:5000', '127.0.0.1:5000', 'app', undefined, D, false],
     ['ghcr.io/acme/app:1.2@' + D, 'ghcr.io', 'ghcr.io', 'acme/app', '1.2', D, false],
     ['[::1]:5000/app:x', '[::1]:5000', '[::1]:5000', 'app', 'x', undefined, false],
-    ['reg.example.com/a__b/c--d/e.f_g:T_1.x-y', 'reg.example.com', 'reg.example.com', 'a__b/c--d/e.f_g', 'T_1.x-y', undefined, false],
+    [
+      'reg.example.com/a__b/c--d/e.f_g:T_1.x-y',
+      'reg.example.com',
+      'reg.example.com',
+      'a__b/c--d/e.f_g',
+      'T_1.x-y',
+      undefined,
+      false,
+    ],
   ])('%s', (input, registry, host, repository, tag, digest, defaultedTag) => {
-    expect(parseReference(input)).toEqual({ registry, host, repository, tag, digest, defaultedTag });
+    expect(parseReference(input)).toEqual({
+      registry,
+      host,
+      repository,
+      tag,
+      digest,
+      defaultedTag,
+    });
   });
 
   test.each([
@@ -33,7 +64,9 @@ describe('parseReference', () => {
     [`reg.example.com/${'a'.repeat(64).replace(/a/g, 'f')}`, 'hex'],
     [`reg.example.com/${'a'.repeat(250)}`, 'longer than 255'],
   ])('rejects %j (%s)', (input, why) => {
-    expect(() => parseReference(input)).toThrow(expect.objectContaining({ code: 'REF_INVALID', message: expect.stringContaining(why) }));
+    expect(() => parseReference(input)).toThrow(
+      expect.objectContaining({ code: 'REF_INVALID', message: expect.stringContaining(why) }),
+    );
   });
 
   test('formats canonically', () => {

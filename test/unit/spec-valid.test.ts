@@ -10,11 +10,18 @@ const one = (name: string, text: string, env: Record<string, string> = {}): Spec
   expect(specs).toHaveLength(1);
   return specs[0]!;
 };
-const platforms = (s: Spec): string[] => s.manifests.map((m) => (m.platform ? [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/') : '-'));
+const platforms = (s: Spec): string[] =>
+  s.manifests.map((m) =>
+    m.platform
+      ? [m.platform.os, m.platform.architecture, m.platform.variant].filter(Boolean).join('/')
+      : '-',
+  );
 
 describe('valid specs', () => {
   test('a manifest-tool v1 spec with features and variant armv7l… is rejected only for armv7l, with a suggestion', () => {
-    expect(() => loadSpecFile(`${dir}/manifest-tool-v1.yml`, { env: {} })).toThrow(/manifests\[3\]\.platform\.variant: "armv7l" is not a variant of arm; .*did you mean "v7"\?$/);
+    expect(() => loadSpecFile(`${dir}/manifest-tool-v1.yml`, { env: {} })).toThrow(
+      /manifests\[3\]\.platform\.variant: "armv7l" is not a variant of arm; .*did you mean "v7"\?$/,
+    );
   });
 
   test('quoting styles, flow collections, block scalars and comments; scalars keep their source text', () => {
@@ -33,19 +40,31 @@ describe('valid specs', () => {
   test('manifest-tool osversion/osfeatures and OCI os.version map to the same platform fields', () => {
     const s = one('w.yml', readFileSync(`${dir}/windows-manifest-tool.yml`, 'utf8'));
     expect(s.manifests.map((m) => m.platform)).toEqual([
-      { architecture: 'amd64', os: 'windows', 'os.version': '10.0.17763.1879', 'os.features': ['win32k'] },
+      {
+        architecture: 'amd64',
+        os: 'windows',
+        'os.version': '10.0.17763.1879',
+        'os.features': ['win32k'],
+      },
       { architecture: 'amd64', os: 'windows', 'os.version': '10.0.20348.2527' },
     ]);
   });
 
-  const base = 'image: reg.example.com/a/b:1\ntags: [3.10]\nmanifests:\n  - image: reg.example.com/a/b:amd64\n    platform:\n      architecture: amd64\n      os: linux\n';
+  const base =
+    'image: reg.example.com/a/b:1\ntags: [3.10]\nmanifests:\n  - image: reg.example.com/a/b:amd64\n    platform:\n      architecture: amd64\n      os: linux\n';
   test.each([
     ['CRLF line ends', base.replace(/\n/g, '\r\n')],
     ['trailing spaces and tabs', base.replace(/\n/g, ' \t \n')],
     ['no final newline', base.trimEnd()],
-    ['a tab after the colon', base.replace('image: reg.example.com/a/b:1', 'image:\treg.example.com/a/b:1')],
+    [
+      'a tab after the colon',
+      base.replace('image: reg.example.com/a/b:1', 'image:\treg.example.com/a/b:1'),
+    ],
     ['a BOM and a document marker', `\ufeff---\n${base}...\n`],
-    ['flow mapping for the whole document', '{image: reg.example.com/a/b:1, tags: [3.10], manifests: [{image: reg.example.com/a/b:amd64, platform: {architecture: amd64, os: linux}}]}'],
+    [
+      'flow mapping for the whole document',
+      '{image: reg.example.com/a/b:1, tags: [3.10], manifests: [{image: reg.example.com/a/b:amd64, platform: {architecture: amd64, os: linux}}]}',
+    ],
   ])('%s', (_name, text) => {
     const s = one('x.yml', text);
     expect(s.tags).toEqual(['1', '3.10']);
@@ -53,7 +72,11 @@ describe('valid specs', () => {
   });
 
   test('a target without a tag means :latest, and the warning says so', () => {
-    const { specs, warnings } = loadSpecText('t.yml', 'image: reg.example.com/a/b\nmanifests:\n  - image: reg.example.com/a/b:amd64\n', { env: {} });
+    const { specs, warnings } = loadSpecText(
+      't.yml',
+      'image: reg.example.com/a/b\nmanifests:\n  - image: reg.example.com/a/b:amd64\n',
+      { env: {} },
+    );
     expect(specs[0]!.tags).toEqual(['latest']);
     expect(warnings.map((w) => `${w.line} ${w.path} ${w.severity}`)).toEqual(['1 image warning']);
     expect(warnings[0]!.message).toContain('reg.example.com/a/b:latest');
@@ -61,7 +84,12 @@ describe('valid specs', () => {
 
   test('Docker Hub names are normalised', () => {
     const s = one('h.yml', 'image: acme/app:1\nmanifests:\n  - image: acme/app:amd64\n');
-    expect(s.target).toMatchObject({ registry: 'docker.io', host: 'registry-1.docker.io', repository: 'acme/app', tag: '1' });
+    expect(s.target).toMatchObject({
+      registry: 'docker.io',
+      host: 'registry-1.docker.io',
+      repository: 'acme/app',
+      tag: '1',
+    });
   });
 
   test('several documents are several indexes; an empty trailing document is ignored', () => {
@@ -71,7 +99,8 @@ describe('valid specs', () => {
   });
 
   test('environment interpolation in values, not in comments or keys; $$ is a literal $', () => {
-    const text = '# ${NOT_EXPANDED}\nimage: ${REG}/a/b:${TAG:-dev}\nannotations: {price: "$$5", who: "$USER_NAME"}\nmanifests:\n  - image: ${REG}/a/b:${TAG:-dev}-amd64\n';
+    const text =
+      '# ${NOT_EXPANDED}\nimage: ${REG}/a/b:${TAG:-dev}\nannotations: {price: "$$5", who: "$USER_NAME"}\nmanifests:\n  - image: ${REG}/a/b:${TAG:-dev}-amd64\n';
     const s = one('env.yml', text, { REG: 'reg.example.com', USER_NAME: 'ci' });
     expect(s.tags).toEqual(['dev']);
     expect(s.annotations).toEqual({ price: '$5', who: 'ci' });
@@ -79,11 +108,19 @@ describe('valid specs', () => {
   });
 
   test('--allow-unknown-keys turns unknown keys into warnings with the same line and hint, and ignores them', () => {
-    const text = 'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:amd64\n    platform:\n      architecture: amd64\n      os: linux\n      version: "10"\n';
+    const text =
+      'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:amd64\n    platform:\n      architecture: amd64\n      os: linux\n      version: "10"\n';
     expect(() => loadSpecText('u.yml', text, { env: {} })).toThrow(SpecError);
     const { specs, warnings } = loadSpecText('u.yml', text, { env: {}, allowUnknownKeys: true });
     expect(specs[0]!.manifests[0]!.platform).toEqual({ architecture: 'amd64', os: 'linux' });
-    expect(warnings).toEqual([expect.objectContaining({ line: 7, col: 7, path: 'manifests[0].platform.version', severity: 'warning' })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        line: 7,
+        col: 7,
+        path: 'manifests[0].platform.version',
+        severity: 'warning',
+      }),
+    ]);
     expect(warnings[0]!.message).toContain('did you mean "os.version"');
   });
 
@@ -97,7 +134,12 @@ describe('valid specs', () => {
 describe('hostile input', () => {
   test('an alias bomb is refused quickly', () => {
     const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
     const text = `${lines.join('\n')}\nimage: reg.example.com/a/b:1\nmanifests: [{image: reg.example.com/a/b:1}]\n`;
     const start = process.hrtime.bigint();
     expect(() => loadSpecText('bomb.yml', text, { env: {} })).toThrow(/alias/i);
@@ -116,12 +158,16 @@ describe('hostile input', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(SpecError);
       expect((err as SpecError).code).toBe('USAGE');
-      expect((err as SpecError).message).toBe('no/such/spec.yml:1:1 cannot read spec: no such file');
+      expect((err as SpecError).message).toBe(
+        'no/such/spec.yml:1:1 cannot read spec: no such file',
+      );
     }
   });
 
   test('an empty file is an error, not an empty publish', () => {
-    expect(() => loadSpecText('empty.yml', '# nothing\n', { env: {} })).toThrow(/the spec is empty/);
+    expect(() => loadSpecText('empty.yml', '# nothing\n', { env: {} })).toThrow(
+      /the spec is empty/,
+    );
   });
 });
 
@@ -133,27 +179,50 @@ describe('empty values mean "not given", as manifest-tool reads them', () => {
     ['platform: {}', 'platform: {}\n'],
   ])('%s: no platform, with a warning at the key', async (_name, line) => {
     const { loadSpecText } = await import('../../src/spec/index.js');
-    const r = loadSpecText('s.yml', `image: reg.example.com/a/b:1\nannotations: {keep: ""}\ntags:\nmanifests:\n  - image: reg.example.com/a/b:c\n    ${line}`, { env: {} });
+    const r = loadSpecText(
+      's.yml',
+      `image: reg.example.com/a/b:1\nannotations: {keep: ""}\ntags:\nmanifests:\n  - image: reg.example.com/a/b:c\n    ${line}`,
+      { env: {} },
+    );
     expect(r.specs[0]!.manifests[0]!.platform).toBeUndefined();
     expect(r.specs[0]!.tags).toEqual(['1']);
     expect(r.specs[0]!.annotations).toEqual({ keep: '' });
-    expect(r.warnings.map((w) => `${w.line} ${w.path}`)).toEqual(['3 tags', '6 manifests[0].platform']);
+    expect(r.warnings.map((w) => `${w.line} ${w.path}`)).toEqual([
+      '3 tags',
+      '6 manifests[0].platform',
+    ]);
   });
 
   test('a platform without os/architecture keeps its other keys as a hint; one without the other is an error', async () => {
     const { loadSpecText } = await import('../../src/spec/index.js');
-    const ok = loadSpecText('s.yml', 'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:c\n    platform: {variant: "", osversion: 10.0.1}\n', { env: {} });
+    const ok = loadSpecText(
+      's.yml',
+      'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:c\n    platform: {variant: "", osversion: 10.0.1}\n',
+      { env: {} },
+    );
     expect(ok.specs[0]!.manifests[0]!.platformHint).toEqual({ 'os.version': '10.0.1' });
-    expect(ok.warnings.map((w) => w.path)).toEqual(['manifests[0].platform.variant', 'manifests[0].platform']);
-    expect(() => loadSpecText('s.yml', 'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:c\n    platform: {os: linux}\n', { env: {} }))
-      .toThrow(/"os" and "architecture" go together/);
+    expect(ok.warnings.map((w) => w.path)).toEqual([
+      'manifests[0].platform.variant',
+      'manifests[0].platform',
+    ]);
+    expect(() =>
+      loadSpecText(
+        's.yml',
+        'image: reg.example.com/a/b:1\nmanifests:\n  - image: reg.example.com/a/b:c\n    platform: {os: linux}\n',
+        { env: {} },
+      ),
+    ).toThrow(/"os" and "architecture" go together/);
   });
 });
 
 describe('children on other registries', () => {
   test('are accepted (publish copies them, and says how much)', () => {
     const r = loadSpecFile('test/fixtures/specs/valid/cross-registry.yml', { env: {} });
-    expect(r.specs[0]!.manifests.map((m) => m.ref.registry)).toEqual(['reg.example.com', 'ghcr.io', 'docker.io']);
+    expect(r.specs[0]!.manifests.map((m) => m.ref.registry)).toEqual([
+      'reg.example.com',
+      'ghcr.io',
+      'docker.io',
+    ]);
     expect(r.warnings).toEqual([]);
   });
 });

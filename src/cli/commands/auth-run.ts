@@ -20,7 +20,13 @@ interface Row {
 async function checkOne(refText: string, ctx: ReturnType<typeof registryContext>): Promise<Row> {
   const ref = parseReference(refText);
   const cred = await ctx.credentials.get(ref.host);
-  const row: Row = { reference: refText, host: ref.host, credentials: cred ? cred.source : 'anonymous', pull: 'error', push: 'error' };
+  const row: Row = {
+    reference: refText,
+    host: ref.host,
+    credentials: cred ? cred.source : 'anonymous',
+    pull: 'error',
+    push: 'error',
+  };
   const client = ctx.clientFor(ref.host);
   try {
     row.pull = await client.canPull(ref.repository, referenceTarget(ref));
@@ -40,7 +46,11 @@ export async function runAuthCheck(refs: string[], opts: AuthCheckOptions, io: I
     const rows: Row[] = [];
     for (const r of refs) rows.push(await checkOne(r, ctx));
     if (opts.output === 'json') io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-    else for (const r of rows) io.stdout(`${r.reference}: credentials: ${r.credentials}; pull: ${yn(r.pull)}; push: ${yn(r.push)}${r.error ? `; ${escapeControl(r.error)}` : ''}\n`);
+    else
+      for (const r of rows)
+        io.stdout(
+          `${r.reference}: credentials: ${r.credentials}; pull: ${yn(r.pull)}; push: ${yn(r.push)}${r.error ? `; ${escapeControl(r.error)}` : ''}\n`,
+        );
     io.exitCode = rows.every((r) => r.pull === true && r.push === true) ? EXIT.OK : EXIT.RESOLVE;
   } finally {
     ctx.close();

@@ -8,7 +8,9 @@ export function registerAuth(program: Command, io: Io): void {
   const auth = program.command('auth').description('check credentials without printing them');
   const check = auth
     .command('check')
-    .description('for each reference: the credential source used, and whether pull and push are granted (exit 0 when both are, 3 otherwise)')
+    .description(
+      'for each reference: the credential source used, and whether pull and push are granted (exit 0 when both are, 3 otherwise)',
+    )
     .argument('<refs...>', 'image references, e.g. reg.example.com/acme/app')
     .addOption(outputOption());
   addRegistryOptions(check).action(async (refs: string[], _o: unknown, command: Command) => {

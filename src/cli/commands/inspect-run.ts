@@ -1,8 +1,20 @@
 import { AppError, EXIT } from '../../errors.js';
 import { escapeForeign } from '../../escape.js';
 import {
-  ATTESTATION_DIGEST_KEY, formatPlatform, isAttestation, isIndexMediaType, parseImageIndex, parseImageManifest, parsePlatform,
-  parseReference, platformFromConfig, platformMatches, PLATFORM_ALIASES, referenceTarget, type Descriptor, type Platform,
+  ATTESTATION_DIGEST_KEY,
+  formatPlatform,
+  isAttestation,
+  isIndexMediaType,
+  parseImageIndex,
+  parseImageManifest,
+  parsePlatform,
+  parseReference,
+  platformFromConfig,
+  platformMatches,
+  PLATFORM_ALIASES,
+  referenceTarget,
+  type Descriptor,
+  type Platform,
 } from '../../oci/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
@@ -18,7 +30,16 @@ export interface InspectOptions extends RegistryOptions, GlobalOptions {
 function table(rows: string[][]): string {
   const safe = rows.map((r) => r.map((c) => escapeForeign(c)));
   const widths = safe[0]!.map((_, i) => Math.max(...safe.map((r) => r[i]!.length)));
-  return safe.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    safe
+      .map((r) =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 /** Parses --platform, with the spec loader's did-you-mean for non-canonical names. */
@@ -28,15 +49,22 @@ export function wantedPlatform(text: string | undefined): Platform | undefined {
   if (!want) throw new AppError('USAGE', `--platform: "${text}" is not os/arch[/variant]`);
   const alias = PLATFORM_ALIASES[want.architecture.toLowerCase()];
   if (alias) {
-    const fix = [want.os, alias.architecture, alias.variant ?? want.variant].filter(Boolean).join('/');
-    throw new AppError('USAGE', `--platform: "${want.architecture}" is not a canonical architecture name; did you mean ${fix}?`);
+    const fix = [want.os, alias.architecture, alias.variant ?? want.variant]
+      .filter(Boolean)
+      .join('/');
+    throw new AppError(
+      'USAGE',
+      `--platform: "${want.architecture}" is not a canonical architecture name; did you mean ${fix}?`,
+    );
   }
   return want;
 }
 
 const platformText = (d: Descriptor): string => {
   if (!d.platform) return '-';
-  const features = d.platform['os.features']?.length ? ` (${d.platform['os.features'].join(',')})` : '';
+  const features = d.platform['os.features']?.length
+    ? ` (${d.platform['os.features'].join(',')})`
+    : '';
   return `${formatPlatform(d.platform)}${features}`;
 };
 
@@ -57,9 +85,11 @@ interface IndexView {
 function indexView(bytes: Buffer, where: string): IndexView {
   const raw = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   const view: IndexView = { manifests: parseImageIndex(bytes, where).manifests };
-  if (raw['annotations'] && typeof raw['annotations'] === 'object') view.annotations = raw['annotations'] as Record<string, string>;
+  if (raw['annotations'] && typeof raw['annotations'] === 'object')
+    view.annotations = raw['annotations'] as Record<string, string>;
   if (typeof raw['artifactType'] === 'string') view.artifactType = raw['artifactType'];
-  if (raw['subject'] && typeof raw['subject'] === 'object') view.subject = raw['subject'] as Descriptor;
+  if (raw['subject'] && typeof raw['subject'] === 'object')
+    view.subject = raw['subject'] as Descriptor;
   return view;
 }
 
@@ -74,43 +104,101 @@ export async function runInspect(refText: string, opts: InspectOptions, io: Io):
     const head = { reference: refText, digest: m.digest, size: m.size, mediaType: m.mediaType };
     if (opts.referrers) {
       const found = await client.listReferrers(ref.repository, m.digest);
-      if (opts.output === 'json') return void io.stdout(`${JSON.stringify({ subject: head, source: found.source, manifests: found.manifests }, null, 2)}\n`);
-      const from = found.source === 'api' ? "the registry's referrers API" : `the referrers tag ${m.digest.replace(':', '-')} (this registry has no referrers API)`;
-      io.stdout(`${escapeForeign(`Referrers of ${refText} (${m.digest}), from ${from}: ${found.manifests.length}`)}\n`);
+      if (opts.output === 'json')
+        return void io.stdout(
+          `${JSON.stringify({ subject: head, source: found.source, manifests: found.manifests }, null, 2)}\n`,
+        );
+      const from =
+        found.source === 'api'
+          ? "the registry's referrers API"
+          : `the referrers tag ${m.digest.replace(':', '-')} (this registry has no referrers API)`;
+      io.stdout(
+        `${escapeForeign(`Referrers of ${refText} (${m.digest}), from ${from}: ${found.manifests.length}`)}\n`,
+      );
       if (found.manifests.length === 0) return;
-      return void io.stdout(table([['ARTIFACT TYPE', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'], ...found.manifests.map((d) => [d.artifactType ?? '-', d.digest, String(d.size), d.mediaType, Object.entries(d.annotations ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')])]));
+      return void io.stdout(
+        table([
+          ['ARTIFACT TYPE', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'],
+          ...found.manifests.map((d) => [
+            d.artifactType ?? '-',
+            d.digest,
+            String(d.size),
+            d.mediaType,
+            Object.entries(d.annotations ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' '),
+          ]),
+        ]),
+      );
     }
     if (isIndexMediaType(m.mediaType)) {
       const view = indexView(m.bytes, refText);
-      const selected = want ? view.manifests.find((d) => !isAttestation(d) && platformMatches(want, d.platform)) : undefined;
-      if (want && !selected) throw new AppError('NOT_FOUND', `${refText}: no entry matches ${opts.platform} (it has ${view.manifests.filter((d) => !isAttestation(d)).map(platformText).join(', ')})`);
+      const selected = want
+        ? view.manifests.find((d) => !isAttestation(d) && platformMatches(want, d.platform))
+        : undefined;
+      if (want && !selected)
+        throw new AppError(
+          'NOT_FOUND',
+          `${refText}: no entry matches ${opts.platform} (it has ${view.manifests
+            .filter((d) => !isAttestation(d))
+            .map(platformText)
+            .join(', ')})`,
+        );
       if (opts.raw) {
         if (selected) m = await client.getManifest(ref.repository, selected.digest);
         return void io.stdout(m.bytes.toString('utf8'));
       }
       const shown = selected ? [selected] : view.manifests;
       if (opts.output === 'json') {
-        return void io.stdout(`${JSON.stringify({ ...head, ...view, manifests: shown, ...(selected ? { selected: selected.digest } : {}) }, null, 2)}\n`);
+        return void io.stdout(
+          `${JSON.stringify({ ...head, ...view, manifests: shown, ...(selected ? { selected: selected.digest } : {}) }, null, 2)}\n`,
+        );
       }
       const lines = [`${refText}: ${m.mediaType}`, `Digest: ${m.digest} ${m.size}`];
       if (view.artifactType) lines.push(`Artifact type: ${view.artifactType}`);
       if (view.subject) lines.push(`Subject: ${view.subject.digest} (${view.subject.mediaType})`);
-      for (const [k, v] of Object.entries(view.annotations ?? {})) lines.push(`Annotation: ${k}=${v}`);
+      for (const [k, v] of Object.entries(view.annotations ?? {}))
+        lines.push(`Annotation: ${k}=${v}`);
       if (selected) lines.push(`Selected for ${opts.platform} (first match):`);
       io.stdout(`${lines.map((l) => escapeForeign(l)).join('\n')}\n`);
-      const rows = [['PLATFORM', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'], ...shown.map((d) => [platformText(d), d.digest, String(d.size), d.mediaType, describeEntry(d)])];
+      const rows = [
+        ['PLATFORM', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'],
+        ...shown.map((d) => [
+          platformText(d),
+          d.digest,
+          String(d.size),
+          d.mediaType,
+          describeEntry(d),
+        ]),
+      ];
       return void io.stdout(table(rows));
     }
     const image = parseImageManifest(m.bytes, refText);
-    const platform = platformFromConfig(await client.getBlob(ref.repository, image.config.digest), refText);
+    const platform = platformFromConfig(
+      await client.getBlob(ref.repository, image.config.digest),
+      refText,
+    );
     // The trap of a mislabelled image: asking for a platform it is not for is an error, not a match.
     if (want && !platformMatches(want, platform)) {
-      throw new AppError('PLATFORM_MISMATCH', `${refText}: this is an image for ${formatPlatform(platform)}, not ${opts.platform}`);
+      throw new AppError(
+        'PLATFORM_MISMATCH',
+        `${refText}: this is an image for ${formatPlatform(platform)}, not ${opts.platform}`,
+      );
     }
     if (opts.raw) return void io.stdout(m.bytes.toString('utf8'));
-    if (opts.output === 'json') return void io.stdout(`${JSON.stringify({ ...head, platform, config: image.config, layers: image.layers }, null, 2)}\n`);
-    io.stdout(`${escapeForeign(`${refText}: ${m.mediaType}`)}\nDigest: ${m.digest} ${m.size}\nPlatform: ${escapeForeign(platformText({ ...head, platform }))}\n`);
-    io.stdout(table([['LAYER', 'SIZE', 'MEDIA TYPE'], ...image.layers.map((l) => [l.digest, String(l.size), l.mediaType])]));
+    if (opts.output === 'json')
+      return void io.stdout(
+        `${JSON.stringify({ ...head, platform, config: image.config, layers: image.layers }, null, 2)}\n`,
+      );
+    io.stdout(
+      `${escapeForeign(`${refText}: ${m.mediaType}`)}\nDigest: ${m.digest} ${m.size}\nPlatform: ${escapeForeign(platformText({ ...head, platform }))}\n`,
+    );
+    io.stdout(
+      table([
+        ['LAYER', 'SIZE', 'MEDIA TYPE'],
+        ...image.layers.map((l) => [l.digest, String(l.size), l.mediaType]),
+      ]),
+    );
   } finally {
     ctx.close();
   }

@@ -7,12 +7,21 @@ import type { InspectOptions } from './inspect-run.js';
 export function registerInspect(program: Command, io: Io): void {
   const cmd = program
     .command('inspect')
-    .description('show what a reference points to: the entries of an index, or the platform and layers of an image')
+    .description(
+      'show what a reference points to: the entries of an index, or the platform and layers of an image',
+    )
     .argument('<ref>', 'image reference (tag or digest)')
     .option('--raw', "print the registry's exact manifest bytes", false)
     .addOption(outputOption())
-    .option('--platform <os/arch[/variant]>', 'show the entry a runtime on this platform would get (the first match)')
-    .option('--referrers', 'list what refers to REF (signatures, SBOMs, indexes with it as subject): the referrers API, or the referrers tag where there is none', false);
+    .option(
+      '--platform <os/arch[/variant]>',
+      'show the entry a runtime on this platform would get (the first match)',
+    )
+    .option(
+      '--referrers',
+      'list what refers to REF (signatures, SBOMs, indexes with it as subject): the referrers API, or the referrers tag where there is none',
+      false,
+    );
   addRegistryOptions(cmd).action(async (refText: string, _o: unknown, command: Command) => {
     const { runInspect } = await import('./inspect-run.js');
     await runInspect(refText, command.optsWithGlobals<InspectOptions>(), io);

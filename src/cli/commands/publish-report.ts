@@ -3,7 +3,15 @@
  * GITHUB_OUTPUT. Every outcome — success, partial, failure — goes through here, so the reports
  * agree with each other and with the exit code.
  */
-import { accessSync, constants, existsSync, renameSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError, exitCodeFor, type ErrorCode } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
@@ -20,8 +28,16 @@ export interface RunReport {
 }
 
 /** Builds the report; `error` is what the run failed with, if it did. */
-export function runReport(results: PublishResult[], o: { dryRun: boolean; error?: AppError }): RunReport {
-  const report: RunReport = { ok: !o.error, exitCode: o.error ? exitCodeFor(o.error.code) : 0, dryRun: o.dryRun, indexes: results };
+export function runReport(
+  results: PublishResult[],
+  o: { dryRun: boolean; error?: AppError },
+): RunReport {
+  const report: RunReport = {
+    ok: !o.error,
+    exitCode: o.error ? exitCodeFor(o.error.code) : 0,
+    dryRun: o.dryRun,
+    indexes: results,
+  };
   if (o.error) report.error = { code: o.error.code, message: o.error.message };
   return report;
 }
@@ -40,14 +56,21 @@ export function renderText(report: RunReport): string {
       out.push(`Tag: ${repositoryOf(r)}:${t.tag} ${t.status}${r.dryRun ? ' (dry run)' : detail}`);
     }
     if (r.referrers) {
-      const how = r.referrers.via === 'api' ? "listed by the registry's referrers API"
-        : r.referrers.error ? `the referrers tag ${r.referrers.tag} could not be updated (${escapeControl(r.referrers.error)})`
-        : `this registry has no referrers API: ${r.referrers.added ? 'added to' : 'already in'} the referrers tag ${r.referrers.tag}`;
+      const how =
+        r.referrers.via === 'api'
+          ? "listed by the registry's referrers API"
+          : r.referrers.error
+            ? `the referrers tag ${r.referrers.tag} could not be updated (${escapeControl(r.referrers.error)})`
+            : `this registry has no referrers API: ${r.referrers.added ? 'added to' : 'already in'} the referrers tag ${r.referrers.tag}`;
       out.push(`Referrers: ${how}`);
     }
     for (const c of r.children) {
-      if (c.action === 'planned-copy') out.push(`Child: ${c.source} ${c.digest} would be copied into ${repositoryOf(r)}`);
-      else if (c.action === 'copied' && r.status !== 'published') out.push(`Child: ${c.source} ${c.digest} copied into ${repositoryOf(r)} (kept; a re-run skips it)`);
+      if (c.action === 'planned-copy')
+        out.push(`Child: ${c.source} ${c.digest} would be copied into ${repositoryOf(r)}`);
+      else if (c.action === 'copied' && r.status !== 'published')
+        out.push(
+          `Child: ${c.source} ${c.digest} copied into ${repositoryOf(r)} (kept; a re-run skips it)`,
+        );
     }
     if (r.dryRun) out.push('Index (dry run, nothing pushed):', r.indexJson!);
   }
@@ -56,7 +79,9 @@ export function renderText(report: RunReport): string {
 
 /** Indexes that at least one tag points at after the run (what a pipeline may act on). */
 function landed(report: RunReport): PublishResult[] {
-  return report.dryRun ? [] : report.indexes.filter((r) => r.tags.some((t) => LANDED.has(t.status)));
+  return report.dryRun
+    ? []
+    : report.indexes.filter((r) => r.tags.some((t) => LANDED.has(t.status)));
 }
 
 /**
@@ -66,9 +91,11 @@ function landed(report: RunReport): PublishResult[] {
 export function checkOutputFile(path: string, what: string): void {
   const full = resolve(path);
   const dir = dirname(full);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new AppError('USAGE', `${what} ${path}: the directory ${dir} does not exist`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new AppError('USAGE', `${what} ${path}: the directory ${dir} does not exist`);
   if (existsSync(full)) {
-    if (statSync(full).isDirectory()) throw new AppError('USAGE', `${what} ${path}: is a directory`);
+    if (statSync(full).isDirectory())
+      throw new AppError('USAGE', `${what} ${path}: is a directory`);
     try {
       accessSync(full, constants.W_OK);
     } catch {
@@ -78,7 +105,10 @@ export function checkOutputFile(path: string, what: string): void {
     try {
       accessSync(dir, constants.W_OK);
     } catch {
-      throw new AppError('USAGE', `${what} ${path}: cannot create it (the directory is not writable)`);
+      throw new AppError(
+        'USAGE',
+        `${what} ${path}: cannot create it (the directory is not writable)`,
+      );
     }
   }
 }
@@ -90,23 +120,42 @@ function writeDigestFile(path: string, digests: string[]): void {
     writeFileSync(tmp, digests.map((d) => `${d}\n`).join(''));
     renameSync(tmp, path);
   } catch (err) {
-    throw new AppError('PUSH_FAILED', `--digest-file ${path}: ${(err as Error).message} (the push itself finished: see the report above)`);
+    throw new AppError(
+      'PUSH_FAILED',
+      `--digest-file ${path}: ${(err as Error).message} (the push itself finished: see the report above)`,
+    );
   }
 }
 
 /** Prints the report and writes the digest file and GITHUB_OUTPUT with what landed. */
-export function emitReport(report: RunReport, o: { output?: string; digestFile?: string }, io: Io): void {
+export function emitReport(
+  report: RunReport,
+  o: { output?: string; digestFile?: string },
+  io: Io,
+): void {
   io.stdout(o.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
   const done = landed(report);
   if (done.length === 0) return;
-  if (o.digestFile) writeDigestFile(o.digestFile, done.map((r) => r.digest));
+  if (o.digestFile)
+    writeDigestFile(
+      o.digestFile,
+      done.map((r) => r.digest),
+    );
   const gh = io.env['GITHUB_OUTPUT'];
   if (gh) {
-    const tags = done.flatMap((r) => r.tags.filter((t) => LANDED.has(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`));
+    const tags = done.flatMap((r) =>
+      r.tags.filter((t) => LANDED.has(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`),
+    );
     try {
-      appendFileSync(gh, `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`);
+      appendFileSync(
+        gh,
+        `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`,
+      );
     } catch (err) {
-      throw new AppError('PUSH_FAILED', `GITHUB_OUTPUT ${gh}: ${(err as Error).message} (the push itself finished: see the report above)`);
+      throw new AppError(
+        'PUSH_FAILED',
+        `GITHUB_OUTPUT ${gh}: ${(err as Error).message} (the push itself finished: see the report above)`,
+      );
     }
   }
 }

@@ -7,7 +7,13 @@ import { registryContext, type GlobalOptions, type RegistryOptions } from '../co
 import type { Io } from '../io.js';
 import { progressLine } from '../progress.js';
 import {
-  applyType, loadArgsSpec, loadSpecFiles, printWarnings, specFromArgs, specFromCreate, type LoadCommon,
+  applyType,
+  loadArgsSpec,
+  loadSpecFiles,
+  printWarnings,
+  specFromArgs,
+  specFromCreate,
+  type LoadCommon,
 } from './spec-sources.js';
 
 /** Options every publishing command shares (publish, push from-spec/from-args, create). */
@@ -36,63 +42,117 @@ export interface PublishOptions extends PublishRunOptions {
 function minChildren(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new AppError('USAGE', `--min-children must be a positive whole number, found "${value}"`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new AppError('USAGE', `--min-children must be a positive whole number, found "${value}"`);
   return n;
 }
 
-const common = (opts: PublishRunOptions, io: Io): LoadCommon => ({ env: io.env, allowUnknownKeys: Boolean(opts.allowUnknownKeys), readStdin: io.readStdin });
+const common = (opts: PublishRunOptions, io: Io): LoadCommon => ({
+  env: io.env,
+  allowUnknownKeys: Boolean(opts.allowUnknownKeys),
+  readStdin: io.readStdin,
+});
 
 /** The specs of `publish`: files, or from-args; options of the other mode are usage errors. */
-export function publishSpecs(opts: PublishOptions, io: Io): { specs: Spec[]; warnings: SpecIssue[] } {
-  const argsOptions = (['platforms', 'template', 'target', 'tags', 'annotations'] as const)
-    .filter((k) => (Array.isArray(opts[k]) ? (opts[k] as string[]).length > 0 : opts[k] !== undefined));
+export function publishSpecs(
+  opts: PublishOptions,
+  io: Io,
+): { specs: Spec[]; warnings: SpecIssue[] } {
+  const argsOptions = (['platforms', 'template', 'target', 'tags', 'annotations'] as const).filter(
+    (k) => (Array.isArray(opts[k]) ? (opts[k] as string[]).length > 0 : opts[k] !== undefined),
+  );
   if (opts.fromSpec.length > 0) {
-    if (opts.fromArgs) throw new AppError('USAGE', 'give either --from-spec or --from-args, not both');
-    if (argsOptions.length > 0) throw new AppError('USAGE', `${argsOptions.map((k) => `--${k}`).join(', ')} belong${argsOptions.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`);
-    if (opts.fromSpec.includes('-') && opts.passwordStdin) throw new AppError('USAGE', '--from-spec - and --password-stdin cannot both read standard input');
+    if (opts.fromArgs)
+      throw new AppError('USAGE', 'give either --from-spec or --from-args, not both');
+    if (argsOptions.length > 0)
+      throw new AppError(
+        'USAGE',
+        `${argsOptions.map((k) => `--${k}`).join(', ')} belong${argsOptions.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`,
+      );
+    if (opts.fromSpec.includes('-') && opts.passwordStdin)
+      throw new AppError(
+        'USAGE',
+        '--from-spec - and --password-stdin cannot both read standard input',
+      );
     return loadSpecFiles(opts.fromSpec, common(opts, io));
   }
   if (opts.fromArgs) return loadArgsSpec('<arguments>', specFromArgs(opts), common(opts, io));
-  if (argsOptions.length > 0) throw new AppError('USAGE', `${argsOptions.map((k) => `--${k}`).join(', ')} need${argsOptions.length === 1 ? 's' : ''} --from-args`);
+  if (argsOptions.length > 0)
+    throw new AppError(
+      'USAGE',
+      `${argsOptions.map((k) => `--${k}`).join(', ')} need${argsOptions.length === 1 ? 's' : ''} --from-args`,
+    );
   throw new AppError('USAGE', 'publish needs --from-spec FILE (or -) or --from-args');
 }
 
 /** The spec of `create`: arguments become a spec; `--append` adds the index now under the first tag. */
-export function createSpecs(o: { tags: string[]; sources: string[]; annotations: string[]; append?: boolean }, opts: PublishRunOptions, io: Io): { specs: Spec[]; warnings: SpecIssue[] } {
+export function createSpecs(
+  o: { tags: string[]; sources: string[]; annotations: string[]; append?: boolean },
+  opts: PublishRunOptions,
+  io: Io,
+): { specs: Spec[]; warnings: SpecIssue[] } {
   const sources = o.append && o.tags[0] ? [o.tags[0], ...o.sources] : o.sources;
   const loaded = loadArgsSpec('<arguments>', specFromCreate({ ...o, sources }), common(opts, io));
   if (!o.append) return loaded;
-  const specs = loaded.specs.map((s) => ({ ...s, manifests: s.manifests.map((m, i) => (i === 0 ? { ...m, replaceable: true } : m)) }));
+  const specs = loaded.specs.map((s) => ({
+    ...s,
+    manifests: s.manifests.map((m, i) => (i === 0 ? { ...m, replaceable: true } : m)),
+  }));
   return { specs, warnings: loaded.warnings };
 }
 
 /** Runs a publish of the given documents and writes every output, in every outcome. */
-export async function runPublishSpecs(loaded: { specs: Spec[]; warnings: SpecIssue[] }, opts: PublishRunOptions, io: Io, typeExplicit: boolean): Promise<void> {
+export async function runPublishSpecs(
+  loaded: { specs: Spec[]; warnings: SpecIssue[] },
+  opts: PublishRunOptions,
+  io: Io,
+  typeExplicit: boolean,
+): Promise<void> {
   if (!opts.quiet) printWarnings(loaded.warnings, io, escapeControl);
   if (opts.digestFile && !opts.dryRun) checkOutputFile(opts.digestFile, '--digest-file');
-  if (io.env['GITHUB_OUTPUT'] && !opts.dryRun) checkOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT');
+  if (io.env['GITHUB_OUTPUT'] && !opts.dryRun)
+    checkOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT');
   // Progress is for people: not with JSON or debug logs, not under --quiet.
-  const quiet = opts.quiet || opts.debug || opts.logFormat === 'json' || ['debug', 'trace'].includes(opts.logLevel);
+  const quiet =
+    opts.quiet ||
+    opts.debug ||
+    opts.logFormat === 'json' ||
+    ['debug', 'trace'].includes(opts.logLevel);
   const progress = progressLine(io, quiet ? 'off' : io.isTty ? 'tty' : 'lines');
   const ctx = registryContext(opts, opts, progress.io);
   const specs = applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m));
   let outcome;
   try {
     outcome = await publishAll(specs, {
-      clientFor: (host) => ctx.clientFor(host), logger: ctx.logger, concurrency: ctx.concurrency,
-      ignoreMissing: Boolean(opts.ignoreMissing), dryRun: Boolean(opts.dryRun), progress: progress.sink,
-      guard: { minChildren: minChildren(opts.minChildren), allowFewerPlatforms: Boolean(opts.allowFewerPlatforms) },
+      clientFor: (host) => ctx.clientFor(host),
+      logger: ctx.logger,
+      concurrency: ctx.concurrency,
+      ignoreMissing: Boolean(opts.ignoreMissing),
+      dryRun: Boolean(opts.dryRun),
+      progress: progress.sink,
+      guard: {
+        minChildren: minChildren(opts.minChildren),
+        allowFewerPlatforms: Boolean(opts.allowFewerPlatforms),
+      },
     });
   } finally {
     progress.end();
     ctx.close();
   }
-  emitReport(runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }), opts, io);
+  emitReport(
+    runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }),
+    opts,
+    io,
+  );
   if (outcome.failure) throw outcome.failure;
   io.exitCode = EXIT.OK;
 }
 
 /** Runs `manifold publish` with parsed options. */
-export async function runPublish(opts: PublishOptions, io: Io, typeExplicit: boolean): Promise<void> {
+export async function runPublish(
+  opts: PublishOptions,
+  io: Io,
+  typeExplicit: boolean,
+): Promise<void> {
   await runPublishSpecs(publishSpecs(opts, io), opts, io, typeExplicit);
 }

@@ -5,7 +5,10 @@ import type { PublishOptions, PublishRunOptions } from './publish-run.js';
 
 /** `--type`: the index format; `auto` picks Docker when every child is Docker and nothing OCI-only is asked for. */
 export function typeOption(defaultValue?: 'docker'): Option {
-  const o = new Option('--type <type>', 'index format: docker (manifest list), oci (image index) or auto; overrides a spec\'s mediaType').choices(['docker', 'oci', 'auto']);
+  const o = new Option(
+    '--type <type>',
+    "index format: docker (manifest list), oci (image index) or auto; overrides a spec's mediaType",
+  ).choices(['docker', 'oci', 'auto']);
   return defaultValue ? o.default(defaultValue) : o;
 }
 
@@ -13,9 +16,20 @@ export function typeOption(defaultValue?: 'docker'): Option {
 export function addPublishOptions(cmd: Command): Command {
   cmd
     .option('--ignore-missing', 'skip children that do not exist, with a warning', false)
-    .option('--min-children <n>', 'refuse (exit 3) an index with fewer images than this (overrides the spec\'s minChildren)')
-    .option('--allow-fewer-platforms', 'publish even when skipped children leave a tag serving fewer platforms than now', false)
-    .option('--dry-run', 'resolve and plan, print the index and what each tag would become, push nothing', false)
+    .option(
+      '--min-children <n>',
+      "refuse (exit 3) an index with fewer images than this (overrides the spec's minChildren)",
+    )
+    .option(
+      '--allow-fewer-platforms',
+      'publish even when skipped children leave a tag serving fewer platforms than now',
+      false,
+    )
+    .option(
+      '--dry-run',
+      'resolve and plan, print the index and what each tag would become, push nothing',
+      false,
+    )
     .addOption(outputOption())
     .option('--digest-file <path>', 'write the pushed digest to this file');
   return addRegistryOptions(cmd);
@@ -23,7 +37,8 @@ export function addPublishOptions(cmd: Command): Command {
 
 /** Whether `--type` was given on the command line (not a default). */
 export const typeGiven = (command: Command): boolean => {
-  for (let c: Command | null = command; c; c = c.parent) if (c.getOptionValueSource('type') === 'cli') return true;
+  for (let c: Command | null = command; c; c = c.parent)
+    if (c.getOptionValueSource('type') === 'cli') return true;
   return false;
 };
 
@@ -32,13 +47,44 @@ export function registerPublish(program: Command, io: Io): void {
   const cmd = program
     .command('publish')
     .description('resolve every child, check platforms, and push one index under every tag')
-    .option('--from-spec <file>', 'spec file; - reads standard input (repeatable: every file is checked before anything is pushed)', collectEach, [])
-    .option('--from-args', "build the spec from --platforms, --template and --target (manifest-tool's from-args)")
-    .option('--platforms <list>', 'with --from-args: os/arch[/variant], comma-separated (repeatable)', collectList, [])
-    .option('--template <ref>', 'with --from-args: child reference with OS, ARCH and VARIANT placeholders')
-    .option('--target <ref>', 'with --from-args: the target reference (repeat for more repositories, same tags)', collectEach, [])
-    .option('--tags <list>', 'with --from-args: extra tags, comma-separated (repeatable)', collectList, [])
-    .option('--annotations <key=value>', 'with --from-args: an index annotation (repeatable; OCI only)', collectEach, [])
+    .option(
+      '--from-spec <file>',
+      'spec file; - reads standard input (repeatable: every file is checked before anything is pushed)',
+      collectEach,
+      [],
+    )
+    .option(
+      '--from-args',
+      "build the spec from --platforms, --template and --target (manifest-tool's from-args)",
+    )
+    .option(
+      '--platforms <list>',
+      'with --from-args: os/arch[/variant], comma-separated (repeatable)',
+      collectList,
+      [],
+    )
+    .option(
+      '--template <ref>',
+      'with --from-args: child reference with OS, ARCH and VARIANT placeholders',
+    )
+    .option(
+      '--target <ref>',
+      'with --from-args: the target reference (repeat for more repositories, same tags)',
+      collectEach,
+      [],
+    )
+    .option(
+      '--tags <list>',
+      'with --from-args: extra tags, comma-separated (repeatable)',
+      collectList,
+      [],
+    )
+    .option(
+      '--annotations <key=value>',
+      'with --from-args: an index annotation (repeatable; OCI only)',
+      collectEach,
+      [],
+    )
     .addOption(typeOption())
     .option('--allow-unknown-keys', 'report unknown spec keys as warnings and ignore them', false);
   addPublishOptions(cmd).action(async (_o: unknown, command: Command) => {
@@ -54,7 +100,9 @@ export function registerPublish(program: Command, io: Io): void {
 export function registerPush(program: Command, io: Io): void {
   const push = program
     .command('push')
-    .description("manifest-tool's push command: from-spec FILE or from-args (the same flow as publish)")
+    .description(
+      "manifest-tool's push command: from-spec FILE or from-args (the same flow as publish)",
+    )
     .addOption(typeOption('docker'));
   const fromSpec = push
     .command('from-spec')
@@ -64,16 +112,46 @@ export function registerPush(program: Command, io: Io): void {
   addPublishOptions(fromSpec).action(async (files: string[], _o: unknown, command: Command) => {
     const { runPublish } = await import('./publish-run.js');
     const o = command.optsWithGlobals<PublishOptions>();
-    await runPublish({ ...o, fromSpec: files, fromArgs: false, platforms: [], tags: [], annotations: [], target: [] }, io, typeGiven(command));
+    await runPublish(
+      {
+        ...o,
+        fromSpec: files,
+        fromArgs: false,
+        platforms: [],
+        tags: [],
+        annotations: [],
+        target: [],
+      },
+      io,
+      typeGiven(command),
+    );
   });
   const fromArgs = push
     .command('from-args')
     .description('push an index of TEMPLATE images, one per platform (manifest-tool compatible)')
-    .requiredOption('--platforms <list>', 'os/arch[/variant], comma-separated (repeatable)', collectList, [])
-    .requiredOption('--template <ref>', 'child reference; OS, ARCH and VARIANT are replaced per platform')
-    .requiredOption('--target <ref>', 'the target reference (repeat for more repositories, same tags)', collectEach, [])
+    .requiredOption(
+      '--platforms <list>',
+      'os/arch[/variant], comma-separated (repeatable)',
+      collectList,
+      [],
+    )
+    .requiredOption(
+      '--template <ref>',
+      'child reference; OS, ARCH and VARIANT are replaced per platform',
+    )
+    .requiredOption(
+      '--target <ref>',
+      'the target reference (repeat for more repositories, same tags)',
+      collectEach,
+      [],
+    )
     .option('--tags <list>', 'extra tags, comma-separated (repeatable)', collectList, [])
-    .option('--annotations <key=value>', 'index annotation (repeatable; OCI only)', collectEach, []);
+    .option(
+      '--annotations <key=value>',
+      'index annotation (repeatable; OCI only)',
+      collectEach,
+      [],
+    );
   addPublishOptions(fromArgs).action(async (_o: unknown, command: Command) => {
     const { runPublish } = await import('./publish-run.js');
     const o = command.optsWithGlobals<PublishOptions>();
@@ -85,15 +163,33 @@ export function registerPush(program: Command, io: Io): void {
 export function registerCreate(program: Command, io: Io): void {
   const cmd = program
     .command('create')
-    .description('push an index of the given images or indexes (as docker buildx imagetools create)')
+    .description(
+      'push an index of the given images or indexes (as docker buildx imagetools create)',
+    )
     .argument('<sources...>', 'images or indexes, by tag or digest (indexes are flattened)')
-    .option('-t, --tag <ref>', 'target reference; repeat for more tags, and for more repositories (each gets the same tags)', collectEach, [])
+    .option(
+      '-t, --tag <ref>',
+      'target reference; repeat for more tags, and for more repositories (each gets the same tags)',
+      collectEach,
+      [],
+    )
     .option('--annotation <key=value>', 'index annotation (repeatable; OCI only)', collectEach, [])
-    .option('--append', 'add the sources to the index now under the first tag (a source for the same platform replaces its entry)', false)
+    .option(
+      '--append',
+      'add the sources to the index now under the first tag (a source for the same platform replaces its entry)',
+      false,
+    )
     .addOption(typeOption());
   addPublishOptions(cmd).action(async (sources: string[], _o: unknown, command: Command) => {
     const { createSpecs, runPublishSpecs } = await import('./publish-run.js');
-    const o = command.optsWithGlobals<PublishRunOptions & { tag: string[]; annotation: string[]; append: boolean }>();
-    await runPublishSpecs(createSpecs({ tags: o.tag, sources, annotations: o.annotation, append: o.append }, o, io), o, io, typeGiven(command));
+    const o = command.optsWithGlobals<
+      PublishRunOptions & { tag: string[]; annotation: string[]; append: boolean }
+    >();
+    await runPublishSpecs(
+      createSpecs({ tags: o.tag, sources, annotations: o.annotation, append: o.append }, o, io),
+      o,
+      io,
+      typeGiven(command),
+    );
   });
 }

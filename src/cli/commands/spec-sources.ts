@@ -35,7 +35,10 @@ export function parseAnnotations(list: string[], flag: string): Record<string, s
     let key = eq > 0 ? item.slice(0, eq) : '';
     if (key.startsWith('index:')) key = key.slice('index:'.length);
     else if (/^[a-z-]+(\[[^\]]*\])?:/.test(key) && !key.includes('.')) {
-      throw new AppError('USAGE', `${flag} "${item}": only index annotations are supported (no prefix, or "index:")`);
+      throw new AppError(
+        'USAGE',
+        `${flag} "${item}": only index annotations are supported (no prefix, or "index:")`,
+      );
     }
     if (!key) throw new AppError('USAGE', `${flag} "${item}" is not KEY=VALUE`);
     out[key] = item.slice(eq + 1);
@@ -49,25 +52,39 @@ export function parseAnnotations(list: string[], flag: string): Record<string, s
  * without a variant, VARIANT becomes the empty string.
  */
 export function specFromArgs(o: FromArgsInput): string {
-  const missing = (['platforms', 'template', 'target'] as const).filter((k) => (k === 'template' ? !o.template : o[k].length === 0));
-  if (missing.length > 0) throw new AppError('USAGE', `from-args needs ${missing.map((m) => `--${m}`).join(', ')}`);
+  const missing = (['platforms', 'template', 'target'] as const).filter((k) =>
+    k === 'template' ? !o.template : o[k].length === 0,
+  );
+  if (missing.length > 0)
+    throw new AppError('USAGE', `from-args needs ${missing.map((m) => `--${m}`).join(', ')}`);
   const manifests = o.platforms.map((text) => {
     const p = parsePlatform(text);
     if (!p) throw new AppError('USAGE', `--platforms: "${text}" is not os/arch[/variant]`);
-    const image = o.template!.replace('ARCH', p.architecture).replace('OS', p.os).replace('VARIANT', p.variant ?? '');
+    const image = o
+      .template!.replace('ARCH', p.architecture)
+      .replace('OS', p.os)
+      .replace('VARIANT', p.variant ?? '');
     return { image, platform: p };
   });
   const annotations = parseAnnotations(o.annotations, '--annotations');
   const [image, ...more] = groupTargets(o.target, '--target');
   const tags = [...image!.tags.slice(1), ...o.tags];
-  return asSpecText({ image: `${image!.repo}:${image!.tags[0]}`, ...(more.length ? { targets: more.map((t) => t.repo) } : {}), ...(tags.length ? { tags } : {}), ...(annotations ? { annotations } : {}), manifests });
+  return asSpecText({
+    image: `${image!.repo}:${image!.tags[0]}`,
+    ...(more.length ? { targets: more.map((t) => t.repo) } : {}),
+    ...(tags.length ? { tags } : {}),
+    ...(annotations ? { annotations } : {}),
+    manifests,
+  });
 }
 
 /** `repo:tag` split at the tag (a reference without a tag means :latest). */
 function splitTag(ref: string): { repo: string; tag: string } {
   const slash = ref.lastIndexOf('/');
   const colon = ref.lastIndexOf(':');
-  return colon > slash ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) } : { repo: ref, tag: 'latest' };
+  return colon > slash
+    ? { repo: ref.slice(0, colon), tag: ref.slice(colon + 1) }
+    : { repo: ref, tag: 'latest' };
 }
 
 /**
@@ -86,7 +103,10 @@ export function groupTargets(refs: string[], flag: string): { repo: string; tags
   const first = groups[0]!;
   for (const g of groups.slice(1)) {
     if ([...g.tags].sort().join(',') !== [...first.tags].sort().join(',')) {
-      throw new AppError('USAGE', `${flag}: ${g.repo} gets tags ${g.tags.join(', ')} but ${first.repo} gets ${first.tags.join(', ')}; every target repository gets the same tags`);
+      throw new AppError(
+        'USAGE',
+        `${flag}: ${g.repo} gets tags ${g.tags.join(', ')} but ${first.repo} gets ${first.tags.join(', ')}; every target repository gets the same tags`,
+      );
     }
   }
   return groups;
@@ -104,14 +124,23 @@ export interface CreateInput {
  */
 export function specFromCreate(o: CreateInput): string {
   if (o.tags.length === 0) throw new AppError('USAGE', 'create needs -t/--tag TARGET');
-  if (o.sources.length === 0) throw new AppError('USAGE', 'create needs at least one SOURCE image or index');
+  if (o.sources.length === 0)
+    throw new AppError('USAGE', 'create needs at least one SOURCE image or index');
   // A bare tag (no repository) joins the first target's repository.
   const firstRepo = splitTag(o.tags[0]!).repo;
-  const refs = o.tags.map((t) => (!t.includes('/') && !t.includes(':') && t !== o.tags[0] ? `${firstRepo}:${t}` : t));
+  const refs = o.tags.map((t) =>
+    !t.includes('/') && !t.includes(':') && t !== o.tags[0] ? `${firstRepo}:${t}` : t,
+  );
   const [image, ...more] = groupTargets(refs, '-t');
   const annotations = parseAnnotations(o.annotations, '--annotation');
   const tags = image!.tags.slice(1);
-  return asSpecText({ image: `${image!.repo}:${image!.tags[0]}`, ...(more.length ? { targets: more.map((t) => t.repo) } : {}), ...(tags.length ? { tags } : {}), ...(annotations ? { annotations } : {}), manifests: o.sources.map((image) => ({ image })) });
+  return asSpecText({
+    image: `${image!.repo}:${image!.tags[0]}`,
+    ...(more.length ? { targets: more.map((t) => t.repo) } : {}),
+    ...(tags.length ? { tags } : {}),
+    ...(annotations ? { annotations } : {}),
+    manifests: o.sources.map((image) => ({ image })),
+  });
 }
 
 /** Prints spec warnings (escaped) to stderr. */
@@ -120,8 +149,12 @@ export function printWarnings(warnings: SpecIssue[], io: Io, escape: (s: string)
 }
 
 /** Loads every `--from-spec` file; every problem of every file is reported before anything runs. */
-export function loadSpecFiles(files: string[], common: LoadCommon): { specs: Spec[]; warnings: SpecIssue[] } {
-  if (files.filter((f) => f === '-').length > 1) throw new AppError('USAGE', '--from-spec - can be given once');
+export function loadSpecFiles(
+  files: string[],
+  common: LoadCommon,
+): { specs: Spec[]; warnings: SpecIssue[] } {
+  if (files.filter((f) => f === '-').length > 1)
+    throw new AppError('USAGE', '--from-spec - can be given once');
   const specs: Spec[] = [];
   const warnings: SpecIssue[] = [];
   const errors: unknown[] = [];
@@ -144,7 +177,11 @@ export function loadSpecFiles(files: string[], common: LoadCommon): { specs: Spe
 }
 
 /** Loads spec text built from arguments. */
-export function loadArgsSpec(name: string, text: string, common: LoadCommon): { specs: Spec[]; warnings: SpecIssue[] } {
+export function loadArgsSpec(
+  name: string,
+  text: string,
+  common: LoadCommon,
+): { specs: Spec[]; warnings: SpecIssue[] } {
   return loadSpecText(name, text, common);
 }
 
@@ -153,11 +190,19 @@ export function loadArgsSpec(name: string, text: string, common: LoadCommon): { 
  * (with a warning when they differ); as a command default (push: docker) it applies only to
  * documents that set none.
  */
-export function applyType(specs: Spec[], type: IndexFormat | undefined, explicit: boolean, warn: (m: string) => void): Spec[] {
+export function applyType(
+  specs: Spec[],
+  type: IndexFormat | undefined,
+  explicit: boolean,
+  warn: (m: string) => void,
+): Spec[] {
   if (!type) return specs;
   return specs.map((s) => {
     if (s.mediaTypeGiven && !explicit) return s;
-    if (s.mediaTypeGiven && s.mediaType !== type) warn(`--type ${type} overrides mediaType: ${s.mediaType} of ${s.file} (document ${s.document + 1})`);
+    if (s.mediaTypeGiven && s.mediaType !== type)
+      warn(
+        `--type ${type} overrides mediaType: ${s.mediaType} of ${s.file} (document ${s.document + 1})`,
+      );
     return { ...s, mediaType: type };
   });
 }

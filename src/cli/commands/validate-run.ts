@@ -12,15 +12,35 @@ interface FileReport {
 }
 
 function summarize(spec: Spec): FileReport['indexes'][number] {
-  return { target: formatReference(spec.target), tags: [...spec.tags], children: spec.manifests.length, mediaType: spec.mediaType };
+  return {
+    target: formatReference(spec.target),
+    tags: [...spec.tags],
+    children: spec.manifests.length,
+    mediaType: spec.mediaType,
+  };
 }
 
 function checkFile(file: string, io: Io, allowUnknownKeys: boolean): FileReport {
   try {
-    const { specs, warnings } = loadSpecFile(file, { env: io.env, allowUnknownKeys, readStdin: io.readStdin });
-    return { file: file === '-' ? '<stdin>' : file, valid: true, issues: warnings, indexes: specs.map(summarize) };
+    const { specs, warnings } = loadSpecFile(file, {
+      env: io.env,
+      allowUnknownKeys,
+      readStdin: io.readStdin,
+    });
+    return {
+      file: file === '-' ? '<stdin>' : file,
+      valid: true,
+      issues: warnings,
+      indexes: specs.map(summarize),
+    };
   } catch (err) {
-    if (err instanceof SpecError) return { file: file === '-' ? '<stdin>' : file, valid: false, issues: err.issues, indexes: [] };
+    if (err instanceof SpecError)
+      return {
+        file: file === '-' ? '<stdin>' : file,
+        valid: false,
+        issues: err.issues,
+        indexes: [],
+      };
     throw err;
   }
 }
@@ -29,8 +49,12 @@ function printText(reports: FileReport[], io: Io): void {
   for (const r of reports) {
     for (const issue of r.issues) io.stderr(`${escapeControl(formatIssue(issue))}\n`);
     if (r.valid) {
-      const what = r.indexes.map((x) => `${x.target} (${x.children} ${x.children === 1 ? 'child' : 'children'})`).join(', ');
-      io.stdout(`${r.file}: valid: ${r.indexes.length} ${r.indexes.length === 1 ? 'index' : 'indexes'}: ${what}\n`);
+      const what = r.indexes
+        .map((x) => `${x.target} (${x.children} ${x.children === 1 ? 'child' : 'children'})`)
+        .join(', ');
+      io.stdout(
+        `${r.file}: valid: ${r.indexes.length} ${r.indexes.length === 1 ? 'index' : 'indexes'}: ${what}\n`,
+      );
     } else {
       const n = r.issues.filter((i) => i.severity === 'error').length;
       io.stderr(`${r.file}: invalid: ${n} ${n === 1 ? 'problem' : 'problems'}\n`);
@@ -39,7 +63,11 @@ function printText(reports: FileReport[], io: Io): void {
 }
 
 /** Runs `manifold validate` on the given files. */
-export function runValidate(files: string[], opts: { output: string; allowUnknownKeys: boolean }, io: Io): void {
+export function runValidate(
+  files: string[],
+  opts: { output: string; allowUnknownKeys: boolean },
+  io: Io,
+): void {
   const reports = files.map((f) => checkFile(f, io, opts.allowUnknownKeys));
   const valid = reports.every((r) => r.valid);
   if (opts.output === 'json') io.stdout(`${JSON.stringify({ valid, files: reports }, null, 2)}\n`);

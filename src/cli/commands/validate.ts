@@ -6,10 +6,16 @@ import type { Io } from '../io.js';
 export function registerValidate(program: Command, io: Io): void {
   program
     .command('validate')
-    .description('check spec files without contacting any registry (exit 0 when all are valid, 2 otherwise)')
+    .description(
+      'check spec files without contacting any registry (exit 0 when all are valid, 2 otherwise)',
+    )
     .argument('<files...>', 'spec files; - reads standard input')
     .addOption(outputOption())
-    .option('--allow-unknown-keys', 'report unknown keys as warnings and ignore them, as manifest-tool does', false)
+    .option(
+      '--allow-unknown-keys',
+      'report unknown keys as warnings and ignore them, as manifest-tool does',
+      false,
+    )
     .action(async (files: string[], opts: { output: string; allowUnknownKeys: boolean }) => {
       const { runValidate } = await import('./validate-run.js');
       runValidate(files, opts, io);

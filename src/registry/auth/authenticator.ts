@@ -55,14 +55,19 @@ export class Authenticator {
   }
 
   private scopeList(): string[] {
-    return [...this.scopes].map(([resource, actions]) => (actions.size ? `${resource}:${[...actions].sort().join(',')}` : resource));
+    return [...this.scopes].map(([resource, actions]) =>
+      actions.size ? `${resource}:${[...actions].sort().join(',')}` : resource,
+    );
   }
 
   /** The credential for this host (looked up once), or undefined for anonymous. */
   credentialFor(): Promise<Credential | undefined> {
     this.credential ??= (async () => {
       const cred = await this.options.credentials?.get(this.options.baseUrl.host);
-      this.logger.debug({ host: this.options.baseUrl.host, credentials: cred ? cred.source : 'anonymous' }, 'credentials');
+      this.logger.debug(
+        { host: this.options.baseUrl.host, credentials: cred ? cred.source : 'anonymous' },
+        'credentials',
+      );
       return cred;
     })();
     return this.credential;
@@ -70,16 +75,30 @@ export class Authenticator {
 
   private discover(): Promise<State> {
     this.state ??= (async () => {
-      const res = this.options.ping ?? (await this.options.transport.getEarly(new URL('/v2/', this.options.baseUrl).toString(), MAX_TOKEN_BODY));
+      const res =
+        this.options.ping ??
+        (await this.options.transport.getEarly(
+          new URL('/v2/', this.options.baseUrl).toString(),
+          MAX_TOKEN_BODY,
+        ));
       if (res.status === 200) return { kind: 'none' } as State;
-      if (res.status !== 401) throw new RegistryError('REGISTRY', `${this.options.baseUrl.host} does not answer as a registry (GET /v2/: HTTP ${res.status})`, { status: res.status });
+      if (res.status !== 401)
+        throw new RegistryError(
+          'REGISTRY',
+          `${this.options.baseUrl.host} does not answer as a registry (GET /v2/: HTTP ${res.status})`,
+          { status: res.status },
+        );
       return this.stateFrom(pickChallenge(parseChallenges(res.headers['www-authenticate'])));
     })();
     return this.state;
   }
 
   private stateFrom(challenge: Challenge | undefined): State {
-    if (!challenge) throw new RegistryError('AUTH', `${this.options.baseUrl.host} asks for an authentication scheme manifold does not support`);
+    if (!challenge)
+      throw new RegistryError(
+        'AUTH',
+        `${this.options.baseUrl.host} asks for an authentication scheme manifold does not support`,
+      );
     if (challenge.scheme === 'basic') return { kind: 'basic' };
     const realm = validateRealm(challenge.params['realm']!, this.options.baseUrl);
     return { kind: 'bearer', realm, service: challenge.params['service'] ?? '' };
@@ -104,7 +123,10 @@ export class Authenticator {
   /** Called after a 401 on an authorised request: drops the cached token and learns new scopes. */
   async refused(wwwAuthenticate: string | string[] | undefined, scopes: string[]): Promise<void> {
     const state = await this.discover();
-    if (state.kind === 'bearer') this.cache.invalidate(TokenCache.key(state.realm.toString(), state.service, this.scopeList()));
+    if (state.kind === 'bearer')
+      this.cache.invalidate(
+        TokenCache.key(state.realm.toString(), state.service, this.scopeList()),
+      );
     const challenge = pickChallenge(parseChallenges(wwwAuthenticate));
     if (challenge?.params['scope']) this.addScopes(challenge.params['scope'].split(' '));
     this.addScopes(scopes);
@@ -118,17 +140,41 @@ export class Authenticator {
     return realm.hostname === this.options.baseUrl.hostname || realm.protocol === 'https:';
   }
 
-  private async fetchToken(state: Extract<State, { kind: 'bearer' }>, scopes: string[], cred: Credential | undefined): Promise<CachedToken> {
+  private async fetchToken(
+    state: Extract<State, { kind: 'bearer' }>,
+    scopes: string[],
+    cred: Credential | undefined,
+  ): Promise<CachedToken> {
     const usable = cred && this.mayCarryCredentials(state.realm) ? cred : undefined;
-    if (cred && !usable) this.logger.warn({ realm: state.realm.origin }, 'token realm is another host over plain http: asking anonymously, credentials withheld');
+    if (cred && !usable)
+      this.logger.warn(
+        { realm: state.realm.origin },
+        'token realm is another host over plain http: asking anonymously, credentials withheld',
+      );
     const started = Date.now();
-    let res = usable?.identityToken ? await this.postRefreshToken(state, scopes, usable.identityToken) : undefined;
+    let res = usable?.identityToken
+      ? await this.postRefreshToken(state, scopes, usable.identityToken)
+      : undefined;
     // OAuth2 POST is not supported everywhere (GCR 404, Artifactory 401, ACR 400): fall back to GET.
-    if (!res || [400, 401, 404, 405].includes(res.status)) res = await this.getToken(state, scopes, usable);
+    if (!res || [400, 401, 404, 405].includes(res.status))
+      res = await this.getToken(state, scopes, usable);
     const url = state.realm;
-    this.logger.debug({ realm: safeUrl(url), scopes, status: res.status, credentials: usable ? usable.source : 'anonymous', ms: Date.now() - started }, 'token');
+    this.logger.debug(
+      {
+        realm: safeUrl(url),
+        scopes,
+        status: res.status,
+        credentials: usable ? usable.source : 'anonymous',
+        ms: Date.now() - started,
+      },
+      'token',
+    );
     if (res.status !== 200) {
-      throw new RegistryError('AUTH', `token request to ${url.origin}${url.pathname} for ${this.options.baseUrl.host} refused: HTTP ${res.status}${usable ? ` (credentials from ${usable.source})` : ' (anonymous)'}`, { status: res.status });
+      throw new RegistryError(
+        'AUTH',
+        `token request to ${url.origin}${url.pathname} for ${this.options.baseUrl.host} refused: HTTP ${res.status}${usable ? ` (credentials from ${usable.source})` : ' (anonymous)'}`,
+        { status: res.status },
+      );
     }
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
@@ -136,28 +182,58 @@ export class Authenticator {
     } catch {
       throw new RegistryError('AUTH', `token response from ${url.origin} is not JSON`);
     }
-    const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
+    const token =
+      typeof body.token === 'string'
+        ? body.token
+        : typeof body.access_token === 'string'
+          ? body.access_token
+          : undefined;
     if (!token) throw new RegistryError('AUTH', `token response from ${url.origin} has no token`);
     return { token, expiresAt: expiryOf(body, Date.now()) };
   }
 
-  private getToken(state: Extract<State, { kind: 'bearer' }>, scopes: string[], cred: Credential | undefined): Promise<HttpResponse> {
+  private getToken(
+    state: Extract<State, { kind: 'bearer' }>,
+    scopes: string[],
+    cred: Credential | undefined,
+  ): Promise<HttpResponse> {
     const url = new URL(state.realm);
     if (state.service) url.searchParams.set('service', state.service);
     for (const s of scopes) url.searchParams.append('scope', s);
     const headers: Record<string, string> = {};
-    const user = cred?.identityToken ? cred.username ?? '<token>' : cred?.username;
+    const user = cred?.identityToken ? (cred.username ?? '<token>') : cred?.username;
     const secret = cred?.identityToken ?? cred?.password;
     if (user && secret !== undefined) {
       headers['authorization'] = basic(user, secret);
       url.searchParams.set('account', user);
     }
-    return this.options.transport.send({ method: 'GET', url: url.toString(), headers, maxBytes: MAX_TOKEN_BODY });
+    return this.options.transport.send({
+      method: 'GET',
+      url: url.toString(),
+      headers,
+      maxBytes: MAX_TOKEN_BODY,
+    });
   }
 
   /** OAuth2 refresh-token grant. Reference: distribution docs/spec/auth/oauth.md. */
-  private postRefreshToken(state: Extract<State, { kind: 'bearer' }>, scopes: string[], refreshToken: string): Promise<HttpResponse> {
-    const form = new URLSearchParams({ grant_type: 'refresh_token', service: state.service, client_id: 'manifold', refresh_token: refreshToken, scope: scopes.join(' ') });
-    return this.options.transport.send({ method: 'POST', url: state.realm.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(form.toString()), maxBytes: MAX_TOKEN_BODY });
+  private postRefreshToken(
+    state: Extract<State, { kind: 'bearer' }>,
+    scopes: string[],
+    refreshToken: string,
+  ): Promise<HttpResponse> {
+    const form = new URLSearchParams({
+      grant_type: 'refresh_token',
+      service: state.service,
+      client_id: 'manifold',
+      refresh_token: refreshToken,
+      scope: scopes.join(' '),
+    });
+    return this.options.transport.send({
+      method: 'POST',
+      url: state.realm.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from(form.toString()),
+      maxBytes: MAX_TOKEN_BODY,
+    });
   }
 }

@@ -57,6 +57,8 @@ export function parseChallenges(header: string | string[] | undefined): Challeng
 
 /** Picks the challenge manifold can answer: Bearer first, then Basic. */
 export function pickChallenge(challenges: Challenge[]): Challenge | undefined {
-  return challenges.find((c) => c.scheme === 'bearer' && c.params['realm']) ?? challenges.find((c) => c.scheme === 'basic');
+  return (
+    challenges.find((c) => c.scheme === 'bearer' && c.params['realm']) ??
+    challenges.find((c) => c.scheme === 'basic')
+  );
 }
-

@@ -62,14 +62,17 @@ interface ConfigFile {
 
 /** Decodes an `auths` entry: `auth` is base64 of `user:password`, split on the first colon. */
 export function decodeAuthEntry(entry: AuthEntry, source: string): Credential | undefined {
-  if (entry.identitytoken) return { identityToken: entry.identitytoken, username: entry.username, source };
+  if (entry.identitytoken)
+    return { identityToken: entry.identitytoken, username: entry.username, source };
   if (entry.auth) {
     const decoded = Buffer.from(entry.auth, 'base64').toString('utf8').replace(/\0+$/, '');
     const i = decoded.indexOf(':');
-    if (i <= 0) throw new AppError('AUTH', `${source}: the "auth" value is not base64 of user:password`);
+    if (i <= 0)
+      throw new AppError('AUTH', `${source}: the "auth" value is not base64 of user:password`);
     return { username: decoded.slice(0, i), password: decoded.slice(i + 1), source };
   }
-  if (entry.username && entry.password) return { username: entry.username, password: entry.password, source };
+  if (entry.username && entry.password)
+    return { username: entry.username, password: entry.password, source };
   return undefined;
 }
 
@@ -128,12 +131,17 @@ export class DockerConfigStore implements CredentialStore {
     const helperKey = findKey(cfg.credHelpers, host);
     const helper = helperKey !== undefined ? cfg.credHelpers![helperKey] : cfg.credsStore;
     if (helper) {
-      const fromHelper = await this.runHelper(helper, configKeyFor(host) === HUB_KEY ? HUB_KEY : host);
+      const fromHelper = await this.runHelper(
+        helper,
+        configKeyFor(host) === HUB_KEY ? HUB_KEY : host,
+      );
       if (fromHelper) return fromHelper;
       if (helperKey !== undefined) return undefined;
     }
     const key = findKey(cfg.auths, host);
-    return key === undefined ? undefined : decodeAuthEntry(cfg.auths![key]!, `${this.file} (auths."${key}")`);
+    return key === undefined
+      ? undefined
+      : decodeAuthEntry(cfg.auths![key]!, `${this.file} (auths."${key}")`);
   }
 }
 
@@ -142,7 +150,13 @@ export function containersAuthFiles(env: Record<string, string | undefined>): st
   if (env['REGISTRY_AUTH_FILE']) return [env['REGISTRY_AUTH_FILE']];
   const files: string[] = [];
   if (env['XDG_RUNTIME_DIR']) files.push(join(env['XDG_RUNTIME_DIR'], 'containers', 'auth.json'));
-  files.push(join(env['XDG_CONFIG_HOME'] ?? join(env['HOME'] ?? homedir(), '.config'), 'containers', 'auth.json'));
+  files.push(
+    join(
+      env['XDG_CONFIG_HOME'] ?? join(env['HOME'] ?? homedir(), '.config'),
+      'containers',
+      'auth.json',
+    ),
+  );
   return files;
 }
 

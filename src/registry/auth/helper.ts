@@ -32,11 +32,22 @@ function killGroup(child: ReturnType<typeof spawn>): void {
 }
 
 /** Runs a credential helper's `get`; undefined when it has no credentials for the server. */
-export function runCredentialHelper(helper: string, serverUrl: string, options: HelperOptions = {}): Promise<Credential | undefined> {
+export function runCredentialHelper(
+  helper: string,
+  serverUrl: string,
+  options: HelperOptions = {},
+): Promise<Credential | undefined> {
   const { timeoutMs = HELPER_TIMEOUT_MS, env = process.env, signal } = options;
-  if (!/^[A-Za-z0-9._-]+$/.test(helper)) return Promise.reject(new AppError('AUTH', `credential helper name "${helper}" is not valid`));
+  if (!/^[A-Za-z0-9._-]+$/.test(helper))
+    return Promise.reject(new AppError('AUTH', `credential helper name "${helper}" is not valid`));
   const bin = `docker-credential-${helper}`;
-  if (signal?.aborted) return Promise.reject(new AppError('NETWORK', `${bin} not run: ${(signal.reason as Error | undefined)?.message ?? 'aborted'}`));
+  if (signal?.aborted)
+    return Promise.reject(
+      new AppError(
+        'NETWORK',
+        `${bin} not run: ${(signal.reason as Error | undefined)?.message ?? 'aborted'}`,
+      ),
+    );
   return new Promise((resolve, reject) => {
     // Its own process group, so a hung helper is killed together with anything it started.
     const child = spawn(bin, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
@@ -48,25 +59,53 @@ export function runCredentialHelper(helper: string, serverUrl: string, options: 
       killGroup(child);
       reject(new AppError(code, message));
     };
-    const onAbort = (): void => stop(`${bin} killed: ${(signal?.reason as Error | undefined)?.message ?? 'aborted'}`, 'NETWORK');
-    const timer = setTimeout(() => stop(`${bin} did not answer within ${Math.round(timeoutMs / 1000)} s; killed`, 'AUTH'), timeoutMs);
+    const onAbort = (): void =>
+      stop(
+        `${bin} killed: ${(signal?.reason as Error | undefined)?.message ?? 'aborted'}`,
+        'NETWORK',
+      );
+    const timer = setTimeout(
+      () => stop(`${bin} did not answer within ${Math.round(timeoutMs / 1000)} s; killed`, 'AUTH'),
+      timeoutMs,
+    );
     signal?.addEventListener('abort', onAbort, { once: true });
     child.on('close', () => signal?.removeEventListener('abort', onAbort));
-    child.stdout.on('data', (c: Buffer) => { out += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { err += c.toString('utf8'); });
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString('utf8');
+    });
     child.on('error', (e) => {
       clearTimeout(timer);
-      reject(new AppError('AUTH', `cannot run ${bin}: ${(e as NodeJS.ErrnoException).code ?? e.message}`));
+      reject(
+        new AppError(
+          'AUTH',
+          `cannot run ${bin}: ${(e as NodeJS.ErrnoException).code ?? e.message}`,
+        ),
+      );
     });
     child.on('close', (code) => {
       clearTimeout(timer);
       // Never echo the helper's stdout: it holds the secret.
-      if (code !== 0) return NOT_FOUND.test(out) || NOT_FOUND.test(err) ? resolve(undefined) : reject(new AppError('AUTH', `${bin} get failed with exit code ${code}: ${err.trim().slice(0, 200)}`));
+      if (code !== 0)
+        return NOT_FOUND.test(out) || NOT_FOUND.test(err)
+          ? resolve(undefined)
+          : reject(
+              new AppError(
+                'AUTH',
+                `${bin} get failed with exit code ${code}: ${err.trim().slice(0, 200)}`,
+              ),
+            );
       try {
         const parsed = JSON.parse(out) as { Username?: string; Secret?: string };
         if (!parsed.Secret) return resolve(undefined);
         const source = `credential helper ${bin}`;
-        resolve(parsed.Username === '<token>' ? { identityToken: parsed.Secret, source } : { username: parsed.Username, password: parsed.Secret, source });
+        resolve(
+          parsed.Username === '<token>'
+            ? { identityToken: parsed.Secret, source }
+            : { username: parsed.Username, password: parsed.Secret, source },
+        );
       } catch {
         reject(new AppError('AUTH', `${bin} get printed something that is not JSON`));
       }

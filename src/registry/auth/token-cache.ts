@@ -40,6 +40,7 @@ export class TokenCache {
 
 /** Expiry of a token response: expires_in (default 60 s, at least 60 s), refreshed 10 s early. */
 export function expiryOf(body: { expires_in?: unknown; issued_at?: unknown }, now: number): number {
-  const seconds = typeof body.expires_in === 'number' && body.expires_in > 0 ? Math.max(body.expires_in, 60) : 60;
+  const seconds =
+    typeof body.expires_in === 'number' && body.expires_in > 0 ? Math.max(body.expires_in, 60) : 60;
   return now + (seconds - 10) * 1000;
 }
