@@ -16,6 +16,7 @@ import {
 } from '../oci/index.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { CredentialStore } from './auth/credentials.js';
+import { checkDigest } from './digest-check.js';
 import { registryErrorFrom } from './errors.js';
 import {
   DEFAULT_MAX_BODY,
@@ -243,22 +244,24 @@ export class RegistryClient {
       signal,
     });
     if (res.status !== 200) throw await this.fail('GET', res, `${this.host}/${repo}:${reference}`);
-    const digest = sha256Digest(res.body);
-    const header = res.headers['docker-content-digest'];
     const subject = `${this.host}/${repo}${reference.includes(':') ? '@' : ':'}${reference}`;
-    if (typeof header === 'string' && header.startsWith('sha256:') && header !== digest) {
+    const check = checkDigest({
+      op: 'GET',
+      reference,
+      header: res.headers['docker-content-digest'],
+      computed: sha256Digest(res.body),
+    });
+    if (check.outcome !== 'ok')
       throw new RegistryError(
         'DIGEST_MISMATCH',
-        `${subject}: the registry says ${header} but the bytes it sent hash to ${digest}`,
+        `${subject}: ${check.outcome === 'mismatch' ? check.message : 'no digest'}`,
       );
-    }
-    if (reference.startsWith('sha256:') && reference !== digest) {
-      throw new RegistryError(
-        'DIGEST_MISMATCH',
-        `${subject}: asked for ${reference} but the bytes hash to ${digest}`,
-      );
-    }
-    return { bytes: res.body, digest, size: res.body.length, mediaType: mediaTypeOf(res, subject) };
+    return {
+      bytes: res.body,
+      digest: check.digest,
+      size: res.body.length,
+      mediaType: mediaTypeOf(res, subject),
+    };
   }
 
   /** HEADs a manifest; undefined when it does not exist. Falls back to GET when the digest header is missing. */
@@ -280,11 +283,19 @@ export class RegistryClient {
     // Registries that do not support HEAD on manifests (405) are asked with GET.
     if (res.status === 405) return this.getManifestOrUndefined(repo, reference);
     if (res.status !== 200) throw await this.fail('HEAD', res, `${this.host}/${repo}:${reference}`);
-    const digest = res.headers['docker-content-digest'];
-    if (typeof digest !== 'string' || !isSha256Digest(digest))
-      return headOf(await this.getManifest(repo, reference));
+    const check = checkDigest({
+      op: 'HEAD',
+      reference,
+      header: res.headers['docker-content-digest'],
+    });
+    if (check.outcome === 'fetch') return headOf(await this.getManifest(repo, reference));
+    if (check.outcome === 'mismatch')
+      throw new RegistryError(
+        'DIGEST_MISMATCH',
+        `${this.host}/${repo}@${reference}: ${check.message}`,
+      );
     return {
-      digest,
+      digest: check.digest,
       size: Number(res.headers['content-length'] ?? 0),
       mediaType: String(res.headers['content-type'] ?? '')
         .split(';')[0]!
@@ -569,13 +580,17 @@ export class RegistryClient {
     });
     if (res.status !== 201 && res.status !== 200)
       throw await this.fail('PUT', res, `${this.host}/${repo}:${reference}`);
-    const answered = res.headers['docker-content-digest'];
-    if (typeof answered === 'string' && answered.startsWith('sha256:') && answered !== digest) {
+    const check = checkDigest({
+      op: 'PUT',
+      reference,
+      header: res.headers['docker-content-digest'],
+      computed: digest,
+    });
+    if (check.outcome === 'mismatch')
       throw new RegistryError(
         'DIGEST_MISMATCH',
-        `${this.host}/${repo}:${reference}: pushed ${digest} but the registry stored ${answered}`,
+        `${this.host}/${repo}:${reference}: ${check.message}`,
       );
-    }
     return digest;
   }
 
