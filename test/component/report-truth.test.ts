@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { Ajv } from 'ajv';
-import { CLI, runCli } from '../helpers/cli.js';
+import { CLI, runInProcess as runCli } from '../helpers/cli.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.js';

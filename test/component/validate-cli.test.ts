@@ -1,7 +1,7 @@
 /** `manifold validate` and `manifold schema`, run as the built binary. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess as runCli } from '../helpers/cli.js';
 
 const invalid = 'test/fixtures/specs/invalid';
 

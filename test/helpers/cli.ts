@@ -37,3 +37,25 @@ export function runCli(
     else child.stdin?.end();
   });
 }
+
+/**
+ * Runs the CLI in this process through its `run(argv, io)` entry, from src/: fast, debuggable and
+ * seen by coverage. The shipped bundle is exercised by `runCli` (the end-to-end tests and
+ * everything that needs a process of its own: signals, terminals, closed pipes).
+ */
+export async function runInProcess(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; isTty?: boolean } = {},
+): Promise<CliResult> {
+  const { run } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    stdout: (s) => void (stdout += s),
+    stderr: (s) => void (stderr += s),
+    readStdin: () => options.input ?? '',
+    env: { PATH: process.env['PATH'], HOME: process.env['HOME'], ...options.env },
+    isTty: options.isTty ?? false,
+  });
+  return { code, stdout, stderr };
+}

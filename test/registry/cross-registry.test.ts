@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess as runCli } from '../helpers/cli.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.js';

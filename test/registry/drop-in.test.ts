@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runInProcess as runCli, type CliResult } from '../helpers/cli.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { MANIFEST_TOOL, MANIFEST_TOOL_NOTE } from '../helpers/manifest-tool.js';
 import {
