@@ -7,8 +7,6 @@ export interface Io {
   readStdin(): string;
   env: NodeJS.ProcessEnv;
   isTty: boolean;
-  /** Set by a command that finished without throwing but must not exit 0. */
-  exitCode?: number;
 }
 
 /**
@@ -35,6 +33,9 @@ function fdWriter(fd: number): (text: string) => void {
     }
   };
 }
+
+/** How a command reports the exit code it finished with (errors go through main's mapping). */
+export type Exit = (code: number) => void;
 
 /** The real process streams. Writes are synchronous so nothing is lost when the process exits. */
 export function processIo(): Io {

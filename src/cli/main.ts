@@ -4,10 +4,10 @@ import { escapeControl } from '../escape.js';
 import { packageVersion } from '../package-info.js';
 import { registerCommands } from './commands/index.js';
 import { addGlobalRegistryOptions } from './registry-options.js';
-import type { Io } from './io.js';
+import type { Exit, Io } from './io.js';
 
 /** Builds the command tree. Exported so tests can run it in-process with their own streams. */
-export function buildProgram(io: Io): Command {
+export function buildProgram(io: Io, exit: Exit = () => undefined): Command {
   const program = new Command('manifold')
     .description(
       'Publish multi-platform container images (OCI image index / Docker manifest list) from a YAML spec',
@@ -37,7 +37,7 @@ export function buildProgram(io: Io): Command {
     'after',
     `\nExit codes:\n${EXIT_MEANINGS.map(([c, m]) => `  ${c}  ${m}`).join('\n')}\n`,
   );
-  registerCommands(program, io);
+  registerCommands(program, io, exit);
   return program;
 }
 
@@ -48,10 +48,13 @@ const wantsJson = (argv: string[]): boolean =>
 export async function run(argv: string[], io: Io): Promise<number> {
   let wrote = false;
   const tracked: Io = { ...io, stdout: (s) => ((wrote = true), io.stdout(s)) };
-  const program = buildProgram(tracked);
+  let exitCode: number = EXIT.OK;
+  const program = buildProgram(tracked, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return tracked.exitCode ?? EXIT.OK;
+    return exitCode;
   } catch (err) {
     const code = reportError(err, tracked);
     // --output json: one JSON document on stdout in every outcome, usage errors included.

@@ -218,7 +218,6 @@ describe('children on another registry, one index to several registries', () => 
       const res = await runCli(['publish', '--from-spec', '-'], {
         input: `image: ${b.host}/${repo}:1\nmanifests:\n  - image: ${proxyA.host}/stage/app:arm64\n`,
         env,
-        timeoutMs: 30_000,
       });
       expect(res.code).toBe(4);
       expect(res.stderr).toMatch(

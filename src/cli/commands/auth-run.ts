@@ -40,7 +40,11 @@ async function checkOne(refText: string, ctx: ReturnType<typeof registryContext>
 const yn = (v: boolean | 'error'): string => (v === 'error' ? 'error' : v ? 'yes' : 'no');
 
 /** Runs `manifold auth check`. Never prints a secret: only where the credentials came from. */
-export async function runAuthCheck(refs: string[], opts: AuthCheckOptions, io: Io): Promise<void> {
+export async function runAuthCheck(
+  refs: string[],
+  opts: AuthCheckOptions,
+  io: Io,
+): Promise<number> {
   const ctx = registryContext(opts, opts, io);
   try {
     const rows: Row[] = [];
@@ -51,7 +55,7 @@ export async function runAuthCheck(refs: string[], opts: AuthCheckOptions, io: I
         io.stdout(
           `${r.reference}: credentials: ${r.credentials}; pull: ${yn(r.pull)}; push: ${yn(r.push)}${r.error ? `; ${escapeControl(r.error)}` : ''}\n`,
         );
-    io.exitCode = rows.every((r) => r.pull === true && r.push === true) ? EXIT.OK : EXIT.RESOLVE;
+    return rows.every((r) => r.pull === true && r.push === true) ? EXIT.OK : EXIT.RESOLVE;
   } finally {
     ctx.close();
   }

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { addRegistryOptions, outputOption } from '../registry-options.js';
-import type { Io } from '../io.js';
+import type { Exit, Io } from '../io.js';
 import type { AuthCheckOptions } from './auth-run.js';
 
 /** `manifold auth check REF...`: which credentials each registry gets, and whether pull and push are granted. */
-export function registerAuth(program: Command, io: Io): void {
+export function registerAuth(program: Command, io: Io, exit: Exit): void {
   const auth = program.command('auth').description('check credentials without printing them');
   const check = auth
     .command('check')
@@ -15,6 +15,6 @@ export function registerAuth(program: Command, io: Io): void {
     .addOption(outputOption());
   addRegistryOptions(check).action(async (refs: string[], _o: unknown, command: Command) => {
     const { runAuthCheck } = await import('./auth-run.js');
-    await runAuthCheck(refs, command.optsWithGlobals<AuthCheckOptions>(), io);
+    exit(await runAuthCheck(refs, command.optsWithGlobals<AuthCheckOptions>(), io));
   });
 }

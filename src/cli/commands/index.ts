@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import type { Exit, Io } from '../io.js';
 import { registerAuth } from './auth.js';
 import { registerInspect } from './inspect.js';
 import { registerCreate, registerPublish, registerPush } from './publish.js';
@@ -7,12 +7,12 @@ import { registerSchema } from './schema.js';
 import { registerValidate } from './validate.js';
 
 /** Registers every subcommand on the program. */
-export function registerCommands(program: Command, io: Io): void {
-  registerPublish(program, io);
-  registerPush(program, io);
-  registerCreate(program, io);
-  registerInspect(program, io);
-  registerValidate(program, io);
-  registerSchema(program, io);
-  registerAuth(program, io);
+export function registerCommands(program: Command, io: Io, exit: Exit): void {
+  registerPublish(program, io, exit);
+  registerPush(program, io, exit);
+  registerCreate(program, io, exit);
+  registerInspect(program, io, exit);
+  registerValidate(program, io, exit);
+  registerSchema(program, io, exit);
+  registerAuth(program, io, exit);
 }

@@ -94,7 +94,7 @@ function indexView(bytes: Buffer, where: string): IndexView {
 }
 
 /** Runs `manifold inspect` with parsed options. */
-export async function runInspect(refText: string, opts: InspectOptions, io: Io): Promise<void> {
+async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<void> {
   const want = wantedPlatform(opts.platform);
   const ref = parseReference(refText);
   const ctx = registryContext(opts, opts, io);
@@ -202,5 +202,10 @@ export async function runInspect(refText: string, opts: InspectOptions, io: Io):
   } finally {
     ctx.close();
   }
-  io.exitCode = EXIT.OK;
+}
+
+/** Runs `manifold inspect`; returns the exit code (failures are thrown). */
+export async function runInspect(refText: string, opts: InspectOptions, io: Io): Promise<number> {
+  await inspect(refText, opts, io);
+  return EXIT.OK;
 }

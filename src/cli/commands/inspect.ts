@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { addRegistryOptions, outputOption } from '../registry-options.js';
-import type { Io } from '../io.js';
+import type { Exit, Io } from '../io.js';
 import type { InspectOptions } from './inspect-run.js';
 
 /** `manifold inspect REF`: what a tag or digest really points to. */
-export function registerInspect(program: Command, io: Io): void {
+export function registerInspect(program: Command, io: Io, exit: Exit): void {
   const cmd = program
     .command('inspect')
     .description(
@@ -24,6 +24,6 @@ export function registerInspect(program: Command, io: Io): void {
     );
   addRegistryOptions(cmd).action(async (refText: string, _o: unknown, command: Command) => {
     const { runInspect } = await import('./inspect-run.js');
-    await runInspect(refText, command.optsWithGlobals<InspectOptions>(), io);
+    exit(await runInspect(refText, command.optsWithGlobals<InspectOptions>(), io));
   });
 }

@@ -107,7 +107,7 @@ export async function runPublishSpecs(
   opts: PublishRunOptions,
   io: Io,
   typeExplicit: boolean,
-): Promise<void> {
+): Promise<number> {
   if (!opts.quiet) printWarnings(loaded.warnings, io, escapeControl);
   if (opts.digestFile && !opts.dryRun) checkOutputFile(opts.digestFile, '--digest-file');
   if (io.env['GITHUB_OUTPUT'] && !opts.dryRun)
@@ -145,7 +145,7 @@ export async function runPublishSpecs(
     io,
   );
   if (outcome.failure) throw outcome.failure;
-  io.exitCode = EXIT.OK;
+  return EXIT.OK;
 }
 
 /** Runs `manifold publish` with parsed options. */
@@ -153,6 +153,6 @@ export async function runPublish(
   opts: PublishOptions,
   io: Io,
   typeExplicit: boolean,
-): Promise<void> {
-  await runPublishSpecs(publishSpecs(opts, io), opts, io, typeExplicit);
+): Promise<number> {
+  return runPublishSpecs(publishSpecs(opts, io), opts, io, typeExplicit);
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { addRegistryOptions, collectEach, collectList, outputOption } from '../registry-options.js';
-import type { Io } from '../io.js';
+import type { Exit, Io } from '../io.js';
 import type { PublishOptions, PublishRunOptions } from './publish-run.js';
 
 /** `--type`: the index format; `auto` picks Docker when every child is Docker and nothing OCI-only is asked for. */
@@ -43,7 +43,7 @@ export const typeGiven = (command: Command): boolean => {
 };
 
 /** `manifold publish`: push an index built from a spec (or from manifest-tool style arguments). */
-export function registerPublish(program: Command, io: Io): void {
+export function registerPublish(program: Command, io: Io, exit: Exit): void {
   const cmd = program
     .command('publish')
     .description('resolve every child, check platforms, and push one index under every tag')
@@ -89,7 +89,7 @@ export function registerPublish(program: Command, io: Io): void {
     .option('--allow-unknown-keys', 'report unknown spec keys as warnings and ignore them', false);
   addPublishOptions(cmd).action(async (_o: unknown, command: Command) => {
     const { runPublish } = await import('./publish-run.js');
-    await runPublish(command.optsWithGlobals<PublishOptions>(), io, typeGiven(command));
+    exit(await runPublish(command.optsWithGlobals<PublishOptions>(), io, typeGiven(command)));
   });
 }
 
@@ -97,7 +97,7 @@ export function registerPublish(program: Command, io: Io): void {
  * `manifold push from-spec FILE` / `push from-args …`: manifest-tool's command lines, with only the
  * program name changed. `--type` defaults to docker there, as in manifest-tool.
  */
-export function registerPush(program: Command, io: Io): void {
+export function registerPush(program: Command, io: Io, exit: Exit): void {
   const push = program
     .command('push')
     .description(
@@ -112,18 +112,20 @@ export function registerPush(program: Command, io: Io): void {
   addPublishOptions(fromSpec).action(async (files: string[], _o: unknown, command: Command) => {
     const { runPublish } = await import('./publish-run.js');
     const o = command.optsWithGlobals<PublishOptions>();
-    await runPublish(
-      {
-        ...o,
-        fromSpec: files,
-        fromArgs: false,
-        platforms: [],
-        tags: [],
-        annotations: [],
-        target: [],
-      },
-      io,
-      typeGiven(command),
+    exit(
+      await runPublish(
+        {
+          ...o,
+          fromSpec: files,
+          fromArgs: false,
+          platforms: [],
+          tags: [],
+          annotations: [],
+          target: [],
+        },
+        io,
+        typeGiven(command),
+      ),
     );
   });
   const fromArgs = push
@@ -155,12 +157,12 @@ export function registerPush(program: Command, io: Io): void {
   addPublishOptions(fromArgs).action(async (_o: unknown, command: Command) => {
     const { runPublish } = await import('./publish-run.js');
     const o = command.optsWithGlobals<PublishOptions>();
-    await runPublish({ ...o, fromSpec: [], fromArgs: true }, io, typeGiven(command));
+    exit(await runPublish({ ...o, fromSpec: [], fromArgs: true }, io, typeGiven(command)));
   });
 }
 
 /** `manifold create -t TARGET [-t TAG …] SOURCE …`: an index from sources, as buildx imagetools create. */
-export function registerCreate(program: Command, io: Io): void {
+export function registerCreate(program: Command, io: Io, exit: Exit): void {
   const cmd = program
     .command('create')
     .description(
@@ -185,11 +187,13 @@ export function registerCreate(program: Command, io: Io): void {
     const o = command.optsWithGlobals<
       PublishRunOptions & { tag: string[]; annotation: string[]; append: boolean }
     >();
-    await runPublishSpecs(
-      createSpecs({ tags: o.tag, sources, annotations: o.annotation, append: o.append }, o, io),
-      o,
-      io,
-      typeGiven(command),
+    exit(
+      await runPublishSpecs(
+        createSpecs({ tags: o.tag, sources, annotations: o.annotation, append: o.append }, o, io),
+        o,
+        io,
+        typeGiven(command),
+      ),
     );
   });
 }

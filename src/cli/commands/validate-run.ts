@@ -67,10 +67,10 @@ export function runValidate(
   files: string[],
   opts: { output: string; allowUnknownKeys: boolean },
   io: Io,
-): void {
+): number {
   const reports = files.map((f) => checkFile(f, io, opts.allowUnknownKeys));
   const valid = reports.every((r) => r.valid);
   if (opts.output === 'json') io.stdout(`${JSON.stringify({ valid, files: reports }, null, 2)}\n`);
   else printText(reports, io);
-  io.exitCode = valid ? EXIT.OK : EXIT.USAGE_OR_SPEC;
+  return valid ? EXIT.OK : EXIT.USAGE_OR_SPEC;
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { outputOption } from '../registry-options.js';
-import type { Io } from '../io.js';
+import type { Exit, Io } from '../io.js';
 
 /** `manifold validate FILE... | -`: checks specs without contacting any registry. */
-export function registerValidate(program: Command, io: Io): void {
+export function registerValidate(program: Command, io: Io, exit: Exit): void {
   program
     .command('validate')
     .description(
@@ -18,6 +18,6 @@ export function registerValidate(program: Command, io: Io): void {
     )
     .action(async (files: string[], opts: { output: string; allowUnknownKeys: boolean }) => {
       const { runValidate } = await import('./validate-run.js');
-      runValidate(files, opts, io);
+      exit(runValidate(files, opts, io));
     });
 }
