@@ -199,15 +199,10 @@ async function copyPhase(
     );
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
-    const tags = p.plan.tags.map((tag): TagResult => ({
-      tag,
-      status: 'not-attempted',
-      error: 'a child could not be copied',
-    }));
     return {
       ...baseResult(p, false),
       status: 'failed',
-      tags,
+      tags: notAttemptedTags(p, 'a child could not be copied'),
       children: children(p.plan, copied, true),
       error: { code: err.code, message: err.message },
     };
@@ -250,17 +245,17 @@ async function tagPhase(
   return result;
 }
 
+/** Every tag of a document that was not written, and why. */
+function notAttemptedTags(p: Prepared, why: string): TagResult[] {
+  return p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: why }));
+}
+
 /** A document not written because an earlier one failed (its copies, if any, are kept). */
 function notAttempted(p: Prepared, copied: Set<string>): PublishResult {
-  const tags = p.plan.tags.map((tag): TagResult => ({
-    tag,
-    status: 'not-attempted',
-    error: 'an earlier index of this run failed',
-  }));
   return {
     ...baseResult(p, false),
     status: 'not-attempted',
-    tags,
+    tags: notAttemptedTags(p, 'an earlier index of this run failed'),
     children: children(p.plan, copied, true),
   };
 }
