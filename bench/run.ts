@@ -594,7 +594,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   out(`# manifold benchmark${smoke ? ' (smoke)' : ''}`);
   out(
-    `\n${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores; registry: CNCF Distribution on the same machine, behind a loopback latency proxy (delay RTT/2 each way; TCP and TLS handshakes are not delayed). Children per publish N, tags T=${T}. Each row: one warm-up, then the timed runs at the default log level (median, min, max), then one run at debug level whose logged HTTP exchanges give the request columns.`,
+    `\n${new Date().toISOString()}, node ${process.version}, ${cpus().length} cores; registry: CNCF Distribution on the same machine, behind a loopback latency proxy (delay RTT/2 each way; a new TCP connection costs one RTT, a TLS handshake its own round trips). Children per publish N, tags T=${T}. Each row: one warm-up, then the timed runs at the default log level (median, min, max), then one run at debug level whose logged HTTP exchanges give the request columns.`,
   );
   if (COLD) await coldStart();
   await publishMatrix();
