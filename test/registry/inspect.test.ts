@@ -1,7 +1,7 @@
 /** `manifold inspect` against the real registry. */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess as runCli } from '../helpers/cli.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
 import { seedStandardSet, type StandardSet } from '../helpers/seed.js';
