@@ -1,10 +1,10 @@
 /**
- * RegistryClient: the distribution-spec operations manifold needs, for one registry host.
- * Owns the one auth loop: send; on 401, refresh the token once and resend; then report.
- * Reference: OCI distribution-spec v1.1 (pull, push, blob mount).
+ * RegistryClient: the distribution-spec operations manifold needs, for one registry host, on
+ * the plumbing of RegistrySession (scheme, auth loop, redirects, errors).
+ * Reference: OCI distribution-spec v1.1 (pull, push, blob mount, referrers).
  */
+import type { Readable } from 'node:stream';
 import { AppError, RegistryError } from '../errors.js';
-import { safeUrl, silentLogger, type Logger } from '../log.js';
 import {
   isSha256Digest,
   MANIFEST_ACCEPT,
@@ -14,35 +14,11 @@ import {
   sha256Digest,
   type Descriptor,
 } from '../oci/index.js';
-import { Authenticator } from './auth/authenticator.js';
-import type { CredentialStore } from './auth/credentials.js';
 import { checkDigest } from './digest-check.js';
-import { registryErrorFrom } from './errors.js';
-import {
-  DEFAULT_MAX_BODY,
-  HttpTransport,
-  type HttpRequest,
-  type HttpResponse,
-  type StreamResponse,
-  type TransportOptions,
-} from './http.js';
-import type { Readable } from 'node:stream';
+import { DEFAULT_MAX_BODY, type HttpResponse, type StreamResponse } from './http.js';
+import { drain, pullScope, pushScope, RegistrySession } from './session.js';
 
-export interface ClientOptions {
-  /** `host[:port]` to connect to. */
-  host: string;
-  /** Plain HTTP only. */
-  plainHttp?: boolean;
-  /**
-   * Try https, and fall back to http only when the server answers plain HTTP (never on a
-   * certificate error). Default: true for localhost, 127.0.0.1 and [::1] only.
-   */
-  httpFallback?: boolean;
-  credentials?: CredentialStore;
-  logger?: Logger;
-  transport?: HttpTransport;
-  transportOptions?: TransportOptions;
-}
+export { pullScope, pushScope, type ClientOptions } from './session.js';
 
 /** A manifest as fetched: the exact bytes and what they are. */
 export interface FetchedManifest {
@@ -58,177 +34,10 @@ export interface ManifestHead {
   mediaType: string;
 }
 
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
-const MAX_REDIRECTS = 5;
-
-/** Reads a streamed answer's (small) body, for an error report. */
-async function drain(res: StreamResponse): Promise<HttpResponse> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of res.stream) {
-    size += (c as Buffer).length;
-    if (size <= 64 * 1024) chunks.push(c as Buffer);
-  }
-  return { status: res.status, headers: res.headers, body: Buffer.concat(chunks), url: res.url };
-}
-
 /** The tag that lists a manifest's referrers where the registry has no referrers API (`sha256-<hex>`). */
 export const referrersTag = (digest: string): string => digest.replace(':', '-');
 
-/** Scope strings. Reference: distribution docs/spec/auth/scope.md. */
-export const pullScope = (repo: string): string => `repository:${repo}:pull`;
-export const pushScope = (repo: string): string => `repository:${repo}:pull,push`;
-
-/** TLS errors that mean "the server speaks plain HTTP", the only case where a loopback registry falls back to http. */
-/** TLS error codes that mean "the server speaks plain HTTP" (decided on codes, not message text). */
-const PLAIN_HTTP_CODES = new Set([
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
-]);
-
-export class RegistryClient {
-  readonly host: string;
-  readonly transport: HttpTransport;
-  private readonly logger: Logger;
-  private readonly options: ClientOptions;
-  private readonly pendingScopes: string[] = [];
-  private setup?: Promise<{ baseUrl: URL; auth: Authenticator }>;
-
-  constructor(options: ClientOptions) {
-    this.options = options;
-    this.host = options.host;
-    this.logger = options.logger ?? silentLogger();
-    this.transport =
-      options.transport ?? new HttpTransport({ ...options.transportOptions, logger: this.logger });
-  }
-
-  /** Declares scopes the job will need, so the first token covers them all. */
-  addScopes(scopes: string[]): void {
-    this.pendingScopes.push(...scopes);
-    void this.setup?.then((s) => s.auth.addScopes(scopes));
-  }
-
-  /** The registry's base URL once the scheme is known (https, or http where allowed). */
-  async baseUrl(): Promise<URL> {
-    return (await this.ready()).baseUrl;
-  }
-
-  /**
-   * Picks the scheme: https, except plain http when asked (--plain-http) and for a loopback
-   * registry that answers https with plain HTTP. A certificate error never falls back to http.
-   */
-  private ready(): Promise<{ baseUrl: URL; auth: Authenticator }> {
-    this.setup ??= (async () => {
-      const make = (baseUrl: URL, ping?: HttpResponse): { baseUrl: URL; auth: Authenticator } => {
-        const auth = new Authenticator({
-          baseUrl,
-          transport: this.transport,
-          credentials: this.options.credentials,
-          logger: this.logger,
-          ping,
-        });
-        auth.addScopes(this.pendingScopes);
-        return { baseUrl, auth };
-      };
-      if (this.options.plainHttp) return make(new URL(`http://${this.host}`));
-      const https = new URL(`https://${this.host}`);
-      if (!(this.options.httpFallback ?? LOOPBACK.test(this.host))) return make(https);
-      try {
-        return make(
-          https,
-          await this.transport.send({
-            method: 'GET',
-            url: `${https.origin}/v2/`,
-            maxBytes: 64 * 1024,
-          }),
-        );
-      } catch (err) {
-        if (
-          err instanceof RegistryError &&
-          err.code === 'NETWORK' &&
-          PLAIN_HTTP_CODES.has(String((err.cause as { code?: string } | undefined)?.code))
-        ) {
-          this.logger.debug({ host: this.host }, 'registry speaks plain http');
-          return make(new URL(`http://${this.host}`));
-        }
-        throw err;
-      }
-    })();
-    return this.setup;
-  }
-
-  /** Sends a request to this registry with auth; follows GET/HEAD redirects, dropping credentials across origins. */
-  async request(
-    req: Omit<HttpRequest, 'url'> & { path: string; scopes: string[] },
-  ): Promise<HttpResponse> {
-    const { baseUrl, auth } = await this.ready();
-    let url = new URL(req.path, baseUrl);
-    let res = await this.sendAuthed(url, req, auth);
-    if (res.status === 401) {
-      await auth.refused(res.headers['www-authenticate'], req.scopes);
-      res = await this.sendAuthed(url, req, auth);
-    }
-    for (
-      let hops = 0;
-      (req.method === 'GET' || req.method === 'HEAD') &&
-      [301, 302, 303, 307, 308].includes(res.status);
-      hops++
-    ) {
-      if (hops >= MAX_REDIRECTS)
-        throw new RegistryError(
-          'REGISTRY',
-          `${req.method} ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`,
-        );
-      const next = new URL(String(res.headers['location'] ?? ''), url);
-      if (url.protocol === 'https:' && next.protocol !== 'https:')
-        throw new RegistryError(
-          'REGISTRY',
-          `${req.method} ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`,
-        );
-      url = next;
-      // Credentials stay with the registry's own origin.
-      res = await this.sendAuthed(url, req, url.origin === baseUrl.origin ? auth : undefined);
-    }
-    return res;
-  }
-
-  private async sendAuthed(
-    url: URL,
-    req: Omit<HttpRequest, 'url'> & { scopes: string[] },
-    auth: Authenticator | undefined,
-  ): Promise<HttpResponse> {
-    const header = auth ? await auth.header(req.scopes) : {};
-    return this.transport.send({
-      method: req.method,
-      url: url.toString(),
-      headers: { ...req.headers, ...header },
-      body: req.body,
-      maxBytes: req.maxBytes,
-      signal: req.signal,
-    });
-  }
-
-  /**
-   * The error for an unexpected answer. A 401 says which of two things happened, once per
-   * registry: no credentials were found (and where manifold looked), or the ones found were refused.
-   */
-  private async fail(method: string, res: HttpResponse, subject?: string): Promise<RegistryError> {
-    const err = registryErrorFrom(method, res, subject);
-    if (res.status !== 401) return err;
-    const cred = await (await this.ready()).auth.credentialFor().catch(() => undefined);
-    const tried = this.options.credentials?.sources?.() ?? [];
-    const summary = cred
-      ? `${this.host} refused the credentials from ${cred.source} (HTTP 401): check them with \`manifold auth check ${this.host}/<repository>\``
-      : `${this.host} asks for credentials (HTTP 401) and none were found (sources tried: ${tried.length ? tried.join(', ') : 'none'}): log in (docker login ${this.host}) or pass --username with --password-stdin; \`manifold auth check ${this.host}/<repository>\` shows what is found`;
-    return new RegistryError(
-      'AUTH',
-      `${subject ? `${subject}: ` : ''}${summary}`,
-      { ...err.details, authSummary: summary },
-      { cause: err },
-    );
-  }
-
+export class RegistryClient extends RegistrySession {
   /** GETs a manifest by tag or digest; checks its digest against the header and the reference. */
   async getManifest(
     repo: string,
@@ -407,18 +216,6 @@ export class RegistryClient {
     return { mounted: false, session: await this.uploadLocation(res) };
   }
 
-  private async uploadLocation(res: HttpResponse): Promise<URL> {
-    const base = await this.baseUrl();
-    const location = new URL(String(res.headers['location'] ?? ''), base);
-    if (location.origin !== base.origin) {
-      throw new RegistryError(
-        'REGISTRY',
-        `${this.host} named an upload location on another origin (${location.protocol}//${location.host}); refused`,
-      );
-    }
-    return location;
-  }
-
   private async finishUpload(
     repo: string,
     location: URL,
@@ -452,38 +249,8 @@ export class RegistryClient {
    */
   async streamBlob(repo: string, digest: string, offset = 0): Promise<StreamResponse> {
     assertDigest(digest);
-    const { baseUrl, auth } = await this.ready();
-    const scopes = [pullScope(repo)];
     const range: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    let url = new URL(`/v2/${repo}/blobs/${digest}`, baseUrl);
-    const open = async (withAuth: boolean): Promise<StreamResponse> =>
-      this.transport.openStream({
-        method: 'GET',
-        url: url.toString(),
-        headers: { ...range, ...(withAuth ? await auth.header(scopes) : {}) },
-      });
-    let res = await open(true);
-    if (res.status === 401) {
-      res.stream.resume();
-      await auth.refused(res.headers['www-authenticate'], scopes);
-      res = await open(true);
-    }
-    for (let hops = 0; [301, 302, 303, 307, 308].includes(res.status); hops++) {
-      res.stream.resume();
-      if (hops >= MAX_REDIRECTS)
-        throw new RegistryError(
-          'REGISTRY',
-          `GET ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`,
-        );
-      const next = new URL(String(res.headers['location'] ?? ''), url);
-      if (url.protocol === 'https:' && next.protocol !== 'https:')
-        throw new RegistryError(
-          'REGISTRY',
-          `GET ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`,
-        );
-      url = next;
-      res = await open(url.origin === baseUrl.origin);
-    }
+    const res = await this.getStream(`/v2/${repo}/blobs/${digest}`, range, [pullScope(repo)]);
     if (res.status === 200 || (offset > 0 && res.status === 206)) return res;
     throw await this.fail('GET', await drain(res), `blob ${digest} in ${this.host}/${repo}`);
   }
@@ -662,11 +429,6 @@ export class RegistryClient {
       scopes: [pushScope(repo)],
     }).catch(() => undefined);
     return true;
-  }
-
-  /** Closes pooled connections. */
-  close(): void {
-    this.transport.close();
   }
 }
 
