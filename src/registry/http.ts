@@ -12,7 +12,8 @@ import type { Readable } from 'node:stream';
 import type { Agents, Got, Method, RequestError, Response } from 'got';
 import { AppError, RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
-import { proxyFor, TunnelHttpAgent, TunnelHttpsAgent } from './proxy.js';
+import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import { proxyFor } from './proxy.js';
 
 export interface HttpRequest {
   method: Method;
@@ -232,7 +233,12 @@ export class HttpTransport {
     if (!agents) {
       const opts = { keepAlive: true, maxSockets: 64 };
       agents = proxy
-        ? { http: new TunnelHttpAgent(proxy, opts), https: new TunnelHttpsAgent(proxy, opts) }
+        ? // hpagent: CONNECT tunnels for https (TLS end to end), absolute-form requests for http;
+          // proxy credentials from the URL's userinfo.
+          {
+            http: new HttpProxyAgent({ ...opts, proxy }),
+            https: new HttpsProxyAgent({ ...opts, proxy }),
+          }
         : { http: new http.Agent(opts), https: new https.Agent(opts) };
       this.agents.set(key, agents);
       if (proxy) this.logger.debug({ proxy: proxy.origin, host: url.host }, 'using proxy');

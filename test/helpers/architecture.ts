@@ -39,6 +39,7 @@ export const RULES: Rules = {
     'ajv',
     'commander',
     'got',
+    'hpagent',
     'http2-wrapper',
     'log-update',
     'p-limit',
