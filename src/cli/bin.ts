@@ -2,7 +2,7 @@
 // `manifold --version` answers without loading the command tree: it is what scripts and
 // container health checks call most, and start-up time is most of its cost.
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V' || args[0] === '-v')) {
   const { packageVersion } = await import('../package-info.js');
   process.stdout.write(`${packageVersion()}\n`);
 } else {

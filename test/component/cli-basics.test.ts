@@ -9,6 +9,9 @@ describe('manifold binary', () => {
     const res = await runCli(['--version']);
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toBe(pkg.version);
+    // manifest-tool's spelling too.
+    const short = await runCli(['-v']);
+    expect({ code: short.code, out: short.stdout.trim() }).toEqual({ code: 0, out: pkg.version });
   });
 
   test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', async () => {
