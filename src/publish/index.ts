@@ -112,6 +112,8 @@ async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
   const target = spec.target.repository;
   const log = deps.logger.child({ target: formatReference({ ...spec.target, digest: undefined }) });
   const started = Date.now();
+  // Connections for the fan-out open while the registry is pinged and the token fetched.
+  void client.prewarm(Math.min(2 * spec.manifests.length + 1, deps.concurrency));
   // Children resolve while the target's tags are looked up: the two need nothing of each other.
   const state: Promise<TargetState> = targetState(client, target, [...spec.tags]);
   const [resolved, current] = await Promise.all([

@@ -38,6 +38,18 @@ export interface ManifestHead {
 export const referrersTag = (digest: string): string => digest.replace(':', '-');
 
 export class RegistryClient extends RegistrySession {
+  /**
+   * Opens connections ahead of a fan-out of `count` requests (plain-HTTP registries; an HTTPS
+   * registry multiplexes over one HTTP/2 connection). Never fails.
+   */
+  async prewarm(count: number): Promise<void> {
+    try {
+      this.transport.prewarm(await this.baseUrl(), count);
+    } catch {
+      // The requests that follow report what is wrong with the registry.
+    }
+  }
+
   /** GETs a manifest by tag or digest; checks its digest against the header and the reference. */
   async getManifest(
     repo: string,
