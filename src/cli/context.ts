@@ -189,7 +189,8 @@ export interface RegistryContext {
   logger: Logger;
   concurrency: number;
   credentials: CredentialStore;
-  clientFor(host: string): RegistryClient;
+  /** The client for a host; `scopes` (the job's, on first use) go into its first token. */
+  clientFor(host: string, scopes?: string[]): RegistryClient;
   close(): void;
 }
 
@@ -225,12 +226,13 @@ export function registryContext(
     logger,
     concurrency,
     credentials,
-    clientFor(host) {
+    clientFor(host, scopes) {
       let c = clients.get(host);
       if (!c) {
         const insecureHost = insecureHosts.has(host);
         c = new RegistryClient({
           host,
+          scopes,
           plainHttp: opts.plainHttp,
           httpFallback: insecureHost || undefined,
           credentials,

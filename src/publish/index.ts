@@ -29,8 +29,11 @@ export { buildPlan, chooseFormat, MAX_INDEX_BYTES } from './plan.js';
 export { reconcilePlatform } from './platform-check.js';
 
 export interface PublishDeps {
-  /** The client for a registry host (one per host for the whole run). */
-  clientFor(host: string): RegistryClient;
+  /**
+   * The client for a registry host (one per host for the whole run); `scopes`, given on its
+   * first use, are the job's scopes there.
+   */
+  clientFor(host: string, scopes?: string[]): RegistryClient;
   logger: Logger;
   concurrency: number;
   ignoreMissing: boolean;
@@ -84,26 +87,25 @@ function children(
   });
 }
 
-/** Every scope a document needs, requested before the first request: one token per registry for the job. */
-function requestScopes(
-  spec: Spec,
-  clientFor: (host: string) => RegistryClient,
-  dryRun: boolean,
-): void {
-  const target = spec.target.repository;
-  const host = spec.target.host;
-  // Pull on every source, on its own registry; push on the target: one token per registry.
-  const sources = new Map<string, Set<string>>();
-  for (const m of spec.manifests) {
-    if (m.ref.host === host && m.ref.repository === target) continue;
-    sources.set(m.ref.host, (sources.get(m.ref.host) ?? new Set()).add(m.ref.repository));
+/**
+ * The job's scopes per registry host, over every document: pull on every source (on its own
+ * registry), pull and push on every target. One token per registry covers the job.
+ */
+export function jobScopes(specs: readonly Spec[], dryRun: boolean): Map<string, string[]> {
+  const byHost = new Map<string, Set<string>>();
+  const add = (host: string, scope: string): void =>
+    void byHost.set(host, (byHost.get(host) ?? new Set()).add(scope));
+  for (const spec of specs) {
+    add(
+      spec.target.host,
+      dryRun ? pullScope(spec.target.repository) : pushScope(spec.target.repository),
+    );
+    for (const m of spec.manifests) {
+      if (m.ref.host !== spec.target.host || m.ref.repository !== spec.target.repository)
+        add(m.ref.host, pullScope(m.ref.repository));
+    }
   }
-  clientFor(host).addScopes([
-    dryRun ? pullScope(target) : pushScope(target),
-    ...[...(sources.get(host) ?? [])].map(pullScope),
-  ]);
-  for (const [h, repos] of sources)
-    if (h !== host) clientFor(h).addScopes([...repos].map(pullScope));
+  return new Map([...byHost].map(([h, s]) => [h, [...s]]));
 }
 
 /** Resolves and plans one document. Reads only. */
@@ -268,7 +270,7 @@ export const COPY_MAX_BLOBS = 8;
 
 /** Resolves every document first; throws (nothing pushed) when any of them fails. */
 async function prepareAll(specs: readonly Spec[], deps: PublishDeps): Promise<Prepared[]> {
-  for (const spec of specs) requestScopes(spec, deps.clientFor, deps.dryRun);
+  for (const [host, scopes] of jobScopes(specs, deps.dryRun)) deps.clientFor(host, scopes);
   const settled = await Promise.allSettled(specs.map((s) => prepare(s, deps)));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length === 0)

@@ -32,6 +32,12 @@ export interface ClientOptions {
   logger?: Logger;
   transport?: HttpTransport;
   transportOptions?: TransportOptions;
+  /**
+   * Every scope the job will need on this registry (pull on sources, pull and push on targets),
+   * so the first token covers them all. Requests still ask for their own scopes when they go
+   * beyond these.
+   */
+  scopes?: string[];
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
@@ -64,7 +70,6 @@ export class RegistrySession {
   readonly transport: HttpTransport;
   protected readonly logger: Logger;
   protected readonly options: ClientOptions;
-  private readonly pendingScopes: string[] = [];
   private setup?: Promise<{ baseUrl: URL; auth: Authenticator }>;
 
   constructor(options: ClientOptions) {
@@ -73,12 +78,6 @@ export class RegistrySession {
     this.logger = options.logger ?? silentLogger();
     this.transport =
       options.transport ?? new HttpTransport({ ...options.transportOptions, logger: this.logger });
-  }
-
-  /** Declares scopes the job will need, so the first token covers them all. */
-  addScopes(scopes: string[]): void {
-    this.pendingScopes.push(...scopes);
-    void this.setup?.then((s) => s.auth.addScopes(scopes));
   }
 
   /** The registry's base URL once the scheme is known (https, or http where allowed). */
@@ -100,7 +99,8 @@ export class RegistrySession {
           logger: this.logger,
           ping,
         });
-        auth.addScopes(this.pendingScopes);
+        // The job's scopes, known before the first request: one token covers them all.
+        auth.addScopes(this.options.scopes ?? []);
         return { baseUrl, auth };
       };
       if (this.options.plainHttp) return make(new URL(`http://${this.host}`));

@@ -85,8 +85,9 @@ describe('auth specifics', () => {
         platform: STANDARD_PLATFORMS['amd64']!,
       });
       const before = reg.tokenServer!.requests.length;
-      const client = clientFor(reg);
-      client.addScopes(['repository:one/a:pull', 'repository:one/b:pull,push']);
+      const client = clientFor(reg, {
+        scopes: ['repository:one/a:pull', 'repository:one/b:pull,push'],
+      });
       await Promise.all([
         client.getManifest('one/a', 't'),
         client.headManifest('one/a', 't'),

@@ -124,7 +124,7 @@ export async function runPublishSpecs(
   let outcome;
   try {
     outcome = await publishAll(specs, {
-      clientFor: (host) => ctx.clientFor(host),
+      clientFor: (host, scopes) => ctx.clientFor(host, scopes),
       logger: ctx.logger,
       concurrency: ctx.concurrency,
       ignoreMissing: Boolean(opts.ignoreMissing),
