@@ -3,7 +3,7 @@
  * registry. Each test names the case of the registry-protocol test plan (§F) it covers.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { runCli } from '../helpers/cli.js';
+import { runInProcess as runCli } from '../helpers/cli.js';
 import { startFaultProxy, startRecorder, type FaultProxy } from '../helpers/fault-proxy.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.js';

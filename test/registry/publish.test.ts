@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { runCli, type CliResult } from '../helpers/cli.js';
+import { runInProcess as runCli, type CliResult } from '../helpers/cli.js';
 import { HarnessClient } from '../helpers/harness-client.js';
 import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
 import {
