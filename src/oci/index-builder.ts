@@ -47,29 +47,28 @@ function platformValue(p: Platform, format: 'oci' | 'docker'): GoValue {
   };
 }
 
-/** docker/distribution `manifestlist.ManifestDescriptor`: the platform is always present. */
-function dockerEntry(d: Descriptor): GoValue {
-  return {
-    mediaType: d.mediaType,
-    size: d.size,
-    digest: d.digest,
-    urls: nonEmpty(d.urls),
-    annotations: annotationsOf(d.annotations),
-    platform: platformValue(d.platform ?? { architecture: '', os: '' }, 'docker'),
-  };
-}
+/**
+ * Descriptor fields in each Go struct's declaration order: docker/distribution's
+ * `manifestlist.ManifestDescriptor` (size before digest; the platform always present) and the
+ * image-spec's `Descriptor` (digest before size; artifactType last).
+ */
+const ENTRY_FIELDS = {
+  docker: ['mediaType', 'size', 'digest', 'urls', 'annotations', 'platform'],
+  oci: ['mediaType', 'digest', 'size', 'urls', 'annotations', 'platform', 'artifactType'],
+} as const;
 
-/** image-spec `Descriptor`. */
-function ociEntry(d: Descriptor): GoValue {
-  return {
+function entry(d: Descriptor, format: 'oci' | 'docker'): GoValue {
+  const platform = format === 'docker' ? (d.platform ?? { architecture: '', os: '' }) : d.platform;
+  const values: Record<string, GoValue | undefined> = {
     mediaType: d.mediaType,
-    digest: d.digest,
     size: d.size,
+    digest: d.digest,
     urls: nonEmpty(d.urls),
     annotations: annotationsOf(d.annotations),
-    platform: d.platform ? platformValue(d.platform, 'oci') : undefined,
+    platform: platform ? platformValue(platform, format) : undefined,
     artifactType: d.artifactType || undefined,
   };
+  return Object.fromEntries(ENTRY_FIELDS[format].map((k) => [k, values[k]]));
 }
 
 /** Builds the index bytes (entries in the given order). */
@@ -79,7 +78,7 @@ export function buildIndex(input: IndexInput): BuiltIndex {
     body = {
       schemaVersion: 2,
       mediaType: MEDIA_TYPE_DOCKER_LIST,
-      manifests: input.manifests.map(dockerEntry),
+      manifests: input.manifests.map((d) => entry(d, 'docker')),
     };
   } else {
     const s = input.subject;
@@ -87,7 +86,7 @@ export function buildIndex(input: IndexInput): BuiltIndex {
       schemaVersion: 2,
       mediaType: MEDIA_TYPE_OCI_INDEX,
       artifactType: input.artifactType || undefined,
-      manifests: input.manifests.map(ociEntry),
+      manifests: input.manifests.map((d) => entry(d, 'oci')),
       subject: s ? { mediaType: s.mediaType, digest: s.digest, size: s.size } : undefined,
       annotations: annotationsOf(input.annotations),
     };

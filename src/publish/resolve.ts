@@ -219,13 +219,12 @@ export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise
   try {
     m = await deps.clientFor(entry.ref.host).getManifest(entry.ref.repository, reference);
   } catch (err) {
-    if (err instanceof AppError)
-      throw new AppError(
-        err.code,
-        `${label(entry)}: ${err.code === 'NOT_FOUND' ? 'manifest not found: ' : ''}${err.message}`,
-        { cause: err },
-      );
-    throw err;
+    if (!(err instanceof AppError)) throw err;
+    // The child's label first; a registry's details (status, URL, its error codes) kept on the error.
+    const message = `${label(entry)}: ${err.code === 'NOT_FOUND' ? 'manifest not found: ' : ''}${err.message}`;
+    if (err instanceof RegistryError)
+      throw new RegistryError(err.code, message, err.details, { cause: err });
+    throw new AppError(err.code, message, { cause: err });
   }
   const mark = (list: ResolvedEntry[]): ResolvedEntry[] =>
     entry.replaceable ? list.map((e) => ({ ...e, replaceable: true })) : list;
