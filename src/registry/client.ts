@@ -38,6 +38,23 @@ export interface ManifestHead {
 export const referrersTag = (digest: string): string => digest.replace(':', '-');
 
 export class RegistryClient extends RegistrySession {
+  /** A GET of a JSON document of `repo` (a manifest, a referrers list), capped in size. */
+  private pull(
+    repo: string,
+    path: string,
+    accept: string,
+    signal?: AbortSignal,
+  ): Promise<HttpResponse> {
+    return this.request({
+      method: 'GET',
+      path,
+      headers: { accept },
+      scopes: [pullScope(repo)],
+      maxBytes: DEFAULT_MAX_BODY,
+      signal,
+    });
+  }
+
   /**
    * Opens connections ahead of a fan-out of `count` requests (plain-HTTP registries; an HTTPS
    * registry multiplexes over one HTTP/2 connection). Never fails.
@@ -56,14 +73,12 @@ export class RegistryClient extends RegistrySession {
     reference: string,
     signal?: AbortSignal,
   ): Promise<FetchedManifest> {
-    const res = await this.request({
-      method: 'GET',
-      path: `/v2/${repo}/manifests/${reference}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      scopes: [pullScope(repo)],
-      maxBytes: DEFAULT_MAX_BODY,
+    const res = await this.pull(
+      repo,
+      `/v2/${repo}/manifests/${reference}`,
+      MANIFEST_ACCEPT,
       signal,
-    });
+    );
     if (res.status !== 200) throw await this.fail('GET', res, `${this.host}/${repo}:${reference}`);
     const subject = `${this.host}/${repo}${reference.includes(':') ? '@' : ':'}${reference}`;
     const check = checkDigest({
@@ -383,13 +398,7 @@ export class RegistryClient extends RegistrySession {
     digest: string,
   ): Promise<{ source: 'api' | 'tag'; manifests: Descriptor[]; tagIndex?: FetchedManifest }> {
     assertDigest(digest);
-    const res = await this.request({
-      method: 'GET',
-      path: `/v2/${repo}/referrers/${digest}`,
-      headers: { accept: MEDIA_TYPE_OCI_INDEX },
-      scopes: [pullScope(repo)],
-      maxBytes: DEFAULT_MAX_BODY,
-    });
+    const res = await this.pull(repo, `/v2/${repo}/referrers/${digest}`, MEDIA_TYPE_OCI_INDEX);
     if (
       res.status === 200 &&
       String(res.headers['content-type'] ?? '').startsWith(MEDIA_TYPE_OCI_INDEX)
