@@ -410,13 +410,3 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
     ),
   };
 }
-
-/** Publishes one spec document (see publishAll); throws the failure when writing did not finish. */
-export async function publish(
-  spec: Spec,
-  deps: Omit<PublishDeps, 'clientFor'> & { client: RegistryClient },
-): Promise<PublishResult> {
-  const outcome = await publishAll([spec], { ...deps, clientFor: () => deps.client });
-  if (outcome.failure) throw outcome.failure;
-  return outcome.results[0]!;
-}

@@ -2,13 +2,12 @@ import { AppError, EXIT, type SpecIssue } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
 import { publishAll } from '../../publish/index.js';
 import { checkOutputFile, emitReport, runReport } from './publish-report.js';
-import type { IndexFormat, Spec } from '../../spec/index.js';
+import { loadSpecText, type IndexFormat, type Spec } from '../../spec/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
 import { progressLine } from '../progress.js';
 import {
   applyType,
-  loadArgsSpec,
   loadSpecFiles,
   printWarnings,
   specFromArgs,
@@ -76,7 +75,7 @@ export function publishSpecs(
       );
     return loadSpecFiles(opts.fromSpec, common(opts, io));
   }
-  if (opts.fromArgs) return loadArgsSpec('<arguments>', specFromArgs(opts), common(opts, io));
+  if (opts.fromArgs) return loadSpecText('<arguments>', specFromArgs(opts), common(opts, io));
   if (argsOptions.length > 0)
     throw new AppError(
       'USAGE',
@@ -92,7 +91,7 @@ export function createSpecs(
   io: Io,
 ): { specs: Spec[]; warnings: SpecIssue[] } {
   const sources = o.append && o.tags[0] ? [o.tags[0], ...o.sources] : o.sources;
-  const loaded = loadArgsSpec('<arguments>', specFromCreate({ ...o, sources }), common(opts, io));
+  const loaded = loadSpecText('<arguments>', specFromCreate({ ...o, sources }), common(opts, io));
   if (!o.append) return loaded;
   const specs = loaded.specs.map((s) => ({
     ...s,

@@ -5,7 +5,7 @@
  */
 import { AppError, formatIssue, SpecError, type SpecIssue } from '../../errors.js';
 import { parsePlatform } from '../../oci/index.js';
-import { loadSpecFile, loadSpecText, type IndexFormat, type Spec } from '../../spec/index.js';
+import { loadSpecFile, type IndexFormat, type Spec } from '../../spec/index.js';
 import type { Io } from '../io.js';
 
 export interface FromArgsInput {
@@ -174,15 +174,6 @@ export function loadSpecFiles(
     throw new SpecError('SPEC_INVALID', issues);
   }
   return { specs, warnings };
-}
-
-/** Loads spec text built from arguments. */
-export function loadArgsSpec(
-  name: string,
-  text: string,
-  common: LoadCommon,
-): { specs: Spec[]; warnings: SpecIssue[] } {
-  return loadSpecText(name, text, common);
 }
 
 /**
