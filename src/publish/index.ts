@@ -14,8 +14,16 @@ import { checkMinimum, checkShrink, type GuardOptions } from './guards.js';
 import { buildPlan } from './plan.js';
 import { registerReferrer } from './referrers.js';
 import { resolveAll } from './resolve.js';
-import type { ChildReport, PublishPlan, PublishResult, TagResult, TagStatus } from './types.js';
+import {
+  tagLanded,
+  tagMoved,
+  type ChildReport,
+  type PublishPlan,
+  type PublishResult,
+  type TagResult,
+} from './types.js';
 
+export { tagLanded, tagMoved } from './types.js';
 export type {
   PublishResult,
   TagResult,
@@ -62,10 +70,10 @@ function children(
   copied: Set<string> | undefined,
   failed = false,
 ): ChildReport[] {
+  // An entry the plan does not copy lives in the target repository already.
+  const copies = new Set(plan.copies);
   return plan.entries.map((e) => {
-    const inTarget =
-      (e.sourceRepo === plan.target.repository && e.sourceHost === plan.target.host) ||
-      e.inTarget === true;
+    const inTarget = !copies.has(e) || e.inTarget === true;
     const action = inTarget
       ? 'present'
       : copied === undefined
@@ -174,8 +182,6 @@ function plannedTag(tag: string, p: Prepared): TagResult {
   return before ? { tag, status: 'updated', previous: before } : { tag, status: 'created' };
 }
 
-const LANDED = new Set<TagStatus>(['created', 'updated', 'unchanged']);
-
 /**
  * Puts one document's children in place. Returns undefined when done, else the document's
  * failed result (no tag attempted); copies already made are kept and reported.
@@ -227,7 +233,7 @@ async function tagPhase(
     progress: deps.progress,
   });
   p.log.debug('published');
-  const landed = tags.filter((t) => LANDED.has(t.status)).length;
+  const landed = tags.filter((t) => tagLanded(t.status)).length;
   const referrers = landed > 0 ? await registerReferrer(p.client, p.plan) : undefined;
   let status: PublishResult['status'] =
     landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
@@ -241,7 +247,7 @@ async function tagPhase(
   };
   if (status !== 'published') {
     const bad = tags
-      .filter((t) => !LANDED.has(t.status))
+      .filter((t) => !tagLanded(t.status))
       .map((t) => `${t.tag}: ${t.status}${t.error ? ` (${t.error})` : ''}`);
     if (referrers?.error) bad.push(`referrers tag ${referrers.tag}: ${referrers.error}`);
     result.error = { code: 'PUSH_FAILED', message: bad.join('\n') };
@@ -389,9 +395,7 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
   const bad = results.filter((r) => r.status !== 'published');
   if (bad.length === 0) return { results };
   const lines = bad.map((r) => {
-    const moved = r.tags
-      .filter((t) => t.status === 'created' || t.status === 'updated')
-      .map((t) => t.tag);
+    const moved = r.tags.filter((t) => tagMoved(t.status)).map((t) => t.tag);
     const head = `  - ${r.target} (${r.digest}): ${r.status}${moved.length ? `; moved: ${moved.join(', ')}` : ''}`;
     return r.error
       ? `${head}\n${r.error.message
@@ -400,9 +404,7 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
           .join('\n')}`
       : head;
   });
-  const moved = results.some((r) =>
-    r.tags.some((t) => t.status === 'created' || t.status === 'updated'),
-  );
+  const moved = results.some((r) => r.tags.some((t) => tagMoved(t.status)));
   return {
     results,
     failure: new PushError(

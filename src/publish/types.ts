@@ -33,6 +33,13 @@ export interface SkippedEntry {
 export type TagStatus =
   'created' | 'updated' | 'unchanged' | 'failed' | 'unknown' | 'not-attempted';
 
+/** The tag points at the index after the run (what a pipeline may act on). */
+export const tagLanded = (s: TagStatus): boolean =>
+  s === 'created' || s === 'updated' || s === 'unchanged';
+
+/** The run moved the tag. */
+export const tagMoved = (s: TagStatus): boolean => s === 'created' || s === 'updated';
+
 /**
  * What happened to an index. published: every tag points at it; partial: some do; failed: a
  * write was attempted and no tag points at it; not-attempted: an earlier document failed;

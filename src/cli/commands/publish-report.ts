@@ -15,7 +15,7 @@ import {
 import { dirname, resolve } from 'node:path';
 import { AppError, exitCodeFor, type ErrorCode } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
-import type { PublishResult } from '../../publish/index.js';
+import { tagLanded, type PublishResult } from '../../publish/index.js';
 import type { Io } from '../io.js';
 
 /** The JSON document `--output json` prints, in every outcome (schemas/publish-output.schema.json). */
@@ -44,7 +44,6 @@ export function runReport(
 
 /** `registry/repository` of a result's target (which carries the first tag). */
 const repositoryOf = (r: PublishResult): string => r.target.replace(/:[^:/]+$/, '');
-const LANDED = new Set(['created', 'updated', 'unchanged']);
 
 /** Text output: manifest-tool's `Digest:` line first, then a line per tag (and per planned copy). */
 export function renderText(report: RunReport): string {
@@ -79,9 +78,7 @@ export function renderText(report: RunReport): string {
 
 /** Indexes that at least one tag points at after the run (what a pipeline may act on). */
 function landed(report: RunReport): PublishResult[] {
-  return report.dryRun
-    ? []
-    : report.indexes.filter((r) => r.tags.some((t) => LANDED.has(t.status)));
+  return report.dryRun ? [] : report.indexes.filter((r) => r.tags.some((t) => tagLanded(t.status)));
 }
 
 /**
@@ -144,7 +141,7 @@ export function emitReport(
   const gh = io.env['GITHUB_OUTPUT'];
   if (gh) {
     const tags = done.flatMap((r) =>
-      r.tags.filter((t) => LANDED.has(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`),
+      r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`),
     );
     try {
       appendFileSync(
