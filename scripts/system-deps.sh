@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite and the demo need, when they are missing:
 # the CNCF Distribution registry, skopeo (the independent client), openssl (test PKI) and
-# GNU time (peak memory in the benchmark).
+# GNU time (peak memory in the benchmark), buildah (real images for the binaries check); then
+# the foreign-architecture executables those tests use (scripts/test-binaries.sh).
 set -euo pipefail
 need=()
 [ -x /usr/bin/docker-registry ] || need+=(docker-registry)
 [ -x /usr/bin/skopeo ] || need+=(skopeo)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -x /usr/bin/time ] || need+=(time)
-[ ${#need[@]} -eq 0 ] && exit 0
+[ -x /usr/bin/buildah ] || need+=(buildah)
+if [ ${#need[@]} -eq 0 ]; then
+  exec bash "$(dirname "$0")/test-binaries.sh"
+fi
 echo "manifold: installing system packages: ${need[*]}" >&2
 if [ "$(id -u)" -eq 0 ]; then
   SUDO=()
@@ -21,3 +25,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+exec bash "$(dirname "$0")/test-binaries.sh"

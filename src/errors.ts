@@ -17,6 +17,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   /** A child's platform in the spec disagrees with its image config (or --platform with an image). */
   | 'PLATFORM_MISMATCH'
+  /** A child's binaries (the program the runtime would start) are not for its platform. */
+  | 'BINARY_MISMATCH'
+  /** A child's binaries could not be checked, and the spec asks that they be (unverified: error). */
+  | 'BINARY_UNVERIFIED'
   /** Two entries of one index would serve the same platform. */
   | 'DUPLICATE_PLATFORM'
   /** Bytes do not hash (or size up) to the digest they were named by. */
@@ -145,7 +149,8 @@ export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
  * |-------------------------------------------------------|------|
  * | USAGE, SPEC_SYNTAX, SPEC_INVALID, REF_INVALID         | 2    |
  * | AUTH, NOT_FOUND, PLATFORM_MISMATCH, DIGEST_MISMATCH,  |      |
- * | DUPLICATE_PLATFORM,                                   |      |
+ * | DUPLICATE_PLATFORM, BINARY_MISMATCH,                  |      |
+ * | BINARY_UNVERIFIED (verify: binaries),                 |      |
  * | UNSUPPORTED_MEDIA_TYPE, TOO_LARGE, REGISTRY, NETWORK, |      |
  * | GUARD (a release would shrink or fall below minimum), |      |
  * | CONTENT_INVALID (registry content malformed/hostile)  | 3    |

@@ -5,3 +5,4 @@ export * from './reference.js';
 export * from './platform.js';
 export * from './manifest.js';
 export * from './index-builder.js';
+export * from './executable.js';

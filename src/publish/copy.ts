@@ -27,6 +27,15 @@ export interface Place {
 }
 
 /**
+ * Where a child's content comes from: a registry repository, and an in-memory store of content
+ * that is manifold's own (a rewritten config), by digest. A blob the store holds is uploaded
+ * from it; every other blob is placed from the repository. One placement path for both.
+ */
+export interface Source extends Place {
+  held?: ReadonlyMap<string, Buffer>;
+}
+
+/**
  * What this run has copied (or is copying), by digest and place: every distinct manifest and
  * blob is copied once per run, across children and documents, however often it is referenced.
  * `homes` remembers a repository of each registry that holds a blob, to mount it from there.
@@ -66,7 +75,7 @@ export interface CopyDeps {
 interface CopyOrder {
   /** The child this copy is for (progress names it). */
   label: string;
-  from: Place;
+  from: Source;
   to: Place;
   digest: string;
   bytes?: Buffer;
@@ -79,13 +88,18 @@ const at = (p: Place): string => `${p.host}/${p.repo}`;
 
 /** Puts one blob in place: mounted on the same registry, else streamed across. */
 async function placeBlob(
-  from: Place,
+  from: Source,
   to: Place,
   b: Descriptor,
   deps: CopyDeps,
   label: string,
 ): Promise<void> {
   const { memo } = deps;
+  const held = from.held?.get(b.digest);
+  if (held) {
+    if (await to.client.uploadBlob(to.repo, b.digest, held)) memo.blobsCopied += 1;
+    return void memo.homes.set(`${to.host}@${b.digest}`, to.repo);
+  }
   let session: URL | undefined;
   // Same registry: mount from the source. Another registry: mount from a repository of the
   // target registry this run already put the blob in, if any.
@@ -155,7 +169,7 @@ async function copyManifestOnce(o: CopyOrder, deps: CopyDeps): Promise<boolean> 
     const m = parseImageManifest(bytes, where);
     // Non-distributable layers (with urls) are not in the registry and are not copied.
     const blobs = [m.config, ...m.layers.filter((l) => !l.urls?.length)];
-    if (o.from.host !== o.to.host)
+    if (o.from.host !== o.to.host || o.from.held)
       deps.progress?.('bytes', { total: blobs.reduce((n, b) => n + b.size, 0), key: o.label });
     await Promise.all(
       blobs.map((b) =>
@@ -203,10 +217,11 @@ export async function copyChildren(
   const limit = pLimit(Math.max(1, deps.concurrency));
   const to: Place = { host: plan.target.host, repo: plan.target.repository, client: deps.client };
   const one = async (e: ResolvedEntry): Promise<void> => {
-    const from: Place = {
+    const from: Source = {
       host: e.sourceHost,
       repo: e.sourceRepo,
       client: deps.clientFor(e.sourceHost),
+      ...(e.held ? { held: e.held } : {}),
     };
     const did = e.inTarget
       ? false

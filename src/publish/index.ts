@@ -48,6 +48,8 @@ export interface PublishDeps {
   dryRun: boolean;
   /** Release guards (--min-children, --allow-fewer-platforms). */
   guard?: GuardOptions;
+  /** Compressed bytes a child's binaries check may read (--verify-budget). */
+  verifyBudget?: number;
   /** Told how far the run is (a terminal's progress line). */
   progress?: (
     phase: 'resolve' | 'copy' | 'bytes' | 'tag',
@@ -91,6 +93,11 @@ function children(
       action,
     };
     if (e.descriptor.platform) report.platform = formatPlatform(e.descriptor.platform);
+    if (e.binaries) {
+      const { outcome, platform, message, bytesRead, layersRead, layers } = e.binaries;
+      report.binaries = { outcome, platform, message, bytesRead, layersRead, layers };
+    }
+    if (e.rewrite) report.rewrite = e.rewrite;
     return report;
   });
 }

@@ -151,8 +151,12 @@ export function buildPlan(
     index,
     tags: [...spec.tags],
     entries,
+    // From another repository, or content of manifold's own (a rewritten config).
     copies: entries.filter(
-      (e) => e.sourceRepo !== spec.target.repository || e.sourceHost !== spec.target.host,
+      (e) =>
+        e.sourceRepo !== spec.target.repository ||
+        e.sourceHost !== spec.target.host ||
+        e.held !== undefined,
     ),
     warnings,
     ...(resolved.subject

@@ -21,7 +21,15 @@ import {
 } from '../oci/index.js';
 import { escapeForeign } from '../escape.js';
 import type { RegistryClient } from '../registry/index.js';
-import type { Spec, SpecEntry } from '../spec/index.js';
+import type { Spec, SpecEntry, VerifyMode } from '../spec/index.js';
+import { DEFAULT_VERIFY_BUDGET, type BinaryCheck } from '../verify/index.js';
+import {
+  checkBinaries,
+  judgeBinaries,
+  mismatchMessage,
+  rewriteFor,
+  type Rewrite,
+} from './binaries.js';
 import { reconcilePlatform } from './platform-check.js';
 import type { ResolvedEntry, SkippedEntry } from './types.js';
 
@@ -44,6 +52,8 @@ export interface ResolveDeps {
   concurrency: number;
   ignoreMissing: boolean;
   progress?: (phase: 'resolve', delta: { total?: number; done?: number }) => void;
+  /** Compressed bytes a child's binaries check may read (--verify-budget). */
+  verifyBudget?: number;
 }
 
 export interface Resolved {
@@ -64,17 +74,32 @@ async function inTargetRepo(digest: string, deps: ResolveDeps): Promise<boolean>
   return (await deps.client.headManifest(deps.targetRepo, digest)) !== undefined;
 }
 
+/** How a document checks its children's binaries (its `verify`, `unverified`, the budget). */
+export interface DocumentChecks {
+  verify: VerifyMode;
+  unverified: 'warn' | 'error';
+  budget: number;
+}
+
+const checksOf = (spec: Spec, budget: number): DocumentChecks => ({
+  verify: spec.verify,
+  unverified: spec.unverified,
+  budget,
+});
+
 async function resolveImage(
   entry: SpecEntry,
   m: { bytes: Buffer; digest: string; size: number; mediaType: string },
   deps: ResolveDeps,
+  doc: DocumentChecks,
 ): Promise<ResolvedEntry[]> {
   const repo = entry.ref.repository;
   const manifest = parseImageManifest(m.bytes, label(entry));
   const sameRepo = repo === deps.targetRepo && entry.ref.host === deps.targetHost;
+  const source = deps.clientFor(entry.ref.host);
   // For a child from another repository, ask whether the target already has it while the config is fetched.
   const [config, inTarget] = await Promise.all([
-    deps.clientFor(entry.ref.host).getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
+    source.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
     sameRepo ? Promise.resolve(true) : inTargetRepo(m.digest, deps),
   ]);
   const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
@@ -85,7 +110,43 @@ async function resolveImage(
       ? { os: fromConfig.os, architecture: fromConfig.architecture, ...entry.platformHint }
       : undefined);
   const rec = reconcilePlatform(specPlatform, fromConfig, entry.overridePlatform);
-  if (!rec.ok) throw new AppError('PLATFORM_MISMATCH', `${label(entry)}: ${rec.message}`);
+  const binaries =
+    entry.rewriteConfig || (entry.verify ?? doc.verify) === 'binaries'
+      ? await checkBinaries({
+          client: source,
+          repo,
+          platform: specPlatform ?? fromConfig,
+          config,
+          layers: manifest.layers,
+          budget: doc.budget,
+        })
+      : undefined;
+  if (!rec.ok && !(entry.rewriteConfig && binaries?.outcome !== 'mismatch'))
+    throw new AppError(
+      'PLATFORM_MISMATCH',
+      `${label(entry)}: ${mismatchMessage(rec.message, specPlatform!, binaries)}`,
+    );
+  if (binaries)
+    judgeBinaries(binaries, {
+      label: label(entry),
+      options: doc,
+      logger: deps.logger,
+      entry: entry.location.path,
+      rewrite: entry.rewriteConfig,
+    });
+  if (entry.rewriteConfig) {
+    const rewritten = rewriteFor(
+      {
+        manifest: m.bytes,
+        digest: m.digest,
+        config,
+        configDigest: manifest.config.digest,
+        spec: specPlatform!,
+      },
+      `${label(entry)} rewritten config`,
+    );
+    if (rewritten) return [await rewrittenEntry(entry, m.mediaType, rewritten, binaries, deps)];
+  }
   if (
     entry.overridePlatform &&
     specPlatform &&
@@ -100,11 +161,12 @@ async function resolveImage(
       'platform overridden by the spec',
     );
   }
+  const platform = rec.ok ? rec.platform : fromConfig;
   const descriptor: Descriptor = {
     mediaType: m.mediaType,
     digest: m.digest,
     size: m.size,
-    platform: rec.platform,
+    platform,
   };
   if (entry.annotations) descriptor.annotations = { ...entry.annotations };
   const specAnnotations = entry.annotations ? { specAnnotations: true } : {};
@@ -113,7 +175,7 @@ async function resolveImage(
       entry: entry.location.path,
       ref: entry.source,
       digest: m.digest,
-      platform: formatPlatform(rec.platform),
+      platform: formatPlatform(platform),
     },
     'child resolved',
   );
@@ -127,15 +189,57 @@ async function resolveImage(
       bytes: m.bytes,
       inTarget,
       ...specAnnotations,
+      ...(binaries ? { binaries } : {}),
     },
   ];
 }
 
-function resolveIndex(
+/** The entry for a rewritten child: the new manifest, its config held in memory, layers from the source. */
+async function rewrittenEntry(
+  entry: SpecEntry,
+  mediaType: string,
+  r: Rewrite,
+  binaries: BinaryCheck | undefined,
+  deps: ResolveDeps,
+): Promise<ResolvedEntry> {
+  const descriptor: Descriptor = {
+    mediaType,
+    digest: r.manifest.digest,
+    size: r.manifest.size,
+    platform: r.platform,
+  };
+  if (entry.annotations) descriptor.annotations = { ...entry.annotations };
+  deps.logger.info(
+    {
+      entry: entry.location.path,
+      ref: entry.source,
+      from: r.from.digest,
+      digest: r.manifest.digest,
+      platform: formatPlatform(r.platform),
+    },
+    'child config rewritten',
+  );
+  return {
+    descriptor,
+    sourceHost: entry.ref.host,
+    sourceRepo: entry.ref.repository,
+    from: { path: entry.location.path, source: entry.source },
+    kind: 'image',
+    bytes: r.manifest.bytes,
+    inTarget: await inTargetRepo(r.manifest.digest, deps),
+    held: new Map([[r.config.digest, r.config.bytes]]),
+    rewrite: { from: r.from.digest, config: { from: r.from.config, to: r.config.digest } },
+    ...(entry.annotations ? { specAnnotations: true } : {}),
+    ...(binaries ? { binaries } : {}),
+  };
+}
+
+async function resolveIndex(
   entry: SpecEntry,
   m: { bytes: Buffer; digest: string; size: number; mediaType: string },
   deps: ResolveDeps,
-): ResolvedEntry[] {
+  doc: DocumentChecks,
+): Promise<ResolvedEntry[]> {
   const from = { path: entry.location.path, source: entry.source };
   const repo = entry.ref.repository;
   if (entry.index === 'nest') {
@@ -209,11 +313,50 @@ function resolveIndex(
     { entry: entry.location.path, ref: entry.source, digest: m.digest, entries: out.length },
     'child index resolved',
   );
+  if ((entry.verify ?? doc.verify) === 'binaries')
+    await Promise.all(
+      out.filter((e) => e.kind === 'image').map((e) => checkIndexImage(e, entry, deps, doc)),
+    );
   return out;
 }
 
+/** verify: binaries for an image of a flattened index, against the platform the index gives it. */
+async function checkIndexImage(
+  e: ResolvedEntry,
+  entry: SpecEntry,
+  deps: ResolveDeps,
+  doc: DocumentChecks,
+): Promise<void> {
+  const where = `${label(entry)} entry ${e.descriptor.digest}`;
+  const client = deps.clientFor(e.sourceHost);
+  const m = await client.getManifest(e.sourceRepo, e.descriptor.digest);
+  if (!isImageManifestMediaType(m.mediaType)) return;
+  const manifest = parseImageManifest(m.bytes, where);
+  const config = await client.getBlob(e.sourceRepo, manifest.config.digest, MAX_CONFIG_BYTES);
+  const platform = e.descriptor.platform ?? platformFromConfig(config, `${where} config`);
+  e.bytes = m.bytes;
+  e.binaries = await checkBinaries({
+    client,
+    repo: e.sourceRepo,
+    platform,
+    config,
+    layers: manifest.layers,
+    budget: doc.budget,
+  });
+  judgeBinaries(e.binaries, {
+    label: `${where} (${formatPlatform(platform)})`,
+    options: doc,
+    logger: deps.logger,
+    entry: entry.location.path,
+  });
+}
+
 /** Resolves one spec entry into one or more index entries. */
-export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise<ResolvedEntry[]> {
+export async function resolveEntry(
+  entry: SpecEntry,
+  deps: ResolveDeps,
+  doc: DocumentChecks = { verify: 'config', unverified: 'warn', budget: DEFAULT_VERIFY_BUDGET },
+): Promise<ResolvedEntry[]> {
   const reference = entry.ref.digest ?? entry.ref.tag ?? 'latest';
   let m;
   try {
@@ -228,8 +371,8 @@ export async function resolveEntry(entry: SpecEntry, deps: ResolveDeps): Promise
   }
   const mark = (list: ResolvedEntry[]): ResolvedEntry[] =>
     entry.replaceable ? list.map((e) => ({ ...e, replaceable: true })) : list;
-  if (isIndexMediaType(m.mediaType)) return mark(resolveIndex(entry, m, deps));
-  if (isImageManifestMediaType(m.mediaType)) return mark(await resolveImage(entry, m, deps));
+  if (isIndexMediaType(m.mediaType)) return mark(await resolveIndex(entry, m, deps, doc));
+  if (isImageManifestMediaType(m.mediaType)) return mark(await resolveImage(entry, m, deps, doc));
   throw new AppError(
     'UNSUPPORTED_MEDIA_TYPE',
     `${label(entry)}: media type ${escapeForeign(m.mediaType)} is neither an image manifest nor an index`,
@@ -254,6 +397,7 @@ const skippable = (err: unknown, e: SpecEntry, deps: ResolveDeps): boolean =>
  * is thrown together. Returns entries in spec order otherwise.
  */
 export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolved> {
+  const doc = checksOf(spec, deps.verifyBudget ?? DEFAULT_VERIFY_BUDGET);
   const limit = pLimit(Math.max(1, deps.concurrency));
   const outcomes: Outcome[] = spec.manifests.map(() => undefined);
   let stopped = false;
@@ -265,7 +409,7 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
       limit(async () => {
         if (stopped) return void (outcomes[i] = { status: 'not-started' });
         try {
-          outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, deps) };
+          outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, deps, doc) };
           deps.progress?.('resolve', { done: 1 });
         } catch (reason) {
           outcomes[i] = { status: 'rejected', reason };

@@ -1,4 +1,5 @@
 import type { Descriptor } from '../oci/index.js';
+import type { BinaryCheck } from '../verify/index.js';
 
 /** One entry of the index to build, with where its manifest lives now. */
 export interface ResolvedEntry {
@@ -17,6 +18,21 @@ export interface ResolvedEntry {
   specAnnotations?: boolean;
   /** From the index `create --append` adds to: gives way to a new entry for the same platform. */
   replaceable?: boolean;
+  /** What the binaries check found (verify: binaries). */
+  binaries?: BinaryCheck;
+  /** rewriteConfig: the manifest and config this entry replaces (the descriptor is the new one). */
+  rewrite?: RewriteReport;
+  /**
+   * Content that is manifold's own (a rewritten config), by digest: placed from here, every
+   * other blob from the source repository.
+   */
+  held?: ReadonlyMap<string, Buffer>;
+}
+
+export interface RewriteReport {
+  /** The manifest in the source, replaced by the descriptor's. */
+  from: string;
+  config: { from: string; to: string };
 }
 
 export interface SkippedEntry {
@@ -90,6 +106,17 @@ export interface ChildReport {
   source: string;
   /** present: already in the target repository; copied: copied by this run (kept even when a later step failed); planned-copy: to be copied; not-copied: its copy failed or was not reached. */
   action: 'present' | 'copied' | 'planned-copy' | 'not-copied';
+  /** verify: binaries: what the check found. */
+  binaries?: {
+    outcome: BinaryCheck['outcome'];
+    platform: string;
+    message: string;
+    bytesRead: number;
+    layersRead: number;
+    layers: number;
+  };
+  /** rewriteConfig: the source manifest and config this child replaces (digest is the new one). */
+  rewrite?: RewriteReport;
 }
 
 export interface PublishResult {

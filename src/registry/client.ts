@@ -335,6 +335,19 @@ export class RegistryClient extends RegistrySession {
     await this.finishUpload(repo, location, digest, Buffer.alloc(0));
   }
 
+  /**
+   * Uploads a blob held in memory (one POST, one PUT with the bytes), unless the repository
+   * has it already. Returns whether it was uploaded.
+   */
+  async uploadBlob(repo: string, digest: string, bytes: Buffer): Promise<boolean> {
+    assertDigest(digest);
+    if (sha256Digest(bytes) !== digest)
+      throw new AppError('DIGEST_MISMATCH', `blob ${digest}: the bytes to upload hash otherwise`);
+    if (await this.blobExists(repo, digest)) return false;
+    await this.finishUpload(repo, await this.startUpload(repo), digest, bytes);
+    return true;
+  }
+
   /** Cancels an upload session (best effort: a session left behind expires on the registry). */
   async cancelUpload(repo: string, location: URL): Promise<void> {
     await this.request({

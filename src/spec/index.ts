@@ -11,7 +11,7 @@ import { RULES, type RuleContext } from './rules.js';
 import type { RawSpec, Spec } from './types.js';
 import { validateAgainstSchema } from './validate.js';
 
-export type { Spec, SpecEntry, IndexFormat, RawSpec } from './types.js';
+export type { Spec, SpecEntry, IndexFormat, RawSpec, VerifyMode } from './types.js';
 export { specSchema } from './validate.js';
 export { interpolate } from './interpolate.js';
 export { MAX_SPEC_BYTES } from './load.js';

@@ -26,12 +26,14 @@ export function normalizeSpec(
       optional: e.optional ?? false,
       overridePlatform: e.overridePlatform ?? false,
       index: e.index ?? 'flatten',
+      rewriteConfig: e.rewriteConfig ?? false,
       location: { path: `manifests[${i}]`, line: context.lineOf(i) },
     };
     if (e.platform && isCompletePlatform(e.platform)) entry.platform = toPlatform(e.platform);
     else if (e.platform && Object.keys(toPlatformHint(e.platform)).length > 0)
       entry.platformHint = toPlatformHint(e.platform);
     if (e.annotations) entry.annotations = { ...e.annotations };
+    if (e.verify) entry.verify = e.verify;
     if (e.platforms)
       entry.platforms = e.platforms
         .map((p) => parsePlatform(p))
@@ -50,6 +52,8 @@ export function normalizeSpec(
     tags,
     mediaType: raw.mediaType ?? 'auto',
     mediaTypeGiven: raw.mediaType !== undefined,
+    verify: raw.verify ?? 'config',
+    unverified: raw.unverified ?? 'warn',
     manifests,
   };
   if (raw.annotations) spec.annotations = { ...raw.annotations };

@@ -282,10 +282,46 @@ export const dockerListRule: Rule = (ctx) => {
   });
 };
 
+/**
+ * `rewriteConfig` writes the spec's platform into the config: it needs one with os and
+ * architecture, an image (not an index), and says something `overridePlatform` cannot also say.
+ */
+export const rewriteConfigRule: Rule = (ctx) => {
+  ctx.spec.manifests.forEach((entry, i) => {
+    if (!entry.rewriteConfig) return;
+    const at: PathSegment[] = ['manifests', i, 'rewriteConfig'];
+    if (!entry.platform || !isCompletePlatform(entry.platform))
+      ctx.report(
+        at,
+        'rewriteConfig needs the platform to write: give platform with os and architecture (and variant where it has one)',
+        { atKey: true },
+      );
+    if (entry.overridePlatform)
+      ctx.report(
+        at,
+        'rewriteConfig and overridePlatform are both set: rewriteConfig fixes the config, overridePlatform only relabels the index entry; keep one',
+        { atKey: true },
+      );
+    if (entry.platforms || entry.index === 'nest')
+      ctx.report(
+        at,
+        'rewriteConfig applies to an image; platforms and index are for a child that is an index',
+        { atKey: true },
+      );
+    if (entry.verify === 'config')
+      ctx.report(
+        at,
+        'rewriteConfig checks the binaries before it rewrites: verify: config cannot be set with it',
+        { atKey: true },
+      );
+  });
+};
+
 /** Every rule, in the order their issues are reported. */
 export const RULES: readonly Rule[] = [
   referencesRule,
   platformNamesRule,
   duplicatePlatformsRule,
   dockerListRule,
+  rewriteConfigRule,
 ];

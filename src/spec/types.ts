@@ -25,7 +25,12 @@ export interface RawEntry {
   overridePlatform?: boolean;
   index?: 'flatten' | 'nest';
   platforms?: string[];
+  verify?: VerifyMode;
+  rewriteConfig?: boolean;
 }
+
+/** What a child's platform is checked against: the image config, or the config and the binaries. */
+export type VerifyMode = 'config' | 'binaries';
 
 export interface RawSpec {
   image: string;
@@ -36,6 +41,8 @@ export interface RawSpec {
   annotations?: Record<string, string>;
   artifactType?: string;
   subject?: string;
+  verify?: VerifyMode;
+  unverified?: 'warn' | 'error';
   manifests: RawEntry[];
 }
 
@@ -62,6 +69,10 @@ export interface SpecEntry {
   index: 'flatten' | 'nest';
   /** For a child that is an index: only these platforms (os/arch[/variant]). */
   platforms?: Platform[];
+  /** The entry's own `verify`, when it gives one (else the document's applies). */
+  verify?: VerifyMode;
+  /** Write the spec's platform into the child's config (a new config and manifest). */
+  rewriteConfig: boolean;
   /** Where the entry is, for messages: `manifests[2]` at `file:line`. */
   location: { path: string; line: number };
   /**
@@ -89,5 +100,9 @@ export interface Spec {
   annotations?: Record<string, string>;
   artifactType?: string;
   subject?: ImageRef;
+  /** The document's check for children that set none (`verify`, or --verify-binaries). */
+  verify: VerifyMode;
+  /** What a child whose binaries could not be checked does. */
+  unverified: 'warn' | 'error';
   manifests: SpecEntry[];
 }

@@ -5,7 +5,8 @@
  * of a computed name, and `createRequire`.
  *
  * Rules (arrow = "may import"):
- *   cli → publish → {spec, registry, oci};  spec → oci;  registry → oci;
+ *   cli → publish → {spec, registry, verify, oci};  spec → oci;  registry → oci;  verify → oci;
+ *   (verify/ reads layer streams it is handed: it never builds a request or reads a spec);
  *   every folder may import the shared top-level files; nothing imports cli;
  *   from outside a top-level folder, only its index.ts;
  *   in registry/, the transport (http.ts, proxy.ts) does not import auth/ (auth sits above it);
@@ -28,8 +29,9 @@ export interface Rules {
 export const RULES: Rules = {
   shared: new Set(['errors.ts', 'log.ts', 'escape.ts', 'package-info.ts']),
   allowed: {
-    cli: ['cli', 'publish', 'spec', 'registry', 'oci'],
-    publish: ['publish', 'spec', 'registry', 'oci'],
+    cli: ['cli', 'publish', 'spec', 'registry', 'verify', 'oci'],
+    publish: ['publish', 'spec', 'registry', 'verify', 'oci'],
+    verify: ['verify', 'oci'],
     spec: ['spec', 'oci'],
     registry: ['registry', 'oci'],
     oci: ['oci'],
@@ -38,12 +40,14 @@ export const RULES: Rules = {
   packages: new Set([
     'ajv',
     'commander',
+    'fzstd',
     'got',
     'hpagent',
     'http2-wrapper',
     'log-update',
     'p-limit',
     'pino',
+    'tar-stream',
     'yaml',
   ]),
   forbidden: [
