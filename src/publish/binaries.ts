@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
   formatPlatform,
+  parseImageManifest,
   platformFromConfig,
   sha256Digest,
   type Descriptor,
@@ -47,6 +48,31 @@ export function checkBinaries(o: {
     layers: o.layers,
     budget: o.budget,
     open: async (layer) => (await o.client.streamBlob(o.repo, layer.digest)).stream,
+  });
+}
+
+/**
+ * Checks the image at `repo@digest` (manifest, config, layers from the registry) against
+ * `platform`, or against its own config's platform when none is given (inspect).
+ */
+export async function checkImageAt(o: {
+  client: RegistryClient;
+  repo: string;
+  digest: string;
+  platform?: Platform;
+  budget: number;
+}): Promise<BinaryCheck> {
+  const m = await o.client.getManifest(o.repo, o.digest);
+  const where = `${o.client.host}/${o.repo}@${o.digest}`;
+  const manifest = parseImageManifest(m.bytes, where);
+  const config = await o.client.getBlob(o.repo, manifest.config.digest, 4 * 1024 * 1024);
+  return checkBinaries({
+    client: o.client,
+    repo: o.repo,
+    platform: o.platform ?? platformFromConfig(config, `${where} config`),
+    config,
+    layers: manifest.layers,
+    budget: o.budget,
   });
 }
 

@@ -35,6 +35,8 @@ export type {
 export { PushError } from './apply.js';
 export { buildPlan, chooseFormat, MAX_INDEX_BYTES } from './plan.js';
 export { reconcilePlatform } from './platform-check.js';
+export { checkImageAt } from './binaries.js';
+export { DEFAULT_VERIFY_BUDGET, type BinaryCheck } from '../verify/index.js';
 
 export interface PublishDeps {
   /**

@@ -18,7 +18,6 @@
  * | more than MAX_CHAIN links                  | unverified                                 |
  */
 import {
-  ARCH_NAMES,
   describeIdentity,
   formatPlatform,
   type FileIdentity,
@@ -203,11 +202,10 @@ export function walkChain(fs: RootFs, program: Program, platform: Platform): Cha
   }
   const first = chain[0]!;
   const rest = chain.slice(1).map((l) => `${l.role} ${esc(l.path ?? l.name)}`);
-  const archName = (a?: string): string => (a ? (ARCH_NAMES[a] ?? a) : '');
   const summary = `${first.role} ${esc(first.path ?? first.name)} is ${first.is}`;
   return {
     outcome: 'verified',
-    message: `${summary}${rest.length ? `, with ${rest.join(', ')}` : ''}: ${archName(platform.architecture)} as ${formatPlatform(platform)} says`,
+    message: `${summary}${rest.length ? `, with ${rest.join(', ')}` : ''}, built for ${formatPlatform(platform)}`,
     chain,
   };
 }

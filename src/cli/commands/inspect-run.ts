@@ -16,14 +16,67 @@ import {
   type Descriptor,
   type Platform,
 } from '../../oci/index.js';
+import { checkImageAt, DEFAULT_VERIFY_BUDGET, type BinaryCheck } from '../../publish/index.js';
+import type { RegistryClient } from '../../registry/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
+import { parseSize } from '../size.js';
 
 export interface InspectOptions extends RegistryOptions, GlobalOptions {
   raw: boolean;
   referrers?: boolean;
   output: string;
   platform?: string;
+  verifyBinaries?: boolean;
+  verifyStrict?: boolean;
+  verifyBudget?: string;
+}
+
+interface ImageCheck extends BinaryCheck {
+  digest: string;
+}
+
+/** --verify-binaries: each image entry checked against the platform its index gives it. */
+async function checkEntries(
+  client: RegistryClient,
+  repo: string,
+  entries: Descriptor[],
+  budget: number,
+): Promise<ImageCheck[]> {
+  const images = entries.filter((d) => !isAttestation(d) && !isIndexMediaType(d.mediaType));
+  return Promise.all(
+    images.map(async (d) => ({
+      digest: d.digest,
+      ...(await checkImageAt({
+        client,
+        repo,
+        digest: d.digest,
+        ...(d.platform ? { platform: d.platform } : {}),
+        budget,
+      })),
+    })),
+  );
+}
+
+const checkLines = (checks: ImageCheck[]): string =>
+  checks
+    .map(
+      (c) =>
+        `Binaries: ${c.platform} ${c.digest} ${c.outcome}: ${c.message} (${c.bytesRead} bytes read, ${c.layersRead} of ${c.layers} layers)\n`,
+    )
+    .join('');
+
+/** After the report is printed: a mismatch (or, strict, an unverified image) is exit 3. */
+function judgeChecks(checks: ImageCheck[], refText: string, strict: boolean): void {
+  const bad = checks.filter(
+    (c) => c.outcome === 'mismatch' || (strict && c.outcome === 'unverified'),
+  );
+  if (bad.length === 0) return;
+  const code = bad.some((c) => c.outcome === 'mismatch') ? 'BINARY_MISMATCH' : 'BINARY_UNVERIFIED';
+  throw new AppError(
+    code,
+    `${escapeForeign(refText)}: ${bad.length} of ${checks.length} image${checks.length === 1 ? '' : 's'} ${code === 'BINARY_MISMATCH' ? 'do not match their platform' : 'could not be checked'}:\n${bad.map((c) => `  - ${c.platform} ${c.digest}: ${c.message}`).join('\n')}`,
+  );
 }
 
 /** Every cell is registry text: escaped, so it cannot move the cursor or start a line of its own. */
@@ -96,6 +149,11 @@ function indexView(bytes: Buffer, where: string): IndexView {
 /** Runs `manifold inspect` with parsed options. */
 async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<void> {
   const want = wantedPlatform(opts.platform);
+  const budget = parseSize(opts.verifyBudget, '--verify-budget') ?? DEFAULT_VERIFY_BUDGET;
+  if ((opts.verifyBudget || opts.verifyStrict) && !opts.verifyBinaries)
+    throw new AppError('USAGE', '--verify-budget and --verify-strict go with --verify-binaries');
+  if (opts.verifyBinaries && (opts.raw || opts.referrers))
+    throw new AppError('USAGE', '--verify-binaries cannot be combined with --raw or --referrers');
   const ref = parseReference(refText);
   const ctx = registryContext(opts, opts, io);
   try {
@@ -149,10 +207,14 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
         return void io.stdout(m.bytes.toString('utf8'));
       }
       const shown = selected ? [selected] : view.manifests;
+      const checks = opts.verifyBinaries
+        ? await checkEntries(client, ref.repository, shown, budget)
+        : undefined;
       if (opts.output === 'json') {
-        return void io.stdout(
-          `${JSON.stringify({ ...head, ...view, manifests: shown, ...(selected ? { selected: selected.digest } : {}) }, null, 2)}\n`,
+        io.stdout(
+          `${JSON.stringify({ ...head, ...view, manifests: shown, ...(selected ? { selected: selected.digest } : {}), ...(checks ? { binaries: checks } : {}) }, null, 2)}\n`,
         );
+        return judgeChecks(checks ?? [], refText, Boolean(opts.verifyStrict));
       }
       const lines = [`${refText}: ${m.mediaType}`, `Digest: ${m.digest} ${m.size}`];
       if (view.artifactType) lines.push(`Artifact type: ${view.artifactType}`);
@@ -171,7 +233,9 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
           describeEntry(d),
         ]),
       ];
-      return void io.stdout(table(rows));
+      io.stdout(table(rows));
+      if (checks) io.stdout(checkLines(checks));
+      return judgeChecks(checks ?? [], refText, Boolean(opts.verifyStrict));
     }
     const image = parseImageManifest(m.bytes, refText);
     const platform = platformFromConfig(
@@ -186,10 +250,20 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
       );
     }
     if (opts.raw) return void io.stdout(m.bytes.toString('utf8'));
-    if (opts.output === 'json')
-      return void io.stdout(
-        `${JSON.stringify({ ...head, platform, config: image.config, layers: image.layers }, null, 2)}\n`,
+    const checks = opts.verifyBinaries
+      ? [
+          {
+            digest: m.digest,
+            ...(await checkImageAt({ client, repo: ref.repository, digest: m.digest, budget })),
+          },
+        ]
+      : undefined;
+    if (opts.output === 'json') {
+      io.stdout(
+        `${JSON.stringify({ ...head, platform, config: image.config, layers: image.layers, ...(checks ? { binaries: checks } : {}) }, null, 2)}\n`,
       );
+      return judgeChecks(checks ?? [], refText, Boolean(opts.verifyStrict));
+    }
     io.stdout(
       `${escapeForeign(`${refText}: ${m.mediaType}`)}\nDigest: ${m.digest} ${m.size}\nPlatform: ${escapeForeign(platformText({ ...head, platform }))}\n`,
     );
@@ -199,6 +273,8 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
         ...image.layers.map((l) => [l.digest, String(l.size), l.mediaType]),
       ]),
     );
+    if (checks) io.stdout(checkLines(checks));
+    judgeChecks(checks ?? [], refText, Boolean(opts.verifyStrict));
   } finally {
     ctx.close();
   }

@@ -18,6 +18,20 @@ export function registerInspect(program: Command, io: Io, exit: Exit): void {
       'show the entry a runtime on this platform would get (the first match)',
     )
     .option(
+      '--verify-binaries',
+      "check the program each image's runtime would start (entrypoint, interpreters, loader) against its platform; a mismatch exits 3",
+      false,
+    )
+    .option(
+      '--verify-strict',
+      'with --verify-binaries: an image whose binaries could not be checked exits 3 too',
+      false,
+    )
+    .option(
+      '--verify-budget <size>',
+      'compressed layer bytes the check may read per image (256MiB; K, M, G, KiB, MiB, GiB)',
+    )
+    .option(
       '--referrers',
       'list what refers to REF (signatures, SBOMs, indexes with it as subject): the referrers API, or the referrers tag where there is none',
       false,

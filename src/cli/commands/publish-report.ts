@@ -64,6 +64,16 @@ export function renderText(report: RunReport): string {
       out.push(`Referrers: ${how}`);
     }
     for (const c of r.children) {
+      if (c.binaries) {
+        const b = c.binaries;
+        out.push(
+          `Binaries: ${c.source} ${b.platform} ${b.outcome}: ${escapeControl(b.message)} (${b.bytesRead} bytes read, ${b.layersRead} of ${b.layers} layers)`,
+        );
+      }
+      if (c.rewrite)
+        out.push(
+          `Rewritten: ${c.source} ${c.rewrite.from} -> ${c.digest} (config ${c.rewrite.config.from} -> ${c.rewrite.config.to}; referrers of the original do not describe it)`,
+        );
       if (c.action === 'planned-copy')
         out.push(`Child: ${c.source} ${c.digest} would be copied into ${repositoryOf(r)}`);
       else if (c.action === 'copied' && r.status !== 'published')

@@ -6,6 +6,7 @@ import { loadSpecText, type IndexFormat, type Spec } from '../../spec/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
 import { progressLine } from '../progress.js';
+import { parseSize } from '../size.js';
 import {
   applyType,
   loadSpecFiles,
@@ -26,6 +27,9 @@ export interface PublishRunOptions extends RegistryOptions, GlobalOptions {
   minChildren?: string;
   allowFewerPlatforms?: boolean;
   quiet?: boolean;
+  verifyBinaries?: boolean;
+  verifyStrict?: boolean;
+  verifyBudget?: string;
 }
 
 export interface PublishOptions extends PublishRunOptions {
@@ -36,6 +40,17 @@ export interface PublishOptions extends PublishRunOptions {
   target: string[];
   tags: string[];
   annotations: string[];
+  rewriteConfig?: string | boolean;
+}
+
+/** --verify-binaries and --verify-strict set every document's verify and unverified. */
+function applyVerify(specs: Spec[], opts: PublishRunOptions): Spec[] {
+  if (!opts.verifyBinaries && !opts.verifyStrict) return specs;
+  return specs.map((s) => ({
+    ...s,
+    ...(opts.verifyBinaries ? { verify: 'binaries' as const } : {}),
+    ...(opts.verifyStrict ? { unverified: 'error' as const } : {}),
+  }));
 }
 
 function minChildren(value: string | undefined): number | undefined {
@@ -57,16 +72,19 @@ export function publishSpecs(
   opts: PublishOptions,
   io: Io,
 ): { specs: Spec[]; warnings: SpecIssue[] } {
-  const argsOptions = (['platforms', 'template', 'target', 'tags', 'annotations'] as const).filter(
-    (k) => (Array.isArray(opts[k]) ? (opts[k] as string[]).length > 0 : opts[k] !== undefined),
+  const argsOptions = (
+    ['platforms', 'template', 'target', 'tags', 'annotations', 'rewriteConfig'] as const
+  ).filter((k) =>
+    Array.isArray(opts[k]) ? (opts[k] as string[]).length > 0 : opts[k] !== undefined,
   );
+  const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   if (opts.fromSpec.length > 0) {
     if (opts.fromArgs)
       throw new AppError('USAGE', 'give either --from-spec or --from-args, not both');
     if (argsOptions.length > 0)
       throw new AppError(
         'USAGE',
-        `${argsOptions.map((k) => `--${k}`).join(', ')} belong${argsOptions.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`,
+        `${argsOptions.map(flag).join(', ')} belong${argsOptions.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`,
       );
     if (opts.fromSpec.includes('-') && opts.passwordStdin)
       throw new AppError(
@@ -79,7 +97,7 @@ export function publishSpecs(
   if (argsOptions.length > 0)
     throw new AppError(
       'USAGE',
-      `${argsOptions.map((k) => `--${k}`).join(', ')} need${argsOptions.length === 1 ? 's' : ''} --from-args`,
+      `${argsOptions.map(flag).join(', ')} need${argsOptions.length === 1 ? 's' : ''} --from-args`,
     );
   throw new AppError('USAGE', 'publish needs --from-spec FILE (or -) or --from-args');
 }
@@ -108,6 +126,7 @@ export async function runPublishSpecs(
   typeExplicit: boolean,
 ): Promise<number> {
   if (!opts.quiet) printWarnings(loaded.warnings, io, escapeControl);
+  const verifyBudget = parseSize(opts.verifyBudget, '--verify-budget');
   if (opts.digestFile && !opts.dryRun) checkOutputFile(opts.digestFile, '--digest-file');
   if (io.env['GITHUB_OUTPUT'] && !opts.dryRun)
     checkOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT');
@@ -119,7 +138,10 @@ export async function runPublishSpecs(
     ['debug', 'trace'].includes(opts.logLevel);
   const progress = progressLine(io, quiet ? 'off' : io.isTty ? 'tty' : 'lines');
   const ctx = registryContext(opts, opts, progress.io);
-  const specs = applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m));
+  const specs = applyVerify(
+    applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m)),
+    opts,
+  );
   let outcome;
   try {
     outcome = await publishAll(specs, {
@@ -129,6 +151,7 @@ export async function runPublishSpecs(
       ignoreMissing: Boolean(opts.ignoreMissing),
       dryRun: Boolean(opts.dryRun),
       progress: progress.sink,
+      ...(verifyBudget ? { verifyBudget } : {}),
       guard: {
         minChildren: minChildren(opts.minChildren),
         allowFewerPlatforms: Boolean(opts.allowFewerPlatforms),

@@ -30,6 +30,20 @@ export function addPublishOptions(cmd: Command): Command {
       'resolve and plan, print the index and what each tag would become, push nothing',
       false,
     )
+    .option(
+      '--verify-binaries',
+      "check each child's binaries (entrypoint, interpreters, loader) against its platform; sets every document's verify: binaries",
+      false,
+    )
+    .option(
+      '--verify-strict',
+      'with the binaries check: refuse a child whose binaries could not be checked (unverified: error)',
+      false,
+    )
+    .option(
+      '--verify-budget <size>',
+      'compressed layer bytes the binaries check may read per child (256MiB; K, M, G, KiB, MiB, GiB)',
+    )
     .addOption(outputOption())
     .option('--digest-file <path>', 'write the pushed digest to this file');
   return addRegistryOptions(cmd);
@@ -85,6 +99,10 @@ export function registerPublish(program: Command, io: Io, exit: Exit): void {
       collectEach,
       [],
     )
+    .option(
+      '--rewrite-config [platforms]',
+      "with --from-args: write each child's platform into its config (rewriteConfig); only these os/arch[/variant] when a comma list is given",
+    )
     .addOption(typeOption())
     .option('--allow-unknown-keys', 'report unknown spec keys as warnings and ignore them', false);
   addPublishOptions(cmd).action(async (_o: unknown, command: Command) => {
@@ -122,6 +140,7 @@ export function registerPush(program: Command, io: Io, exit: Exit): void {
           tags: [],
           annotations: [],
           target: [],
+          rewriteConfig: undefined,
         },
         io,
         typeGiven(command),
@@ -148,11 +167,10 @@ export function registerPush(program: Command, io: Io, exit: Exit): void {
       [],
     )
     .option('--tags <list>', 'extra tags, comma-separated (repeatable)', collectList, [])
+    .option('--annotations <key=value>', 'index annotation (repeatable; OCI only)', collectEach, [])
     .option(
-      '--annotations <key=value>',
-      'index annotation (repeatable; OCI only)',
-      collectEach,
-      [],
+      '--rewrite-config [platforms]',
+      "write each child's platform into its config (rewriteConfig); only these os/arch[/variant] when a comma list is given",
     );
   addPublishOptions(fromArgs).action(async (_o: unknown, command: Command) => {
     const { runPublish } = await import('./publish-run.js');
@@ -168,7 +186,10 @@ export function registerCreate(program: Command, io: Io, exit: Exit): void {
     .description(
       'push an index of the given images or indexes (as docker buildx imagetools create)',
     )
-    .argument('<sources...>', 'images or indexes, by tag or digest (indexes are flattened)')
+    .argument(
+      '<sources...>',
+      'images or indexes, by tag or digest (indexes are flattened); an image may add ,platform=OS/ARCH[/VARIANT] and ,rewrite-config',
+    )
     .option(
       '-t, --tag <ref>',
       'target reference; repeat for more tags, and for more repositories (each gets the same tags)',

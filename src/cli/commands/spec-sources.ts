@@ -15,6 +15,8 @@ export interface FromArgsInput {
   target: string[];
   tags: string[];
   annotations: string[];
+  /** `--rewrite-config`: every child (true), or those of a comma list of platforms. */
+  rewriteConfig?: string | boolean;
 }
 
 export interface LoadCommon {
@@ -57,6 +59,7 @@ export function specFromArgs(o: FromArgsInput): string {
   );
   if (missing.length > 0)
     throw new AppError('USAGE', `from-args needs ${missing.map((m) => `--${m}`).join(', ')}`);
+  const rewrite = rewriteSelector(o.rewriteConfig, o.platforms);
   const manifests = o.platforms.map((text) => {
     const p = parsePlatform(text);
     if (!p) throw new AppError('USAGE', `--platforms: "${text}" is not os/arch[/variant]`);
@@ -64,7 +67,7 @@ export function specFromArgs(o: FromArgsInput): string {
       .template!.replace('ARCH', p.architecture)
       .replace('OS', p.os)
       .replace('VARIANT', p.variant ?? '');
-    return { image, platform: p };
+    return { image, platform: p, ...(rewrite(p) ? { rewriteConfig: true } : {}) };
   });
   const annotations = parseAnnotations(o.annotations, '--annotations');
   const [image, ...more] = groupTargets(o.target, '--target');
@@ -76,6 +79,60 @@ export function specFromArgs(o: FromArgsInput): string {
     ...(annotations ? { annotations } : {}),
     manifests,
   });
+}
+
+/** Which from-args platforms `--rewrite-config [list]` names (all of them without a list). */
+function rewriteSelector(
+  value: string | boolean | undefined,
+  platforms: string[],
+): (p: { os: string; architecture: string; variant?: string }) => boolean {
+  if (value === undefined || value === false) return () => false;
+  if (value === true) return () => true;
+  const key = (p: { os: string; architecture: string; variant?: string }): string =>
+    [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+  const wanted = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const known = new Set(
+    platforms.map((t) => key(parsePlatform(t) ?? { os: '', architecture: '' })),
+  );
+  for (const w of wanted) {
+    const p = parsePlatform(w);
+    if (!p || !known.has(key(p)))
+      throw new AppError(
+        'USAGE',
+        `--rewrite-config "${w}" is not one of --platforms (${[...known].join(', ')})`,
+      );
+  }
+  return (p) => wanted.some((w) => key(parsePlatform(w)!) === key(p));
+}
+
+/**
+ * A `create` source: `IMAGE[,platform=OS/ARCH[/VARIANT]][,rewrite-config]`. A reference never
+ * holds a comma, so what follows the first one is per-source options.
+ */
+export function parseSource(text: string): Record<string, unknown> {
+  const [image, ...opts] = text.split(',');
+  const entry: Record<string, unknown> = { image: image!.trim() };
+  for (const raw of opts) {
+    const opt = raw.trim();
+    const eq = opt.indexOf('=');
+    const key = eq < 0 ? opt : opt.slice(0, eq);
+    const value = eq < 0 ? undefined : opt.slice(eq + 1);
+    if (key === 'platform' && value !== undefined) {
+      const p = parsePlatform(value);
+      if (!p)
+        throw new AppError('USAGE', `source "${text}": platform=${value} is not os/arch[/variant]`);
+      entry['platform'] = p;
+    } else if (key === 'rewrite-config' && value === undefined) entry['rewriteConfig'] = true;
+    else
+      throw new AppError(
+        'USAGE',
+        `source "${text}": "${opt}" is not a source option; expected platform=OS/ARCH[/VARIANT] or rewrite-config`,
+      );
+  }
+  return entry;
 }
 
 /** `repo:tag` split at the tag (a reference without a tag means :latest). */
@@ -139,7 +196,7 @@ export function specFromCreate(o: CreateInput): string {
     ...(more.length ? { targets: more.map((t) => t.repo) } : {}),
     ...(tags.length ? { tags } : {}),
     ...(annotations ? { annotations } : {}),
-    manifests: o.sources.map((image) => ({ image })),
+    manifests: o.sources.map(parseSource),
   });
 }
 
