@@ -138,7 +138,10 @@ export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
   ],
   [EXIT.UNEXPECTED, 'unexpected error (a bug in manifold): the output says how to report it'],
   [EXIT.USAGE_OR_SPEC, 'usage or spec error: nothing was contacted or written'],
-  [EXIT.RESOLVE, 'resolve, auth, network or registry error before any write: nothing was pushed'],
+  [
+    EXIT.RESOLVE,
+    'resolve, auth, network or registry error before any write, or a platform or binaries check refused a child: nothing was pushed',
+  ],
   [EXIT.PUSH, 'push failed or partial: the report says which tags moved and which did not'],
 ];
 
