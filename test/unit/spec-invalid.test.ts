@@ -38,6 +38,15 @@ const CASES: [file: string, expected: string[]][] = [
     ],
   ],
   ['empty-manifests.yml', ['2 manifests ~ at least 1']],
+  ['verify-value.yml', ['2 verify ~ must be one of config, binaries']],
+  [
+    'rewrite-config.yml',
+    [
+      '4 manifests[0].rewriteConfig ~ needs the platform to write',
+      '6 manifests[1].rewriteConfig ~ rewriteConfig and overridePlatform are both set',
+      '10 manifests[2].rewriteConfig ~ verify: config cannot be set with it',
+    ],
+  ],
   [
     'bad-refs.yml',
     [
