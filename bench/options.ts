@@ -18,6 +18,7 @@ const { values } = parseArgs({
     'no-cold': { type: 'boolean', default: false },
     'no-memory': { type: 'boolean', default: false },
     'no-copy': { type: 'boolean', default: false },
+    'no-verify': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -62,4 +63,5 @@ export const BASELINE = !values['no-baseline'];
 export const COLD = !values['no-cold'];
 export const MEMORY = !values['no-memory'];
 export const COPY = !values['no-copy'];
+export const VERIFY = !values['no-verify'];
 export const narrowed = process.argv.slice(2).some((a) => a.startsWith('--') && a !== '--smoke');

@@ -12,6 +12,7 @@ import { seedImage } from '../test/helpers/seed.js';
 import { startLatencyProxy, type LatencyProxy } from './latency-proxy.js';
 import { CLI, median, medianCommandMs, runManifold, timeCommand, type CliRun } from './measure.js';
 import { copyBenchmark } from './copy.js';
+import { verifyBenchmark } from './verify.js';
 import {
   AUTHS,
   BASELINE,
@@ -25,6 +26,7 @@ import {
   SIZES,
   smoke,
   TIMELINE_N,
+  VERIFY,
 } from './options.js';
 import { findPeers, type Peer } from './peers.js';
 
@@ -612,6 +614,16 @@ async function main(): Promise<void> {
     out('|---|---|---|---|---|');
     for (const r of c.rows) out(r);
     for (const v of c.verdicts) verdict(v.ok, v.text);
+  }
+  if (VERIFY) {
+    const v = await verifyBenchmark(work, smoke);
+    out(
+      '\n### The binaries check (8 children, ~10.5 MB of layers each, local registry; median of interleaved runs)\n',
+    );
+    out('| run | wall ms | CPU s | peak RSS MB | layer MB read by the check |');
+    out('|---|---|---|---|---|');
+    for (const r of v.rows) out(r);
+    for (const x of v.verdicts) verdict(x.ok, x.text);
   }
   peers();
   out('\n### Targets\n');
