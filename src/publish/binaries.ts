@@ -8,6 +8,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../log.js';
 import {
   formatPlatform,
+  isImageManifestMediaType,
   parseImageManifest,
   platformFromConfig,
   sha256Digest,
@@ -51,9 +52,14 @@ export function checkBinaries(o: {
   });
 }
 
+/** Largest image config manifold reads (configs are small JSON documents). */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
 /**
  * Checks the image at `repo@digest` (manifest, config, layers from the registry) against
- * `platform`, or against its own config's platform when none is given (inspect).
+ * `platform`, or against its own config's platform when none is given (inspect). Returns the
+ * manifest bytes beside the check (a copy need not fetch them again); undefined when the
+ * manifest is not an image's.
  */
 export async function checkImageAt(o: {
   client: RegistryClient;
@@ -61,12 +67,15 @@ export async function checkImageAt(o: {
   digest: string;
   platform?: Platform;
   budget: number;
-}): Promise<BinaryCheck> {
+  /** How messages name the image (default `host/repo@digest`). */
+  where?: string;
+}): Promise<{ manifest: Buffer; check: BinaryCheck } | undefined> {
   const m = await o.client.getManifest(o.repo, o.digest);
-  const where = `${o.client.host}/${o.repo}@${o.digest}`;
+  if (!isImageManifestMediaType(m.mediaType)) return undefined;
+  const where = o.where ?? `${o.client.host}/${o.repo}@${o.digest}`;
   const manifest = parseImageManifest(m.bytes, where);
-  const config = await o.client.getBlob(o.repo, manifest.config.digest, 4 * 1024 * 1024);
-  return checkBinaries({
+  const config = await o.client.getBlob(o.repo, manifest.config.digest, MAX_CONFIG_BYTES);
+  const check = await checkBinaries({
     client: o.client,
     repo: o.repo,
     platform: o.platform ?? platformFromConfig(config, `${where} config`),
@@ -74,6 +83,7 @@ export async function checkImageAt(o: {
     layers: manifest.layers,
     budget: o.budget,
   });
+  return { manifest: m.bytes, check };
 }
 
 /**

@@ -25,7 +25,9 @@ import type { Spec, SpecEntry, VerifyMode } from '../spec/index.js';
 import { DEFAULT_VERIFY_BUDGET, type BinaryCheck } from '../verify/index.js';
 import {
   checkBinaries,
+  checkImageAt,
   judgeBinaries,
+  MAX_CONFIG_BYTES,
   mismatchMessage,
   rewriteFor,
   type Rewrite,
@@ -61,8 +63,6 @@ export interface Resolved {
   skipped: SkippedEntry[];
   subject?: Descriptor;
 }
-
-const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 function label(entry: SpecEntry): string {
   return `${entry.location.path} (${entry.source})`;
@@ -328,23 +328,19 @@ async function checkIndexImage(
   doc: DocumentChecks,
 ): Promise<void> {
   const where = `${label(entry)} entry ${e.descriptor.digest}`;
-  const client = deps.clientFor(e.sourceHost);
-  const m = await client.getManifest(e.sourceRepo, e.descriptor.digest);
-  if (!isImageManifestMediaType(m.mediaType)) return;
-  const manifest = parseImageManifest(m.bytes, where);
-  const config = await client.getBlob(e.sourceRepo, manifest.config.digest, MAX_CONFIG_BYTES);
-  const platform = e.descriptor.platform ?? platformFromConfig(config, `${where} config`);
-  e.bytes = m.bytes;
-  e.binaries = await checkBinaries({
-    client,
+  const checked = await checkImageAt({
+    client: deps.clientFor(e.sourceHost),
     repo: e.sourceRepo,
-    platform,
-    config,
-    layers: manifest.layers,
+    digest: e.descriptor.digest,
+    ...(e.descriptor.platform ? { platform: e.descriptor.platform } : {}),
     budget: doc.budget,
+    where,
   });
+  if (!checked) return;
+  e.bytes = checked.manifest;
+  e.binaries = checked.check;
   judgeBinaries(e.binaries, {
-    label: `${where} (${formatPlatform(platform)})`,
+    label: `${where} (${e.binaries.platform})`,
     options: doc,
     logger: deps.logger,
     entry: entry.location.path,

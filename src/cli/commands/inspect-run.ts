@@ -44,18 +44,19 @@ async function checkEntries(
   budget: number,
 ): Promise<ImageCheck[]> {
   const images = entries.filter((d) => !isAttestation(d) && !isIndexMediaType(d.mediaType));
-  return Promise.all(
-    images.map(async (d) => ({
-      digest: d.digest,
-      ...(await checkImageAt({
+  const checked = await Promise.all(
+    images.map(async (d) => {
+      const r = await checkImageAt({
         client,
         repo,
         digest: d.digest,
         ...(d.platform ? { platform: d.platform } : {}),
         budget,
-      })),
-    })),
+      });
+      return r ? [{ digest: d.digest, ...r.check }] : [];
+    }),
   );
+  return checked.flat();
 }
 
 const checkLines = (checks: ImageCheck[]): string =>
@@ -251,12 +252,7 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
     }
     if (opts.raw) return void io.stdout(m.bytes.toString('utf8'));
     const checks = opts.verifyBinaries
-      ? [
-          {
-            digest: m.digest,
-            ...(await checkImageAt({ client, repo: ref.repository, digest: m.digest, budget })),
-          },
-        ]
+      ? await checkEntries(client, ref.repository, [{ ...head, platform }], budget)
       : undefined;
     if (opts.output === 'json') {
       io.stdout(
