@@ -6,10 +6,11 @@
  * Reference: OCI distribution-spec v1.1 §Pushing blobs (chunked upload, PATCH then PUT).
  */
 import { createHash } from 'node:crypto';
-import { Transform } from 'node:stream';
-import { AppError, isAborted, RegistryError } from '../errors.js';
+import { Transform, type Readable } from 'node:stream';
+import { AppError, RegistryError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { RegistryClient } from './client.js';
+import { isRetryable } from './http.js';
 
 export interface BlobPlace {
   client: RegistryClient;
@@ -92,9 +93,24 @@ function verifier(
   return Object.assign(t, { seen: () => seen });
 }
 
-const permanent = (err: unknown): boolean =>
-  isAborted(err) ||
-  (err instanceof AppError && ['DIGEST_MISMATCH', 'AUTH', 'NOT_FOUND', 'USAGE'].includes(err.code));
+/**
+ * Whether a transfer that failed is sent again. The policy is the transport's (`isRetryable`):
+ * a cut or failed connection, a timeout, 408/429/5xx; never another 4xx, an auth or digest
+ * problem, or our own abort. It applies only to what the transport does not retry itself: the
+ * streamed GET and PATCH. The buffered requests around them (POST, PUT, HEAD) have had their
+ * retries in the transport, so their failure ends the blob. A resumed upload the registry
+ * refuses — 416 on the PATCH, or a commit refused as DIGEST_INVALID because the offset it was
+ * told was wrong — starts over from byte 0 in a new session.
+ */
+const restartable = (err: unknown): boolean =>
+  (err as { streamed?: boolean }).streamed === true && isRetryable(err);
+const offsetRefused = (err: unknown): boolean =>
+  err instanceof RegistryError &&
+  (err.details.status === 416 ||
+    (err.details.status === 400 &&
+      (err.details.registryCodes ?? []).some(
+        (c) => c === 'DIGEST_INVALID' || c === 'BLOB_UPLOAD_INVALID',
+      )));
 
 /**
  * Hashes what the target already holds of an upload, by reading that prefix from the source
@@ -132,32 +148,38 @@ async function transfer(
   let location = resume?.location ?? o.session ?? (await to.client.startUpload(to.repo));
   o.session = undefined;
   const offset = resume?.offset ?? 0;
-  const hash = await prefixHash(from, d.digest, offset);
-  const source = await from.client.streamBlob(from.repo, d.digest, offset);
-  // A source that ignored the Range header sends everything: start over instead.
-  if (offset > 0 && source.status !== 206) {
-    source.stream.destroy();
-    throw new RegistryError(
-      'NETWORK',
-      `${from.client.host} does not serve ranges; restarting the blob`,
-    );
-  }
-  const hashing = new Transform({
-    transform(chunk: Buffer, _e, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  source.stream.on('error', (err) => hashing.destroy(err));
-  const body = source.stream.pipe(hashing).pipe(verifier(d.size, offset, o.onBytes));
-  hashing.on('error', (err) => body.destroy(err));
+  let hash: ReturnType<typeof createHash> | undefined;
+  // The body, opened afresh each time the PATCH is sent (a 401 answered by a new token resends it).
+  const open = async (): Promise<Readable> => {
+    hash = await prefixHash(from, d.digest, offset);
+    const h = hash;
+    const source = await from.client.streamBlob(from.repo, d.digest, offset);
+    // A source that ignored the Range header sends everything: start over instead.
+    if (offset > 0 && source.status !== 206) {
+      source.stream.destroy();
+      throw new RegistryError(
+        'NETWORK',
+        `${from.client.host} does not serve ranges; restarting the blob`,
+      );
+    }
+    const hashing = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        h.update(chunk);
+        done(null, chunk);
+      },
+    });
+    source.stream.on('error', (err) => hashing.destroy(err));
+    const body = source.stream.pipe(hashing).pipe(verifier(d.size, offset, o.onBytes));
+    hashing.on('error', (err) => body.destroy(err));
+    return body;
+  };
   try {
-    location = await to.client.patchUpload(to.repo, location, body, { size: d.size, offset });
+    location = await to.client.patchUpload(to.repo, location, open, { size: d.size, offset });
   } catch (err) {
-    (err as { session?: URL }).session = location;
+    if (err instanceof Error) Object.assign(err, { session: location, streamed: true });
     throw err;
   }
-  const actual = `sha256:${hash.digest('hex')}`;
+  const actual = `sha256:${hash!.digest('hex')}`;
   if (actual !== d.digest) {
     await to.client.cancelUpload(to.repo, location);
     throw new AppError(
@@ -187,8 +209,10 @@ export async function copyBlob(
         await transfer(from, to, d, o, resume);
         return 'copied';
       } catch (err) {
-        if (permanent(err) || attempt >= attempts) throw err;
-        const session = (err as { session?: URL }).session;
+        const refused = resume !== undefined && offsetRefused(err);
+        if (!(restartable(err) || refused) || attempt >= attempts) throw err;
+        const session = refused ? undefined : (err as { session?: URL }).session;
+        if (refused && resume) await to.client.cancelUpload(to.repo, resume.location);
         const held = session
           ? await to.client.uploadOffset(to.repo, session).catch(() => undefined)
           : undefined;

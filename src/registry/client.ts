@@ -1,9 +1,10 @@
 /**
- * RegistryClient: the distribution-spec operations manifold needs, for one registry host, on
- * the plumbing of RegistrySession (scheme, auth loop, redirects, errors).
+ * RegistryClient: the distribution-spec operations manifold needs, for one registry host. It
+ * holds a RegistrySession (scheme, auth loop, redirects, errors) that every request, buffered or
+ * streamed, goes through; `withSignal` gives a view of the same session whose requests a caller
+ * can abort together (the children of a run once one has failed).
  * Reference: OCI distribution-spec v1.1 (pull, push, blob mount, referrers).
  */
-import type { Readable } from 'node:stream';
 import { AppError, RegistryError } from '../errors.js';
 import {
   isSha256Digest,
@@ -16,7 +17,15 @@ import {
 } from '../oci/index.js';
 import { checkDigest } from './digest-check.js';
 import { DEFAULT_MAX_BODY, type HttpResponse, type StreamResponse } from './http.js';
-import { drain, pullScope, pushScope, RegistrySession } from './session.js';
+import {
+  drain,
+  pullScope,
+  pushScope,
+  RegistrySession,
+  type BodyFunc,
+  type ClientOptions,
+} from './session.js';
+import type { HttpRequest } from './http.js';
 
 export { pullScope, pushScope, type ClientOptions } from './session.js';
 
@@ -37,7 +46,61 @@ export interface ManifestHead {
 /** The tag that lists a manifest's referrers where the registry has no referrers API (`sha256-<hex>`). */
 export const referrersTag = (digest: string): string => digest.replace(':', '-');
 
-export class RegistryClient extends RegistrySession {
+export class RegistryClient {
+  readonly session: RegistrySession;
+  /** Aborts this view's requests (with the overall deadline still in force). */
+  private readonly scope?: AbortSignal;
+
+  constructor(options: ClientOptions | RegistrySession, scope?: AbortSignal) {
+    this.session = options instanceof RegistrySession ? options : new RegistrySession(options);
+    this.scope = scope;
+  }
+
+  get host(): string {
+    return this.session.host;
+  }
+
+  /** The same registry session, with every request also aborted when `signal` fires. */
+  withSignal(signal: AbortSignal): RegistryClient {
+    return new RegistryClient(
+      this.session,
+      this.scope ? AbortSignal.any([this.scope, signal]) : signal,
+    );
+  }
+
+  /** The registry's base URL once the scheme is known. */
+  baseUrl(): Promise<URL> {
+    return this.session.baseUrl();
+  }
+
+  /** Closes pooled connections. */
+  close(): void {
+    this.session.close();
+  }
+
+  /** The signal a request runs under: its own (a grace period), or this view's with the deadline. */
+  private signalFor(own?: AbortSignal): AbortSignal | undefined {
+    if (own || !this.scope) return own;
+    const deadline = this.session.transport.deadline;
+    return deadline ? AbortSignal.any([deadline, this.scope]) : this.scope;
+  }
+
+  private request(
+    req: Omit<HttpRequest, 'url'> & { path: string; scopes: string[] },
+  ): Promise<HttpResponse> {
+    return this.session.request({ ...req, signal: this.signalFor(req.signal) });
+  }
+
+  private stream(req: {
+    method: HttpRequest['method'];
+    path: string;
+    headers?: Record<string, string>;
+    body?: BodyFunc;
+    scopes: string[];
+  }): Promise<StreamResponse> {
+    return this.session.stream({ ...req, signal: this.signalFor() });
+  }
+
   /** A GET of a JSON document of `repo` (a manifest, a referrers list), capped in size. */
   private pull(
     repo: string,
@@ -61,7 +124,7 @@ export class RegistryClient extends RegistrySession {
    */
   async prewarm(count: number): Promise<void> {
     try {
-      this.transport.prewarm(await this.baseUrl(), count);
+      this.session.transport.prewarm(await this.baseUrl(), count);
     } catch {
       // The requests that follow report what is wrong with the registry.
     }
@@ -79,7 +142,8 @@ export class RegistryClient extends RegistrySession {
       MANIFEST_ACCEPT,
       signal,
     );
-    if (res.status !== 200) throw await this.fail('GET', res, `${this.host}/${repo}:${reference}`);
+    if (res.status !== 200)
+      throw await this.session.fail('GET', res, `${this.host}/${repo}:${reference}`);
     const subject = `${this.host}/${repo}${reference.includes(':') ? '@' : ':'}${reference}`;
     const check = checkDigest({
       op: 'GET',
@@ -118,7 +182,8 @@ export class RegistryClient extends RegistrySession {
     if (res.status === 404 || res.status === 403) return undefined;
     // Registries that do not support HEAD on manifests (405) are asked with GET.
     if (res.status === 405) return this.getManifestOrUndefined(repo, reference);
-    if (res.status !== 200) throw await this.fail('HEAD', res, `${this.host}/${repo}:${reference}`);
+    if (res.status !== 200)
+      throw await this.session.fail('HEAD', res, `${this.host}/${repo}:${reference}`);
     const check = checkDigest({
       op: 'HEAD',
       reference,
@@ -155,7 +220,7 @@ export class RegistryClient extends RegistrySession {
     if (res.status === 404) return undefined;
     if (res.status === 200 && typeof digest === 'string' && isSha256Digest(digest)) return digest;
     if (res.status !== 200 && res.status !== 403 && res.status !== 405)
-      throw await this.fail('HEAD', res, `${this.host}/${repo}:${tag}`);
+      throw await this.session.fail('HEAD', res, `${this.host}/${repo}:${tag}`);
     return (await this.getManifestOrUndefined(repo, tag, signal))?.digest;
   }
 
@@ -208,7 +273,7 @@ export class RegistryClient extends RegistrySession {
       maxBytes,
     });
     if (res.status !== 200)
-      throw await this.fail('GET', res, `blob ${digest} in ${this.host}/${repo}`);
+      throw await this.session.fail('GET', res, `blob ${digest} in ${this.host}/${repo}`);
     const actual = sha256Digest(res.body);
     if (actual !== digest)
       throw new RegistryError(
@@ -235,12 +300,12 @@ export class RegistryClient extends RegistrySession {
     });
     if (res.status === 201) return { mounted: true };
     if (res.status !== 202)
-      throw await this.fail(
+      throw await this.session.fail(
         'POST',
         res,
         `mount of ${digest} from ${from} into ${this.host}/${repo}`,
       );
-    return { mounted: false, session: await this.uploadLocation(res) };
+    return { mounted: false, session: await this.session.uploadLocation(res) };
   }
 
   private async finishUpload(
@@ -261,13 +326,13 @@ export class RegistryClient extends RegistrySession {
     // A retried PUT whose first answer was lost finds its upload session gone (404
     // BLOB_UPLOAD_UNKNOWN): the first one may have been stored. The blob itself settles it.
     if (res.status === 404 && (await this.blobExists(repo, digest))) {
-      this.logger.debug(
+      this.session.logger.debug(
         { repo, digest },
         'upload session gone, blob present: the lost PUT was stored',
       );
       return;
     }
-    throw await this.fail('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
+    throw await this.session.fail('PUT', res, `upload of ${digest} to ${this.host}/${repo}`);
   }
 
   /**
@@ -277,9 +342,18 @@ export class RegistryClient extends RegistrySession {
   async streamBlob(repo: string, digest: string, offset = 0): Promise<StreamResponse> {
     assertDigest(digest);
     const range: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    const res = await this.getStream(`/v2/${repo}/blobs/${digest}`, range, [pullScope(repo)]);
+    const res = await this.stream({
+      method: 'GET',
+      path: `/v2/${repo}/blobs/${digest}`,
+      headers: range,
+      scopes: [pullScope(repo)],
+    });
     if (res.status === 200 || (offset > 0 && res.status === 206)) return res;
-    throw await this.fail('GET', await drain(res), `blob ${digest} in ${this.host}/${repo}`);
+    throw await this.session.fail(
+      'GET',
+      await drain(res),
+      `blob ${digest} in ${this.host}/${repo}`,
+    );
   }
 
   /** Starts a blob upload session; returns its location (on this registry's origin only). */
@@ -289,45 +363,54 @@ export class RegistryClient extends RegistrySession {
       path: `/v2/${repo}/blobs/uploads/`,
       scopes: [pushScope(repo)],
     });
-    if (res.status !== 202) throw await this.fail('POST', res, `upload to ${this.host}/${repo}`);
-    return this.uploadLocation(res);
+    if (res.status !== 202)
+      throw await this.session.fail('POST', res, `upload to ${this.host}/${repo}`);
+    return this.session.uploadLocation(res);
   }
 
-  /** Streams `body` into an upload session (one PATCH); returns the session's next location. */
+  /**
+   * Streams a body into an upload session (one PATCH) through the session's request path (auth
+   * loop included: `body` is opened again when the PATCH must be resent); returns the session's
+   * next location.
+   */
   async patchUpload(
     repo: string,
     location: URL,
-    body: Readable,
+    body: BodyFunc,
     o: { size: number; offset?: number },
   ): Promise<URL> {
-    const { auth } = await this.ready();
     const headers: Record<string, string> = {
-      ...(await auth.header([pushScope(repo)])),
       'content-type': 'application/octet-stream',
       'content-length': String(o.size - (o.offset ?? 0)),
     };
     if (o.offset) headers['content-range'] = `${o.offset}-${o.size - 1}`;
-    const res = await this.transport.openStream({
+    const res = await this.stream({
       method: 'PATCH',
-      url: location.toString(),
+      path: `${location.pathname}${location.search}`,
       headers,
       body,
+      scopes: [pushScope(repo)],
     });
     const drained = await drain(res);
     if (res.status !== 202 && res.status !== 204)
-      throw await this.fail('PATCH', drained, `upload to ${this.host}/${repo}`);
-    return res.headers['location'] ? this.uploadLocation(drained) : location;
+      throw await this.session.fail('PATCH', drained, `upload to ${this.host}/${repo}`);
+    return res.headers['location'] ? this.session.uploadLocation(drained) : location;
   }
 
-  /** How many bytes an upload session holds (for resuming); undefined when the registry cannot say. */
+  /**
+   * How many bytes an upload session holds (for resuming); undefined when the registry cannot
+   * say for sure. `Range: 0-0` is not trusted: Distribution answers it for an empty session as
+   * well as for one byte held, so the blob starts over.
+   */
   async uploadOffset(repo: string, location: URL): Promise<number | undefined> {
     const res = await this.request({
       method: 'GET',
       path: `${location.pathname}${location.search}`,
       scopes: [pushScope(repo)],
     });
-    const m = /^0-(\d+)$/.exec(String(res.headers['range'] ?? ''));
-    return res.status === 204 && m ? Number(m[1]) + 1 : undefined;
+    const m = /^(?:bytes=)?0-(\d+)$/.exec(String(res.headers['range'] ?? '').trim());
+    const last = m ? Number(m[1]) : 0;
+    return res.status === 204 && last > 0 ? last + 1 : undefined;
   }
 
   /** Commits an upload session as `digest` (the bytes were sent by PATCH). */
@@ -367,7 +450,7 @@ export class RegistryClient extends RegistrySession {
     });
     if (res.status === 200) return true;
     if (res.status === 404) return false;
-    throw await this.fail('HEAD', res, `blob ${digest} in ${this.host}/${repo}`);
+    throw await this.session.fail('HEAD', res, `blob ${digest} in ${this.host}/${repo}`);
   }
 
   /** PUTs a manifest under a tag or digest; returns its digest after checking the registry agrees. */
@@ -386,7 +469,7 @@ export class RegistryClient extends RegistrySession {
       scopes: [pushScope(repo)],
     });
     if (res.status !== 201 && res.status !== 200)
-      throw await this.fail('PUT', res, `${this.host}/${repo}:${reference}`);
+      throw await this.session.fail('PUT', res, `${this.host}/${repo}:${reference}`);
     const check = checkDigest({
       op: 'PUT',
       reference,
@@ -422,7 +505,7 @@ export class RegistryClient extends RegistrySession {
       };
     }
     if (res.status !== 404 && res.status !== 400 && res.status !== 405 && res.status !== 200)
-      throw await this.fail('GET', res, `referrers of ${digest} in ${this.host}/${repo}`);
+      throw await this.session.fail('GET', res, `referrers of ${digest} in ${this.host}/${repo}`);
     const tagIndex = await this.getManifest(repo, referrersTag(digest)).catch((err: unknown) => {
       if (err instanceof AppError && err.code === 'NOT_FOUND') return undefined;
       throw err;
@@ -444,7 +527,7 @@ export class RegistryClient extends RegistrySession {
     });
     if (res.status === 200 || res.status === 404) return true;
     if (res.status === 401 || res.status === 403) return false;
-    throw await this.fail('HEAD', res, `${this.host}/${repo}`);
+    throw await this.session.fail('HEAD', res, `${this.host}/${repo}`);
   }
 
   /** Whether the current credentials may push to `repo`: opens an upload session and cancels it. */
@@ -455,8 +538,8 @@ export class RegistryClient extends RegistrySession {
       scopes: [pushScope(repo)],
     });
     if (res.status === 401 || res.status === 403) return false;
-    if (res.status !== 202) throw await this.fail('POST', res, `${this.host}/${repo}`);
-    const location = await this.uploadLocation(res);
+    if (res.status !== 202) throw await this.session.fail('POST', res, `${this.host}/${repo}`);
+    const location = await this.session.uploadLocation(res);
     await this.request({
       method: 'DELETE',
       path: `${location.pathname}${location.search}`,

@@ -8,12 +8,14 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { ClientHttp2Session } from 'node:http2';
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Agents, Got, Method, RequestError, Response } from 'got';
 import { AppError, RegistryError } from '../errors.js';
 import { safeUrl, silentLogger, type Logger } from '../log.js';
 import { HttpProxyAgent, HttpsProxyAgent } from 'hpagent';
+import type { request as H2Request } from 'http2-wrapper';
 import { proxyFor } from './proxy.js';
 
 export interface HttpRequest {
@@ -74,9 +76,21 @@ export interface TransportOptions {
 }
 
 export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
-/** Retried statuses: timeouts, rate limits and server errors. 4xx client errors (400, 401, 403, 404, 413) never are. */
+/** Retried statuses: timeouts, rate limits and server errors. 4xx client errors (400, 401, 403, 404, 405, 413…) never are. */
 export const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
+/**
+ * HTTP/2 failures that mean the request was never processed, so it is safe to send again
+ * whatever its method: a stream started on a session that had received GOAWAY, and a stream the
+ * server reset with REFUSED_STREAM (RFC 9113 §8.7). Other stream resets are not retried.
+ */
+const H2_NOT_PROCESSED = ['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_STREAM_ERROR'];
+export function h2NotProcessed(err: { code?: string; message?: string } | undefined): boolean {
+  if (!err?.code) return false;
+  if (err.code === 'ERR_HTTP2_GOAWAY_SESSION') return true;
+  return err.code === 'ERR_HTTP2_STREAM_ERROR' && /REFUSED_STREAM/.test(err.message ?? '');
+}
 const RETRY_ERRORS = [
+  ...H2_NOT_PROCESSED,
   'ETIMEDOUT',
   'ECONNRESET',
   'EADDRINUSE',
@@ -87,6 +101,31 @@ const RETRY_ERRORS = [
   'EAI_AGAIN',
   'ERR_STREAM_PREMATURE_CLOSE',
 ];
+
+/**
+ * Marks an HTTP/2 session as closing for http2-wrapper's agent (its own flag, which it sets when
+ * it retires a session itself), so that no new stream is put on it. Where the flag cannot be
+ * found (another http2-wrapper), the session is closed: Node lets its open streams finish.
+ */
+function markClosing(session: object, flag: symbol | undefined): void {
+  if (flag) (session as Record<symbol, unknown>)[flag] = true;
+  else (session as { close(): void }).close();
+}
+
+/**
+ * Whether a failed request is worth sending again — the one policy for buffered requests (got's
+ * retry, configured from the same lists) and for streamed transfers (the blob copy's restart):
+ * a connection that failed or was cut, a timeout, a status in RETRY_STATUS, an HTTP/2 request
+ * the server never processed. Never a 4xx answer, a digest or auth problem, or our own abort.
+ */
+export function isRetryable(err: unknown): boolean {
+  if (!(err instanceof RegistryError)) return false;
+  if (err.details.aborted) return false;
+  if (err.details.status !== undefined) return RETRY_STATUS.includes(err.details.status);
+  if (err.code !== 'NETWORK') return false;
+  const cause = (err.cause as { code?: string } | undefined)?.code;
+  return !(cause && (CERT_UNKNOWN.has(cause) || /CERT|TLS|SSL|EPROTO/.test(cause)));
+}
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP-date. Undefined when absent or unreadable. */
 export function retryAfterMs(
@@ -125,10 +164,34 @@ export function adviceFor(code: string | undefined, host: string): string | unde
   return undefined;
 }
 
+/** Connection failures that, when a proxy is in use, are the proxy's. */
+const PROXY_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** What to do when the proxy (HTTP(S)_PROXY) cannot be reached: it is named, not the registry. */
+export function proxyAdvice(code: string | undefined, proxy: URL, host: string): string {
+  const what =
+    code === 'ECONNREFUSED'
+      ? 'connection refused — is the proxy running, is its port right?'
+      : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+        ? 'the proxy host name does not resolve'
+        : 'no route to the proxy';
+  return `cannot connect to the proxy ${proxy.host} (from HTTP_PROXY/HTTPS_PROXY) on the way to ${host}: ${what}; NO_PROXY=${host} bypasses it`;
+}
+
 export class HttpTransport {
   private got?: Promise<Got>;
   /** One HTTP/2 session per https origin (multiplexed requests); loaded with got. */
   private h2Agent?: { destroy(): void };
+  /** http2-wrapper's request(), for streamed requests to an origin that negotiated h2. */
+  private h2Request?: typeof H2Request;
+  /** Origins whose answers came over HTTP/2: streamed requests to them go over the same session. */
+  private readonly h2Origins = new Set<string>();
   private readonly logger: Logger;
   private readonly options: TransportOptions;
   private readonly agents = new Map<string, Agents>();
@@ -165,7 +228,17 @@ export class HttpTransport {
             } as typeof options);
           }
         }
-        this.h2Agent = new SharedSessionAgent({ timeout: 60_000 });
+        const agent = new SharedSessionAgent({ timeout: 60_000 });
+        // After a GOAWAY the session takes no new streams (RFC 9113 §6.8), but http2-wrapper
+        // keeps offering it until it closes: marked as closing, the next request opens a new
+        // session while the streams already on the old one finish there.
+        agent.on('session', (session: ClientHttp2Session) =>
+          session.once('goaway', () =>
+            markClosing(session, (Base as { kGracefullyClosing?: symbol }).kGracefullyClosing),
+          ),
+        );
+        this.h2Agent = agent;
+        this.h2Request = h2.default.request;
       }
       return this.configure(got);
     });
@@ -206,6 +279,7 @@ export class HttpTransport {
         maxRetryAfter: cap,
         calculateDelay: ({ attemptCount, computedValue, error }) => {
           if (computedValue === 0) return 0; // got's rules say no retry (or Retry-After over the cap)
+          if (error.code === 'ERR_HTTP2_STREAM_ERROR' && !h2NotProcessed(error)) return 0;
           const after = retryAfterMs(error.response?.headers['retry-after']);
           if (after !== undefined) return after > cap ? 0 : Math.max(after, 1);
           return Math.min(backoff * 2 ** (attemptCount - 1), 30_000) * (0.8 + Math.random() * 0.4);
@@ -291,6 +365,11 @@ export class HttpTransport {
     }
   }
 
+  /** The overall deadline (--timeout), which every request runs under unless given its own signal. */
+  get deadline(): AbortSignal | undefined {
+    return this.options.deadline;
+  }
+
   /** Sends one request (with retries) and reads the whole body, up to `maxBytes`. */
   async send(req: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
@@ -334,6 +413,7 @@ export class HttpTransport {
       'http',
     );
     this.logger.trace({ headers: { ...res.request.options.headers } }, 'request headers');
+    if (res.httpVersion === '2.0') this.h2Origins.add(url.origin);
     return { status: res.statusCode, headers: res.headers, body: res.body, url: req.url };
   }
 
@@ -451,7 +531,10 @@ export class HttpTransport {
       );
     }
     const host = new URL(req.url).host;
-    const advice = adviceFor(e.code, host);
+    const proxy = proxyFor(new URL(req.url), this.options.env ?? {});
+    // Through a proxy, a connection that fails is the connection to the proxy.
+    const viaProxy = proxy && PROXY_CONNECT_CODES.has(String(e.code));
+    const advice = viaProxy ? proxyAdvice(e.code, proxy, host) : adviceFor(e.code, host);
     if (advice)
       return new RegistryError('NETWORK', `${advice} (${where}: ${e.code})`, details, {
         cause: err,
@@ -468,9 +551,11 @@ export class HttpTransport {
    * Opens one request whose body and/or answer is a stream (a blob of any size, never held in
    * memory): no retries here, the caller restarts the whole transfer. Resolves once the answer's
    * head has arrived; its body is `res.stream`. `body` is piped into the request with
-   * back-pressure. Limited by the deadline (or `signal`) and by an idle timeout.
+   * back-pressure. Over HTTP/2 to an origin whose answers have come over HTTP/2 (the same
+   * session as every other request), HTTP/1.1 otherwise. Limited by the deadline (or `signal`)
+   * and by an idle timeout.
    */
-  openStream(req: {
+  async openStream(req: {
     method: Method;
     url: string;
     headers?: Record<string, string>;
@@ -480,50 +565,65 @@ export class HttpTransport {
   }): Promise<StreamResponse> {
     const target = new URL(req.url);
     const secure = target.protocol === 'https:';
+    const h2 = this.h2Origins.has(target.origin) && this.useHttp2(target);
+    if (h2) await this.loadGot();
     const agents = this.agentsFor(target);
     const started = Date.now();
     const signal = req.signal ?? this.options.deadline;
+    const failed = (err: unknown): RegistryError =>
+      this.failure({ method: req.method, url: req.url, signal: req.signal }, err, {
+        tooLarge: false,
+        cap: 0,
+        started,
+      });
+    if (signal?.aborted) {
+      req.body?.destroy();
+      throw failed(signal.reason);
+    }
     return new Promise((resolve, reject) => {
-      const out = (secure ? https : http).request(
-        target,
-        {
-          method: req.method,
-          agent: secure ? agents.https : agents.http,
-          headers: { ...this.headers, ...req.headers },
-          timeout: req.idleMs ?? 30_000,
-          ...(signal ? { signal } : {}),
-          ...(secure ? this.tls : {}),
-        },
-        (res) => {
-          this.logger.debug(
-            {
-              method: req.method,
-              url: safeUrl(req.url),
-              status: res.statusCode,
-              ms: Date.now() - started,
-              attempt: 1,
-              stream: true,
-            },
-            'http',
+      const options = {
+        method: req.method,
+        headers: { ...this.headers, ...req.headers },
+        timeout: req.idleMs ?? 30_000,
+        ...(secure ? this.tls : {}),
+      };
+      const onResponse = (res: http.IncomingMessage): void => {
+        this.logger.debug(
+          {
+            method: req.method,
+            url: safeUrl(req.url),
+            status: res.statusCode,
+            ms: Date.now() - started,
+            attempt: 1,
+            stream: true,
+            ...(h2 ? { http2: true } : {}),
+          },
+          'http',
+        );
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, url: req.url });
+      };
+      const out: http.ClientRequest = h2
+        ? (this.h2Request!(
+            target,
+            { ...options, agent: this.h2Agent } as never,
+            onResponse,
+          ) as unknown as http.ClientRequest)
+        : (secure ? https : http).request(
+            target,
+            { ...options, agent: secure ? agents.https : agents.http },
+            onResponse,
           );
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res, url: req.url });
-        },
-      );
+      const onAbort = (): void => void out.destroy(signal?.reason as Error);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      out.on('close', () => signal?.removeEventListener('abort', onAbort));
       out.on('timeout', () =>
         out.destroy(Object.assign(new Error('no data for too long'), { code: 'ETIMEDOUT' })),
       );
       let bodyError: unknown;
-      out.on('error', (err) =>
-        reject(
-          bodyError instanceof AppError
-            ? bodyError
-            : this.failure({ method: req.method, url: req.url, signal: req.signal }, err, {
-                tooLarge: false,
-                cap: 0,
-                started,
-              }),
-        ),
-      );
+      out.on('error', (err) => {
+        req.body?.destroy();
+        reject(bodyError instanceof AppError ? bodyError : failed(err));
+      });
       if (req.body) {
         // What failed in the body (a digest check, a source cut off) is the error, not the socket's.
         req.body.on('error', (err) => {

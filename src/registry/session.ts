@@ -10,6 +10,8 @@ import { safeUrl, silentLogger } from '../log.js';
 import { Authenticator } from './auth/authenticator.js';
 import type { CredentialStore } from './auth/credentials.js';
 import { registryErrorFrom } from './errors.js';
+import type { Method } from 'got';
+import type { Readable } from 'node:stream';
 import {
   HttpTransport,
   type HttpRequest,
@@ -54,6 +56,9 @@ const PLAIN_HTTP_CODES = new Set([
 export const pullScope = (repo: string): string => `repository:${repo}:pull`;
 export const pushScope = (repo: string): string => `repository:${repo}:pull,push`;
 
+/** Opens a request body afresh (a streamed body can be sent again only by opening it again). */
+export type BodyFunc = () => Readable | Promise<Readable>;
+
 /** Reads a streamed answer's (small) body, for an error report. */
 export async function drain(res: StreamResponse): Promise<HttpResponse> {
   const chunks: Buffer[] = [];
@@ -68,8 +73,8 @@ export async function drain(res: StreamResponse): Promise<HttpResponse> {
 export class RegistrySession {
   readonly host: string;
   readonly transport: HttpTransport;
-  protected readonly logger: Logger;
-  protected readonly options: ClientOptions;
+  readonly logger: Logger;
+  readonly options: ClientOptions;
   private setup?: Promise<{ baseUrl: URL; auth: Authenticator }>;
 
   constructor(options: ClientOptions) {
@@ -89,7 +94,7 @@ export class RegistrySession {
    * Picks the scheme: https, except plain http when asked (--plain-http) and for a loopback
    * registry that answers https with plain HTTP. A certificate error never falls back to http.
    */
-  protected ready(): Promise<{ baseUrl: URL; auth: Authenticator }> {
+  ready(): Promise<{ baseUrl: URL; auth: Authenticator }> {
     this.setup ??= (async () => {
       const make = (baseUrl: URL, ping?: HttpResponse): { baseUrl: URL; auth: Authenticator } => {
         const auth = new Authenticator({
@@ -130,16 +135,68 @@ export class RegistrySession {
     return this.setup;
   }
 
-  /** Sends a request to this registry with auth; follows GET/HEAD redirects, dropping credentials across origins. */
+  /**
+   * Sends a request to this registry with auth and reads its answer whole: on 401, the token is
+   * refreshed once and the request resent; GET/HEAD redirects are followed, credentials kept to
+   * the registry's own origin, https never dropped to http.
+   */
   async request(
     req: Omit<HttpRequest, 'url'> & { path: string; scopes: string[] },
   ): Promise<HttpResponse> {
+    return this.exchange(req, (url, header) =>
+      this.transport.send({
+        method: req.method,
+        url: url.toString(),
+        headers: { ...req.headers, ...header },
+        body: req.body,
+        maxBytes: req.maxBytes,
+        signal: req.signal,
+      }),
+    );
+  }
+
+  /**
+   * The same request path for a body and/or an answer that are streams (a blob of any size):
+   * the same auth loop and redirects as `request`. `body` is a function that opens the body
+   * afresh, so a request refused with 401 is resent whole after the token is refreshed. The
+   * answer's body is `res.stream`. Not retried here: the blob copy restarts a cut transfer
+   * (see blob-copy.ts), with the same notion of what is worth retrying (`isRetryable`).
+   */
+  async stream(req: {
+    method: Method;
+    path: string;
+    headers?: Record<string, string>;
+    body?: BodyFunc;
+    scopes: string[];
+    signal?: AbortSignal;
+  }): Promise<StreamResponse> {
+    return this.exchange(
+      req,
+      async (url, header) =>
+        this.transport.openStream({
+          method: req.method,
+          url: url.toString(),
+          headers: { ...req.headers, ...header },
+          ...(req.body ? { body: await req.body() } : {}),
+          signal: req.signal,
+        }),
+      (res) => void res.stream.resume(),
+    );
+  }
+
+  /** The auth loop and the redirects, for either kind of answer. */
+  private async exchange<R extends { status: number; headers: HttpResponse['headers'] }>(
+    req: { method: Method; path: string; scopes: string[] },
+    send: (url: URL, header: Record<string, string>) => Promise<R>,
+    discard: (res: R) => void = () => undefined,
+  ): Promise<R> {
     const { baseUrl, auth } = await this.ready();
     let url = new URL(req.path, baseUrl);
-    let res = await this.sendAuthed(url, req, auth);
+    let res = await send(url, await auth.header(req.scopes));
     if (res.status === 401) {
+      discard(res);
       await auth.refused(res.headers['www-authenticate'], req.scopes);
-      res = await this.sendAuthed(url, req, auth);
+      res = await send(url, await auth.header(req.scopes));
     }
     for (
       let hops = 0;
@@ -147,6 +204,7 @@ export class RegistrySession {
       [301, 302, 303, 307, 308].includes(res.status);
       hops++
     ) {
+      discard(res);
       if (hops >= MAX_REDIRECTS)
         throw new RegistryError(
           'REGISTRY',
@@ -160,36 +218,16 @@ export class RegistrySession {
         );
       url = next;
       // Credentials stay with the registry's own origin.
-      res = await this.sendAuthed(url, req, url.origin === baseUrl.origin ? auth : undefined);
+      res = await send(url, url.origin === baseUrl.origin ? await auth.header(req.scopes) : {});
     }
     return res;
-  }
-
-  private async sendAuthed(
-    url: URL,
-    req: Omit<HttpRequest, 'url'> & { scopes: string[] },
-    auth: Authenticator | undefined,
-  ): Promise<HttpResponse> {
-    const header = auth ? await auth.header(req.scopes) : {};
-    return this.transport.send({
-      method: req.method,
-      url: url.toString(),
-      headers: { ...req.headers, ...header },
-      body: req.body,
-      maxBytes: req.maxBytes,
-      signal: req.signal,
-    });
   }
 
   /**
    * The error for an unexpected answer. A 401 says which of two things happened, once per
    * registry: no credentials were found (and where manifold looked), or the ones found were refused.
    */
-  protected async fail(
-    method: string,
-    res: HttpResponse,
-    subject?: string,
-  ): Promise<RegistryError> {
+  async fail(method: string, res: HttpResponse, subject?: string): Promise<RegistryError> {
     const err = registryErrorFrom(method, res, subject);
     if (res.status !== 401) return err;
     const cred = await (await this.ready()).auth.credentialFor().catch(() => undefined);
@@ -205,49 +243,7 @@ export class RegistrySession {
     );
   }
 
-  /**
-   * GETs `path` as a stream (a blob of any size), with auth and the redirects registries use for
-   * blob storage: credentials stay with the registry's own origin, https never drops to http.
-   */
-  protected async getStream(
-    path: string,
-    headers: Record<string, string>,
-    scopes: string[],
-  ): Promise<StreamResponse> {
-    const { baseUrl, auth } = await this.ready();
-    let url = new URL(path, baseUrl);
-    const open = async (withAuth: boolean): Promise<StreamResponse> =>
-      this.transport.openStream({
-        method: 'GET',
-        url: url.toString(),
-        headers: { ...headers, ...(withAuth ? await auth.header(scopes) : {}) },
-      });
-    let res = await open(true);
-    if (res.status === 401) {
-      res.stream.resume();
-      await auth.refused(res.headers['www-authenticate'], scopes);
-      res = await open(true);
-    }
-    for (let hops = 0; [301, 302, 303, 307, 308].includes(res.status); hops++) {
-      res.stream.resume();
-      if (hops >= MAX_REDIRECTS)
-        throw new RegistryError(
-          'REGISTRY',
-          `GET ${safeUrl(url)}: more than ${MAX_REDIRECTS} redirects`,
-        );
-      const next = new URL(String(res.headers['location'] ?? ''), url);
-      if (url.protocol === 'https:' && next.protocol !== 'https:')
-        throw new RegistryError(
-          'REGISTRY',
-          `GET ${safeUrl(url)}: refusing a redirect from https to ${next.protocol}`,
-        );
-      url = next;
-      res = await open(url.origin === baseUrl.origin);
-    }
-    return res;
-  }
-
-  protected async uploadLocation(res: HttpResponse): Promise<URL> {
+  async uploadLocation(res: HttpResponse): Promise<URL> {
     const base = await this.baseUrl();
     const location = new URL(String(res.headers['location'] ?? ''), base);
     if (location.origin !== base.origin) {

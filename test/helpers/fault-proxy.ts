@@ -24,7 +24,9 @@ export type Fault =
   /** Forward, then run `then` (another writer, a pause) before answering with the registry's answer. */
   | { kind: 'after'; then: () => Promise<void> }
   /** Forward (the registry acts on the request), then cut the connection: the answer is lost. */
-  | { kind: 'lose-answer' };
+  | { kind: 'lose-answer' }
+  /** Forward without the Authorization header: the registry itself refuses (a token it no longer accepts). */
+  | { kind: 'strip-auth' };
 
 export type FaultFn = (req: Recorded, count: number) => Fault | undefined;
 
@@ -121,6 +123,7 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       // Unreferenced: a slow answer the CLI gave up on must not keep the test worker alive after the suite.
       if (f?.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms).unref());
       if (f?.kind === 'forward-to') req.url = f.url;
+      if (f?.kind === 'strip-auth') delete req.headers['authorization'];
       const up = await forward(upstream, req, body);
       if (f?.kind === 'after') await f.then();
       if (f?.kind === 'lose-answer') return void req.socket.destroy();

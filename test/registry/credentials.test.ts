@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { runInProcess as runCli, type CliResult } from '../helpers/cli.js';
 import { startConnectProxy, startFaultProxy } from '../helpers/fault-proxy.js';
 import { HarnessClient } from '../helpers/harness-client.js';
-import { startRegistry, type RegistryHandle } from '../helpers/registry.js';
+import { freePort, startRegistry, type RegistryHandle } from '../helpers/registry.js';
 import { seedImage, STANDARD_PLATFORMS } from '../helpers/seed.js';
 
 let basic: RegistryHandle;
@@ -351,6 +351,22 @@ describe('proxies', () => {
       expect(proxy.tunnels.length).toBe(count);
     } finally {
       await proxy.close();
+      await tls.stop();
+    }
+  });
+
+  test('a proxy that is down is named as the proxy, not as the registry', async () => {
+    const tls = await startRegistry({ variant: 'tls' });
+    const port = await freePort();
+    try {
+      const res = await runCli(['inspect', '--ca-file', tls.caFile!, `${tls.host}/src/app:amd64`], {
+        env: { HTTPS_PROXY: `http://127.0.0.1:${port}`, MANIFOLD_RETRY_BASE_MS: '5' },
+      });
+      expect(res.code).toBe(3);
+      expect(res.stderr).toContain(`cannot connect to the proxy 127.0.0.1:${port}`);
+      expect(res.stderr).toContain(`on the way to ${tls.host}`);
+      expect(res.stderr).not.toContain('is the registry running');
+    } finally {
       await tls.stop();
     }
   });
