@@ -24,13 +24,14 @@ export interface LatencyProxy {
 function pipeDelayed(from: net.Socket, to: net.Socket, delay: () => number, notBefore = 0): void {
   from.on('data', (chunk) => {
     const d = Math.max(delay(), notBefore - Date.now() + delay());
-    if (d <= 0) to.write(chunk);
-    else setTimeout(() => to.writable && to.write(chunk), d);
+    if (d <= 0) {
+      if (to.writable) to.write(chunk);
+    } else setTimeout(() => to.writable && to.write(chunk), d);
   });
   from.on('end', () => {
     const d = delay();
     if (d === 0) to.end();
-    else setTimeout(() => to.end(), d);
+    else setTimeout(() => to.writable && to.end(), d);
   });
   from.on('error', () => to.destroy());
 }

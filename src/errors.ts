@@ -99,8 +99,11 @@ export class RegistryError extends AppError {
       method?: string;
       url?: string;
       registryCodes?: string[];
-      /** Set when the request was cut off by us: by SIGINT/SIGTERM, or by the deadline. */
-      aborted?: 'signal' | 'deadline';
+      /**
+       * Set when the request was cut off by us: by SIGINT/SIGTERM, by the deadline, or because
+       * another part of the run failed first (`stopped`).
+       */
+      aborted?: 'signal' | 'deadline' | 'stopped';
       /** For a 401: what went wrong with this registry's credentials, the same for every request. */
       authSummary?: string;
     } = {},

@@ -375,9 +375,6 @@ export async function resolveEntry(
   );
 }
 
-/** After the first failure for good, how long children already in flight may take to finish. */
-export const FAILURE_GRACE_MS = 2_000;
-
 type Outcome =
   | { status: 'fulfilled'; value: ResolvedEntry[] }
   | { status: 'rejected'; reason: unknown }
@@ -387,42 +384,63 @@ type Outcome =
 const skippable = (err: unknown, e: SpecEntry, deps: ResolveDeps): boolean =>
   err instanceof AppError && err.code === 'NOT_FOUND' && (e.optional || deps.ignoreMissing);
 
+/** The reason the children still in flight are aborted with, once one has failed for good. */
+export class StoppedError extends Error {
+  readonly stopped = true;
+  constructor(readonly by: string) {
+    super(`stopped: ${by} failed`);
+  }
+}
+
 /**
  * Resolves every child (at most `concurrency` at once). Once one has failed for good, no new
- * child is started and those in flight get FAILURE_GRACE_MS to finish; then every failure seen
- * is thrown together. Returns entries in spec order otherwise.
+ * child is started and the requests of those in flight are aborted (their answers would not
+ * change the outcome); every failure seen is thrown together. Returns entries in spec order
+ * otherwise.
  */
 export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolved> {
   const doc = checksOf(spec, deps.verifyBudget ?? DEFAULT_VERIFY_BUDGET);
   const limit = pLimit(Math.max(1, deps.concurrency));
   const outcomes: Outcome[] = spec.manifests.map(() => undefined);
-  let stopped = false;
-  let onFailure!: () => void;
-  const failed = new Promise<void>((r) => (onFailure = r));
+  const stop = new AbortController();
+  const scoped = new Map<string, RegistryClient>();
+  const clientFor = (host: string): RegistryClient => {
+    let c = scoped.get(host);
+    if (!c) scoped.set(host, (c = deps.clientFor(host).withSignal(stop.signal)));
+    return c;
+  };
+  const childDeps: ResolveDeps = {
+    ...deps,
+    client: deps.client.withSignal(stop.signal),
+    clientFor,
+  };
   deps.progress?.('resolve', { total: spec.manifests.length });
-  const all = Promise.all(
+  await Promise.all(
     spec.manifests.map((e, i) =>
       limit(async () => {
-        if (stopped) return void (outcomes[i] = { status: 'not-started' });
+        if (stop.signal.aborted) return void (outcomes[i] = { status: 'not-started' });
         try {
-          outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, deps, doc) };
+          outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, childDeps, doc) };
           deps.progress?.('resolve', { done: 1 });
         } catch (reason) {
-          outcomes[i] = { status: 'rejected', reason };
-          if (!skippable(reason, e, deps)) {
-            stopped = true;
-            onFailure();
+          // Cut off because another child failed first: not checked, not a failure of its own.
+          if (stop.signal.aborted) {
+            deps.logger.debug(
+              {
+                entry: e.location.path,
+                ref: e.source,
+                by: (stop.signal.reason as StoppedError).by,
+              },
+              'child stopped: another child failed',
+            );
+            return void (outcomes[i] = { status: 'not-started' });
           }
+          outcomes[i] = { status: 'rejected', reason };
+          if (!skippable(reason, e, deps)) stop.abort(new StoppedError(label(e)));
         }
       }),
     ),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const grace = failed.then(
-    () => new Promise<void>((r) => (timer = setTimeout(r, FAILURE_GRACE_MS))),
-  );
-  await Promise.race([all, grace]);
-  clearTimeout(timer);
   const entries: ResolvedEntry[] = [];
   const skipped: SkippedEntry[] = [];
   const failures: AppError[] = [];

@@ -502,13 +502,21 @@ export class HttpTransport {
       );
     const signal = req.signal ?? this.options.deadline;
     if (signal?.aborted) {
-      const reason = signal.reason as (Error & { signal?: NodeJS.Signals }) | undefined;
-      const aborted = reason?.signal ? ('signal' as const) : ('deadline' as const);
+      const reason = signal.reason as
+        | (Error & { signal?: NodeJS.Signals; stopped?: boolean })
+        | undefined;
+      const aborted = reason?.signal
+        ? ('signal' as const)
+        : reason?.stopped
+          ? ('stopped' as const)
+          : ('deadline' as const);
       const why = reason?.signal
         ? `interrupted by ${reason.signal}`
-        : req.signal
-          ? 'the grace period passed'
-          : 'the overall deadline (--timeout) passed';
+        : reason?.stopped
+          ? reason.message
+          : req.signal && !this.options.deadline?.aborted
+            ? 'the grace period passed'
+            : 'the overall deadline (--timeout) passed';
       return new RegistryError(
         'NETWORK',
         `${where}: ${why}`,

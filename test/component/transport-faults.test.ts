@@ -66,9 +66,8 @@ describe('retries', () => {
     expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
     // Exponential backoff from the 20 ms base: about 20, 40, 80 ms between attempts (±20 % jitter).
     const gaps = attempts.slice(1).map((a, i) => a.at - attempts[i]!.at);
+    // (Lower bounds only: a busy machine can stretch a gap, never shorten it.)
     gaps.forEach((g, i) => expect(g).toBeGreaterThanOrEqual(Math.floor(0.8 * 20 * 2 ** i)));
-    expect(gaps[2]!).toBeGreaterThan(gaps[0]!);
-    expect(Math.max(...gaps)).toBeLessThan(1000);
   });
 
   test('§F20: 429 with Retry-After in seconds is honoured', async () => {
@@ -110,10 +109,11 @@ describe('retries', () => {
           }
         : undefined,
     );
-    const started = Date.now();
+    const before = proxy.requests.length;
     const res = await publish(spec());
     expect(res.code).toBe(3);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Not waited for, not retried: one attempt.
+    expect(proxy.requests.slice(before).filter(isGet('amd64'))).toHaveLength(1);
     expect(res.stderr).toContain('TOOMANYREQUESTS');
   });
 
@@ -156,16 +156,52 @@ describe('retries', () => {
 
   test('§F16: a slow registry is cut off by the overall --timeout deadline', async () => {
     proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'delay', ms: 8000 } : undefined));
-    const started = Date.now();
+    const before = proxy.requests.length;
     const res = await publish(spec(), ['--timeout', '2']);
     expect(res.code).toBe(3);
     expect(res.stderr).toContain('deadline');
-    expect(Date.now() - started).toBeLessThan(7000);
+    // The slow request was cut by the client, not answered after its 8 s.
+    const slow = proxy.requests.slice(before).filter(isGet('amd64'));
+    for (let i = 0; i < 200 && !slow.every((r) => r.cut); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(slow.every((r) => r.cut)).toBe(true);
   });
 });
 
 // The registry ping (GET /v2/) goes out through a light node:http probe while got loads; the
 // probe never reports a failure itself: anything but a final answer is sent again through got.
+describe('fail fast', () => {
+  test('a missing child beside a slow one: the slow request is aborted at once, not waited out', async () => {
+    // The slow child's GET would take a minute: the run must not wait for it.
+    proxy.setFault((r) => (isGet('amd64')(r) ? { kind: 'delay', ms: 60_000 } : undefined));
+    const before = proxy.requests.length;
+    const s = `image: ${proxy.host}/f/app:ff\nmanifests:\n  - image: ${proxy.host}/f/app:amd64\n  - image: ${proxy.host}/f/app:missing\n`;
+    const res = await publish(s, ['--log-format', 'json', '--log-level', 'debug']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('f/app:missing');
+    // The slow child's resolution was cut off by the failure (not left to run out).
+    const stopped = res.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg?: string; entry?: string; by?: string })
+      .filter((l) => l.msg === 'child stopped: another child failed');
+    expect(stopped).toEqual([
+      expect.objectContaining({
+        entry: 'manifests[0]',
+        by: expect.stringContaining('manifests[1]'),
+      }),
+    ]);
+    expect(res.stderr).toMatch(/1 not checked/);
+    const slow = proxy.requests.slice(before).filter(isGet('amd64'));
+    // One attempt, cut by the client (no retry of an abort), and already closed when the run ended.
+    expect(slow).toHaveLength(1);
+    // The proxy sees the client close it (an event; the minute-long answer is never sent).
+    for (let i = 0; i < 200 && !slow[0]!.cut; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(slow[0]!.cut).toBe(true);
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+});
+
 describe('registry ping', () => {
   const isPing = (r: { method: string; url: string }) => r.method === 'GET' && r.url === '/v2/';
 
@@ -630,10 +666,14 @@ describe('interruption', () => {
     });
     child.stdin.end(spec());
     await new Promise((r) => setTimeout(r, 1500));
-    const started = Date.now();
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    expect(Date.now() - started).toBeLessThan(3000);
+    // The request in flight was cut, not waited out (its answer would come after 10 s).
+    const slow = proxy.requests.slice(before).filter(isGet('arm64'));
+    for (let i = 0; i < 200 && !slow.every((r) => r.cut); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(slow.length).toBeGreaterThan(0);
+    expect(slow.every((r) => r.cut)).toBe(true);
     expect(code).toBe(3);
     expect(stderr).toContain('interrupted by SIGTERM');
     expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);

@@ -33,6 +33,8 @@ export function runCli(
         resolvePromise({ code, stdout, stderr });
       },
     );
+    // A CLI that exits before reading its stdin closes the pipe: EPIPE here is not the test's failure.
+    child.stdin?.on('error', () => undefined);
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });

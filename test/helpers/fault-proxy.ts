@@ -12,6 +12,8 @@ export interface Recorded {
   url: string;
   headers: http.IncomingHttpHeaders;
   at: number;
+  /** Set when the client closed the connection before the answer was sent (it gave up, or aborted). */
+  cut?: boolean;
 }
 
 export type Fault =
@@ -104,6 +106,9 @@ export async function startFaultProxy(upstreamUrl: string): Promise<FaultProxy> 
       at: Date.now(),
     };
     requests.push(rec);
+    res.on('close', () => {
+      if (!res.writableFinished) rec.cut = true;
+    });
     const key = `${rec.method} ${rec.url.split('?')[0]}`;
     const n = (counts.get(key) ?? 0) + 1;
     counts.set(key, n);

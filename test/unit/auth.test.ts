@@ -50,13 +50,11 @@ describe('WWW-Authenticate parsing', () => {
     expect(pickChallenge(parseChallenges('Negotiate'))).toBeUndefined();
   });
 
-  test('is bounded: 64 KiB of parameters and 100 challenges parse quickly into at most 16', () => {
+  test('is bounded: 64 KiB of parameters and 100 challenges parse into at most 16', () => {
     const huge = `Bearer ${Array.from({ length: 5000 }, (_, i) => `p${i}="${'x'.repeat(10)}"`).join(',')}`;
     const many = Array.from({ length: 100 }, () => 'Basic realm="x"').join(', ');
-    const start = Date.now();
     expect(parseChallenges(huge)).toHaveLength(1);
     expect(parseChallenges(many)).toHaveLength(16);
-    expect(Date.now() - start).toBeLessThan(500);
   });
 });
 
