@@ -131,7 +131,15 @@ export function isAborted(err: unknown): boolean {
 }
 
 /** Process exit codes, one per outcome class. */
-export const EXIT = { OK: 0, UNEXPECTED: 1, USAGE_OR_SPEC: 2, RESOLVE: 3, PUSH: 4 } as const;
+export const EXIT = {
+  OK: 0,
+  UNEXPECTED: 1,
+  USAGE_OR_SPEC: 2,
+  RESOLVE: 3,
+  PUSH: 4,
+  SIGINT: 130,
+  SIGTERM: 143,
+} as const;
 
 /** What each exit code means, as `--help` and the README print it (a test keeps them equal). */
 export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
@@ -146,6 +154,11 @@ export const EXIT_MEANINGS: readonly [code: number, meaning: string][] = [
     'resolve, auth, network or registry error before any write, or a platform or binaries check refused a child: nothing was pushed',
   ],
   [EXIT.PUSH, 'push failed or partial: the report says which tags moved and which did not'],
+  [
+    EXIT.SIGINT,
+    'interrupted by SIGINT (Ctrl-C), whatever the run had settled: the report says which tags moved',
+  ],
+  [EXIT.SIGTERM, 'interrupted by SIGTERM (a CI cancellation), likewise'],
 ];
 
 /**

@@ -2,6 +2,7 @@
  * Turns global and registry options into the dependencies commands need: the logger, the
  * credential chain and one RegistryClient per registry host.
  */
+import { noteInterrupt } from './interrupt.js';
 import { X509Certificate } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -214,6 +215,7 @@ export function registryContext(
   timer.unref();
   // Ctrl-C or a CI cancellation aborts the requests in flight; the command then reports what moved.
   const onSignal = (signal: NodeJS.Signals): void => {
+    noteInterrupt(signal);
     logger.warn({ signal }, 'interrupted: aborting requests in flight');
     deadline.abort(Object.assign(new Error(`interrupted by ${signal}`), { signal }));
   };

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { interruptExitCode, interruptedBy, resetInterrupt } from './interrupt.js';
 import { AppError, EXIT, EXIT_MEANINGS, exitCodeFor } from '../errors.js';
 import { escapeControl } from '../escape.js';
 import { packageVersion } from '../package-info.js';
@@ -52,11 +53,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const program = buildProgram(tracked, (code) => {
     exitCode = code;
   });
+  resetInterrupt();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
+    return afterInterrupt(exitCode, tracked);
   } catch (err) {
-    const code = reportError(err, tracked);
+    const code = afterInterrupt(reportError(err, tracked), tracked, true);
     // --output json: one JSON document on stdout in every outcome, usage errors included.
     if (!wrote && code !== EXIT.OK && wantsJson(argv)) {
       const error =
@@ -72,6 +74,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     return code;
   }
+}
+
+/**
+ * The exit code once the command has reported: after SIGINT or SIGTERM it is 130 or 143 whatever
+ * the outcome, so a cancelled run is never taken for a finished one (the report says what moved).
+ */
+function afterInterrupt(code: number, io: Io, failed = false): number {
+  const signal = interruptedBy();
+  if (!signal) return code;
+  if (!failed)
+    io.stderr(
+      `manifold: interrupted by ${signal}; the report above is what the run settled before stopping\n`,
+    );
+  return interruptExitCode(signal);
 }
 
 function reportError(err: unknown, io: Io): number {

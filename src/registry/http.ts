@@ -503,8 +503,7 @@ export class HttpTransport {
     const signal = req.signal ?? this.options.deadline;
     if (signal?.aborted) {
       const reason = signal.reason as
-        | (Error & { signal?: NodeJS.Signals; stopped?: boolean })
-        | undefined;
+        (Error & { signal?: NodeJS.Signals; stopped?: boolean }) | undefined;
       const aborted = reason?.signal
         ? ('signal' as const)
         : reason?.stopped

@@ -140,7 +140,7 @@ describe('every tag read back', () => {
     });
   });
 
-  test('SIGTERM while a tag PUT is in flight: the tag is read back and reported as it is', async () => {
+  test('SIGTERM while a tag PUT is in flight: the tag is read back and reported as it is; the exit says interrupted (143)', async () => {
     const tag = `s${++n}`;
     let arrived!: () => void;
     const putArrived = new Promise<void>((r) => (arrived = r));
@@ -174,7 +174,9 @@ describe('every tag read back', () => {
       status: 'created',
       note: 'settled after the interrupt',
     });
-    expect(code).toBe(0);
+    // Every tag landed, and still the run was cancelled: a wrapper must be able to tell.
+    expect(doc).toMatchObject({ ok: false, exitCode: 143, interrupted: 'SIGTERM' });
+    expect(code).toBe(143);
     expect((await harness.getManifest('r/app', tag)).headers['docker-content-digest']).toBe(
       doc.indexes[0]!.digest,
     );

@@ -674,7 +674,7 @@ describe('interruption', () => {
       await new Promise((r) => setTimeout(r, 25));
     expect(slow.length).toBeGreaterThan(0);
     expect(slow.every((r) => r.cut)).toBe(true);
-    expect(code).toBe(3);
+    expect(code).toBe(143);
     expect(stderr).toContain('interrupted by SIGTERM');
     expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
   });

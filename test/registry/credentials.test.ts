@@ -113,7 +113,7 @@ describe('credential sources', () => {
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     setTimeout(() => child.kill('SIGTERM'), 1000);
     const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
-    expect(code).toBe(3);
+    expect(code).toBe(143);
     expect(stderr).toContain('interrupted by SIGTERM');
     const tooLong = await runCli(['publish', '--from-spec', '-', '--timeout', '3000000'], {
       input: spec(basic),

@@ -16,6 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { AppError, exitCodeFor, type ErrorCode } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
 import { tagLanded, type PublishResult } from '../../publish/index.js';
+import { interruptExitCode, interruptedBy } from '../interrupt.js';
 import type { Io } from '../io.js';
 
 /** The JSON document `--output json` prints, in every outcome (schemas/publish-output.schema.json). */
@@ -23,6 +24,8 @@ export interface RunReport {
   ok: boolean;
   exitCode: number;
   dryRun: boolean;
+  /** Set when the run was interrupted (the exit code is then 130 or 143). */
+  interrupted?: NodeJS.Signals;
   error?: { code: ErrorCode; message: string };
   indexes: PublishResult[];
 }
@@ -32,10 +35,12 @@ export function runReport(
   results: PublishResult[],
   o: { dryRun: boolean; error?: AppError },
 ): RunReport {
+  const signal = interruptedBy();
   const report: RunReport = {
-    ok: !o.error,
-    exitCode: o.error ? exitCodeFor(o.error.code) : 0,
+    ok: !o.error && !signal,
+    exitCode: signal ? interruptExitCode(signal) : o.error ? exitCodeFor(o.error.code) : 0,
     dryRun: o.dryRun,
+    ...(signal ? { interrupted: signal } : {}),
     indexes: results,
   };
   if (o.error) report.error = { code: o.error.code, message: o.error.message };
