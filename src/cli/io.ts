@@ -1,4 +1,5 @@
-import { readFileSync, writeSync } from 'node:fs';
+import { AppError } from '../errors.js';
+import { readSync, writeSync } from 'node:fs';
 
 /** What a command may touch of the outside world: streams, environment, stdin. */
 export interface Io {
@@ -34,6 +35,41 @@ function fdWriter(fd: number): (text: string) => void {
   };
 }
 
+/** The most standard input manifold reads (a spec, a password): far above any real spec. */
+export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Reads standard input to its end, synchronously. A pipe may be non-blocking and its writer
+ * slow (a spec piped from another command, or written a moment after start): EAGAIN means "not
+ * yet", so the read waits a little and goes on, until end of input.
+ */
+function readAllStdin(): string {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 10);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw err;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_STDIN_BYTES)
+      throw new AppError('USAGE', `standard input is larger than ${MAX_STDIN_BYTES} bytes`);
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** How a command reports the exit code it finished with (errors go through main's mapping). */
 export type Exit = (code: number) => void;
 
@@ -42,7 +78,7 @@ export function processIo(): Io {
   return {
     stdout: fdWriter(1),
     stderr: fdWriter(2),
-    readStdin: () => readFileSync(0, 'utf8'),
+    readStdin: readAllStdin,
     env: process.env,
     isTty: Boolean(process.stderr.isTTY),
   };

@@ -1,7 +1,10 @@
 /** The built CLI as a subprocess: version, help, usage errors. */
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 
 describe('manifold binary', () => {
   test('--version prints the package version and exits 0', async () => {
@@ -33,5 +36,32 @@ describe('exit codes', () => {
       expect(help.stdout).toContain(`  ${code}  ${meaning}`);
       expect(readme).toContain(`| ${code} | ${meaning} |`);
     }
+  });
+});
+
+describe('standard input', () => {
+  test('a spec on a non-blocking pipe, written a moment after start and in pieces, is read whole', async () => {
+    // A FIFO opened non-blocking stands for a pipe another program made non-blocking.
+    const fifo = join(mkdtempSync(join(tmpdir(), 'manifold-stdin-')), 'in');
+    execFileSync('mkfifo', [fifo]);
+    const readEnd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writeEnd = openSync(fifo, constants.O_WRONLY);
+    const child = spawn(process.execPath, [CLI, 'validate', '-'], {
+      stdio: [readEnd, 'pipe', 'pipe'],
+    });
+    closeSync(readEnd);
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const closed = new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
+    // Pieces written once the CLI is running (it has printed nothing yet: it is still reading).
+    await new Promise((r) => setTimeout(r, 200));
+    writeSync(writeEnd, 'image: reg.example.com/a/b:1\n');
+    await new Promise((r) => setTimeout(r, 200));
+    writeSync(writeEnd, 'manifests:\n  - image: reg.example.com/a/b:amd64\n');
+    closeSync(writeEnd);
+    expect(await closed).toBe(0);
+    expect(out).toContain('valid: 1 index: reg.example.com/a/b:1 (1 child)');
+    expect(out).not.toContain('unexpected error');
   });
 });
