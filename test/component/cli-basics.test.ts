@@ -56,8 +56,8 @@ describe('standard input', () => {
     const hold = new net.Socket({ fd: readEnd, readable: false, writable: false });
     hold.pause();
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
     const closed = new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
     // Pieces written once the CLI is running (it has printed nothing yet: it is still reading).
     await new Promise((r) => setTimeout(r, 200));

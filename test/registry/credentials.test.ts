@@ -365,3 +365,31 @@ describe('proxies', () => {
     }
   });
 });
+
+describe('credential helpers are foreign programs', () => {
+  test('a helper that prints without end (600 MB) is stopped at the cap: a clear error, no crash', async () => {
+    const env = dockerConfig(
+      { credHelpers: { [basic.host]: 'flood' } },
+      { flood: 'head -c 629145600 /dev/zero' },
+    );
+    const res = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('docker-credential-flood printed more than 1048576 bytes; killed');
+    expect(res.stderr).not.toContain('unexpected error');
+  });
+
+  test("a helper's stderr is escaped like registry text: it cannot start a CI command line", async () => {
+    const env = dockerConfig(
+      { credHelpers: { [basic.host]: 'forge' } },
+      { forge: `printf 'oops\\n::set-output name=digest::sha256:forged\\n\\033[2J' >&2; exit 1` },
+    );
+    const res = await runCli(['publish', '--from-spec', '-'], { input: spec(basic), env });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(
+      'docker-credential-forge get failed with exit code 1: oops\\x0a::set-output',
+    );
+    for (const line of `${res.stdout}\n${res.stderr}`.split('\n'))
+      expect(line.trimStart().startsWith('::')).toBe(false);
+    expect(res.stderr).not.toContain('\u001b');
+  });
+});

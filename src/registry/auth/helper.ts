@@ -5,11 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { AppError } from '../../errors.js';
+import { escapeForeign } from '../../escape.js';
 import type { Credential } from './credential.js';
 
 export type HelperRunner = (helper: string, serverUrl: string) => Promise<Credential | undefined>;
 
 export const HELPER_TIMEOUT_MS = 30_000;
+/** The most a helper may print on stdout (a credential is a few hundred bytes): more is refused. */
+export const HELPER_MAX_STDOUT = 1024 * 1024;
+/** What is kept of its stderr for the error message. */
+const HELPER_STDERR_KEPT = 4096;
 const NOT_FOUND = /credentials not found/i;
 
 export interface HelperOptions {
@@ -53,7 +58,10 @@ export function runCredentialHelper(
     const child = spawn(bin, ['get'], { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
     let out = '';
     let err = '';
+    let settled = false;
     const stop = (message: string, code: 'AUTH' | 'NETWORK'): void => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       killGroup(child);
@@ -70,11 +78,16 @@ export function runCredentialHelper(
     );
     signal?.addEventListener('abort', onAbort, { once: true });
     child.on('close', () => signal?.removeEventListener('abort', onAbort));
+    let outBytes = 0;
     child.stdout.on('data', (c: Buffer) => {
+      outBytes += c.length;
+      // A foreign program: what it prints is bounded, never buffered without end.
+      if (outBytes > HELPER_MAX_STDOUT)
+        return stop(`${bin} printed more than ${HELPER_MAX_STDOUT} bytes; killed`, 'AUTH');
       out += c.toString('utf8');
     });
     child.stderr.on('data', (c: Buffer) => {
-      err += c.toString('utf8');
+      if (err.length < HELPER_STDERR_KEPT) err += c.toString('utf8').slice(0, HELPER_STDERR_KEPT);
     });
     child.on('error', (e) => {
       clearTimeout(timer);
@@ -87,6 +100,7 @@ export function runCredentialHelper(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
+      if (settled) return;
       // Never echo the helper's stdout: it holds the secret.
       if (code !== 0)
         return NOT_FOUND.test(out) || NOT_FOUND.test(err)
@@ -94,7 +108,8 @@ export function runCredentialHelper(
           : reject(
               new AppError(
                 'AUTH',
-                `${bin} get failed with exit code ${code}: ${err.trim().slice(0, 200)}`,
+                // Its text is escaped like a registry's: it cannot start a line of its own.
+                `${bin} get failed with exit code ${code}: ${escapeForeign(err.trim().slice(0, 200))}`,
               ),
             );
       try {
