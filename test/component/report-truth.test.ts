@@ -269,6 +269,71 @@ describe('outputs a pipeline can parse', () => {
     );
   });
 
+  test('output files that are not plain files: a symlink stays a link, /dev/stdout and a FIFO are written through', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { lstatSync, readlinkSync, symlinkSync, statSync } = await import('node:fs');
+    // A symlink to a regular file: the target is replaced whole, the link stays.
+    const real = join(dir, `real-${++n}`);
+    writeFileSync(real, 'sha256:earlier\n');
+    const link = join(dir, `link-${n}`);
+    symlinkSync(real, link);
+    const viaLink = await publish(spec(`l${n}`), ['--digest-file', link]);
+    expect(viaLink.code).toBe(0);
+    const digest = /^Digest: (\S+)/.exec(viaLink.stdout)![1]!;
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(readFileSync(real, 'utf8')).toBe(`${digest}\n`);
+    // /dev/stdout (a pipe here): the digest arrives on stdout after the report.
+    const child = spawn(
+      process.execPath,
+      [CLI, 'publish', '--from-spec', '-', '--quiet', '--digest-file', '/dev/stdout'],
+      { env: { PATH: process.env['PATH'], HOME: dir } },
+    );
+    child.stdin.end(spec(`s${n}`));
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    expect(await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)))).toBe(0);
+    const d2 = /^Digest: (\S+)/.exec(out)![1]!;
+    expect(out.trimEnd().split('\n').at(-1)).toBe(d2);
+    // A FIFO with a reader: the reader gets the digest, the FIFO stays a FIFO.
+    const fifo = join(dir, `fifo-${n}`);
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    let read = '';
+    reader.stdout.on('data', (c: Buffer) => (read += c.toString()));
+    const readerDone = new Promise<number>((r) => reader.on('close', (c) => r(c ?? -1)));
+    // The reader has the FIFO open once cat runs; the CLI opens it without blocking.
+    for (let i = 0; i < 200; i++) {
+      const res = await publish(spec(`f${n}`), ['--digest-file', fifo]);
+      if (res.code === 2 && res.stderr.includes('no reader')) {
+        await new Promise((r) => setTimeout(r, 25));
+        continue;
+      }
+      expect(res.code).toBe(0);
+      break;
+    }
+    expect(await readerDone).toBe(0);
+    expect(read).toMatch(/^sha256:[0-9a-f]{64}\n$/);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  test('a FIFO with no reader (digest file or GITHUB_OUTPUT) is refused before any push (exit 2), never hangs', async () => {
+    const { execFileSync } = await import('node:child_process');
+    for (const which of ['digest', 'gh']) {
+      const fifo = join(dir, `lonely-${which}-${++n}`);
+      execFileSync('mkfifo', [fifo]);
+      const before = proxy.requests.length;
+      const res = await publish(
+        spec(`n${n}`),
+        which === 'digest' ? ['--digest-file', fifo] : [],
+        which === 'gh' ? { GITHUB_OUTPUT: fifo } : {},
+      );
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('is a FIFO with no reader');
+      expect(proxy.requests.slice(before)).toEqual([]);
+    }
+  });
+
   test('stdout closed early: quiet exit, no stack trace (three runs)', async () => {
     const tag = `c${++n}`;
     expect((await publish(spec(tag))).code).toBe(0);

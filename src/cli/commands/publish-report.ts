@@ -3,21 +3,12 @@
  * GITHUB_OUTPUT. Every outcome — success, partial, failure — goes through here, so the reports
  * agree with each other and with the exit code.
  */
-import {
-  accessSync,
-  constants,
-  existsSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-  appendFileSync,
-} from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { AppError, exitCodeFor, type ErrorCode } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
 import { tagLanded, type PublishResult } from '../../publish/index.js';
 import { interruptExitCode, interruptedBy } from '../interrupt.js';
 import type { Io } from '../io.js';
+import type { OutputFile } from '../output-file.js';
 
 /** The JSON document `--output json` prints, in every outcome (schemas/publish-output.schema.json). */
 export interface RunReport {
@@ -96,78 +87,22 @@ function landed(report: RunReport): PublishResult[] {
   return report.dryRun ? [] : report.indexes.filter((r) => r.tags.some((t) => tagLanded(t.status)));
 }
 
-/**
- * Refuses, before anything is written, an output file that cannot be written: a missing
- * directory, a directory, a read-only file. Exit 2.
- */
-export function checkOutputFile(path: string, what: string): void {
-  const full = resolve(path);
-  const dir = dirname(full);
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new AppError('USAGE', `${what} ${path}: the directory ${dir} does not exist`);
-  if (existsSync(full)) {
-    if (statSync(full).isDirectory())
-      throw new AppError('USAGE', `${what} ${path}: is a directory`);
-    try {
-      accessSync(full, constants.W_OK);
-    } catch {
-      throw new AppError('USAGE', `${what} ${path}: not writable`);
-    }
-  } else {
-    try {
-      accessSync(dir, constants.W_OK);
-    } catch {
-      throw new AppError(
-        'USAGE',
-        `${what} ${path}: cannot create it (the directory is not writable)`,
-      );
-    }
-  }
-}
-
-/** Writes the digest file whole (through a rename), so an earlier file is never left truncated. */
-function writeDigestFile(path: string, digests: string[]): void {
-  const tmp = `${path}.manifold-${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, digests.map((d) => `${d}\n`).join(''));
-    renameSync(tmp, path);
-  } catch (err) {
-    throw new AppError(
-      'PUSH_FAILED',
-      `--digest-file ${path}: ${(err as Error).message} (the push itself finished: see the report above)`,
-    );
-  }
-}
-
 /** Prints the report and writes the digest file and GITHUB_OUTPUT with what landed. */
 export function emitReport(
   report: RunReport,
-  o: { output?: string; digestFile?: string },
+  o: { output?: string; digestFile?: OutputFile; githubOutput?: OutputFile },
   io: Io,
 ): void {
   io.stdout(o.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
   const done = landed(report);
   if (done.length === 0) return;
-  if (o.digestFile)
-    writeDigestFile(
-      o.digestFile,
-      done.map((r) => r.digest),
-    );
-  const gh = io.env['GITHUB_OUTPUT'];
-  if (gh) {
+  o.digestFile?.write(done.map((r) => `${r.digest}\n`).join(''));
+  if (o.githubOutput) {
     const tags = done.flatMap((r) =>
       r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`),
     );
-    try {
-      appendFileSync(
-        gh,
-        `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`,
-      );
-    } catch (err) {
-      throw new AppError(
-        'PUSH_FAILED',
-        `GITHUB_OUTPUT ${gh}: ${(err as Error).message} (the push itself finished: see the report above)`,
-      );
-    }
+    o.githubOutput.write(
+      `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`,
+    );
   }
 }

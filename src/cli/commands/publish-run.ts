@@ -1,7 +1,8 @@
 import { AppError, EXIT, type SpecIssue } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
 import { publishAll } from '../../publish/index.js';
-import { checkOutputFile, emitReport, runReport } from './publish-report.js';
+import { emitReport, runReport } from './publish-report.js';
+import { prepareOutputFile } from '../output-file.js';
 import { loadSpecText, type IndexFormat, type Spec } from '../../spec/index.js';
 import { registryContext, type GlobalOptions, type RegistryOptions } from '../context.js';
 import type { Io } from '../io.js';
@@ -127,9 +128,17 @@ export async function runPublishSpecs(
 ): Promise<number> {
   if (!opts.quiet) printWarnings(loaded.warnings, io, escapeControl);
   const verifyBudget = parseSize(opts.verifyBudget, '--verify-budget');
-  if (opts.digestFile && !opts.dryRun) checkOutputFile(opts.digestFile, '--digest-file');
-  if (io.env['GITHUB_OUTPUT'] && !opts.dryRun)
-    checkOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT');
+  // Checked (and a FIFO opened) before anything is contacted: an output that cannot be written is exit 2.
+  const outputs = {
+    digestFile:
+      opts.digestFile && !opts.dryRun
+        ? prepareOutputFile(opts.digestFile, '--digest-file', 'replace')
+        : undefined,
+    githubOutput:
+      io.env['GITHUB_OUTPUT'] && !opts.dryRun
+        ? prepareOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT', 'append')
+        : undefined,
+  };
   // Progress is for people: not with JSON or debug logs, not under --quiet.
   const quiet =
     opts.quiet ||
@@ -161,11 +170,16 @@ export async function runPublishSpecs(
     progress.end();
     ctx.close();
   }
-  emitReport(
-    runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }),
-    opts,
-    io,
-  );
+  try {
+    emitReport(
+      runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }),
+      { output: opts.output, ...outputs },
+      io,
+    );
+  } finally {
+    outputs.digestFile?.close();
+    outputs.githubOutput?.close();
+  }
   if (outcome.failure) throw outcome.failure;
   return EXIT.OK;
 }
