@@ -3,7 +3,8 @@
  * GITHUB_OUTPUT. Every outcome — success, partial, failure — goes through here, so the reports
  * agree with each other and with the exit code.
  */
-import { AppError, exitCodeFor, type ErrorCode } from '../../errors.js';
+import type { AppError } from '../../errors.js';
+import { exitCodeFor, type ErrorCode } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
 import { tagLanded, type PublishResult } from '../../publish/index.js';
 import { interruptExitCode, interruptedBy } from '../interrupt.js';
