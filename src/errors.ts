@@ -65,6 +65,11 @@ export interface SpecIssue {
   severity: 'error' | 'warning';
   /** True for a YAML syntax problem (the spec could not be read as YAML at all). */
   syntax?: boolean;
+  /**
+   * A warning that publishing answers itself (it judges the resolved platforms): `validate`
+   * prints it, publish does not repeat it.
+   */
+  settledByPublish?: boolean;
 }
 
 /** Thrown when a spec cannot be read or is invalid; carries every issue found, not just the first. */

@@ -347,7 +347,7 @@ function announceCopies(prepared: Prepared[], logger: Logger): void {
     }
     const bytes = [...blobs.values()].reduce((a, b) => a + b, 0);
     const hosts = [...new Set(across.map((e) => e.sourceHost))].join(', ');
-    logger.warn(
+    logger.info(
       {
         target: `${p.plan.target.host}/${p.plan.target.repository}`,
         from: hosts,

@@ -50,7 +50,7 @@ function checkDocument(
   const at = (
     path: PathSegment[],
     message: string,
-    o: { atKey?: boolean; warning?: boolean } = {},
+    o: { atKey?: boolean; warning?: boolean; settledByPublish?: boolean } = {},
   ): void => {
     const pos = locate(d.doc, d.lineCounter, path, { key: o.atKey });
     issues.push({
@@ -60,6 +60,7 @@ function checkDocument(
       path: formatPath(path),
       message,
       severity: o.warning ? 'warning' : 'error',
+      ...(o.settledByPublish ? { settledByPublish: true } : {}),
     });
   };
   let problems = validateAgainstSchema(d.value);

@@ -20,7 +20,12 @@ import { isCompletePlatform, toPlatform } from './platform-fields.js';
 export type Report = (
   path: PathSegment[],
   message: string,
-  options?: { atKey?: boolean; warning?: boolean },
+  options?: {
+    atKey?: boolean;
+    warning?: boolean;
+    /** A warning that publishing answers (it checks the resolved platforms): validate only. */
+    settledByPublish?: boolean;
+  },
 ) => void;
 
 export interface RuleContext {
@@ -234,6 +239,8 @@ function inheritableGaps(a: Platform, b: Platform): string[] {
  */
 export const duplicatePlatformsRule: Rule = (ctx) => {
   const seen = new Map<string, number>();
+  // Entries told apart only by their configs: one brief warning per document, not one per entry.
+  const alike: { i: number; name: string; gaps: string[] }[] = [];
   ctx.spec.manifests.forEach((entry, i) => {
     if (!entry.platform || !isCompletePlatform(entry.platform)) return;
     const platform = toPlatform(entry.platform);
@@ -250,11 +257,7 @@ export const duplicatePlatformsRule: Rule = (ctx) => {
       platform,
     );
     if (gaps.length > 0) {
-      ctx.report(
-        ['manifests', i, 'platform'],
-        `manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) are both ${name} in the spec: they are told apart only by their images' ${gaps.join(' or ')}, checked when publishing`,
-        { warning: true },
-      );
+      alike.push({ i, name, gaps });
       return;
     }
     ctx.report(
@@ -262,6 +265,16 @@ export const duplicatePlatformsRule: Rule = (ctx) => {
       `duplicate platform ${name}: manifests[${first}] (${a.image}) and manifests[${i}] (${entry.image}) would both match it`,
     );
   });
+  if (alike.length === 0) return;
+  const names = [...new Set(alike.map((x) => x.name))].join(', ');
+  const gaps = [...new Set(alike.flatMap((x) => x.gaps))].join(' or ');
+  const list = alike.slice(0, 4).map((x) => `[${x.i}]`);
+  if (alike.length > 4) list.push(`… (${alike.length})`);
+  ctx.report(
+    ['manifests', alike[0]!.i, 'platform'],
+    `${names} more than once in the spec (manifests${list.join(', ')}): told apart only by their images' ${gaps}, checked when publishing`,
+    { warning: true, settledByPublish: true },
+  );
 };
 
 /** OCI-only fields cannot go into a Docker manifest list. */

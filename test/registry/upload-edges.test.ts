@@ -89,6 +89,8 @@ describe('uploads that meet a refusal or a lost offset', () => {
     proxy.setFault(undefined);
     expect(res.stderr).not.toContain('manifold:');
     expect(res.code).toBe(0);
+    // A cross-registry copy is a normal event: information, not a warning on a quiet stderr.
+    expect(res.stderr).toBe('');
     const patches = proxy.requests.slice(before).filter(isPatch);
     // Config and layer: one PATCH each, plus the one the registry refused.
     expect(patches).toHaveLength(3);

@@ -126,7 +126,14 @@ export async function runPublishSpecs(
   io: Io,
   typeExplicit: boolean,
 ): Promise<number> {
-  if (!opts.quiet) printWarnings(loaded.warnings, io, escapeControl);
+  // Warnings resolution answers (entries told apart by their configs) are validate's alone:
+  // publish checks the resolved platforms and refuses true duplicates with an error.
+  if (!opts.quiet)
+    printWarnings(
+      loaded.warnings.filter((w) => !w.settledByPublish),
+      io,
+      escapeControl,
+    );
   const verifyBudget = parseSize(opts.verifyBudget, '--verify-budget');
   // Checked (and a FIFO opened) before anything is contacted: an output that cannot be written is exit 2.
   const outputs = {
