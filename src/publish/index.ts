@@ -283,28 +283,66 @@ function notAttempted(p: Prepared, copied: Set<string>): PublishResult {
 export const COPY_BUDGET_BYTES = 512 * 1024 * 1024;
 export const COPY_MAX_BLOBS = 8;
 
-/** Resolves every document first; throws (nothing pushed) when any of them fails. */
-async function prepareAll(specs: readonly Spec[], deps: PublishDeps): Promise<Prepared[]> {
+/**
+ * Resolves every document first. When any of them fails, nothing is pushed, and the outcome
+ * still names every index that would have been written (its targets and tags, not attempted),
+ * so a pipeline can tell which one failed. An unexpected error (a bug) is thrown.
+ */
+async function prepareAll(
+  specs: readonly Spec[],
+  deps: PublishDeps,
+): Promise<{ prepared: Prepared[] } | { early: RunOutcome }> {
   for (const [host, scopes] of jobScopes(specs, deps.dryRun)) deps.clientFor(host, scopes);
   const settled = await Promise.allSettled(specs.map((s) => prepare(s, deps)));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length === 0)
-    return settled.map((r) => (r as PromiseFulfilledResult<Prepared>).value);
+    return { prepared: settled.map((r) => (r as PromiseFulfilledResult<Prepared>).value) };
   const unexpected = failures.find((f) => !(f instanceof AppError));
   if (unexpected !== undefined) throw unexpected;
-  if (failures.length === 1 && specs.length === 1) throw failures[0];
   const errors = failures as AppError[];
-  throw new AggregateAppError(
-    errors[0]!.code,
-    errors,
-    `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`,
-  );
+  const failure =
+    errors.length === 1 && specs.length === 1
+      ? errors[0]!
+      : new AggregateAppError(
+          errors[0]!.code,
+          errors,
+          `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`,
+        );
+  const results = settled.map((r, i): PublishResult => {
+    if (r.status === 'fulfilled')
+      return {
+        ...baseResult(r.value, deps.dryRun),
+        status: 'not-attempted',
+        tags: notAttemptedTags(r.value, 'another index of this run could not be prepared'),
+        children: children(r.value.plan, new Set(), true),
+      };
+    const spec = specs[i]!;
+    const err = r.reason as AppError;
+    return {
+      target: formatReference({ ...spec.target, tag: spec.tags[0], digest: undefined }),
+      file: spec.file,
+      document: spec.document,
+      status: 'failed',
+      tags: spec.tags.map((tag) => ({
+        tag,
+        status: 'not-attempted',
+        error: 'this index could not be prepared',
+      })),
+      children: [],
+      skipped: [],
+      dryRun: deps.dryRun,
+      error: { code: err.code, message: err.message },
+    };
+  });
+  return { early: { results, failure, early: true } };
 }
 
-/** The whole run: a result per document; `failure` set when writing started and did not finish. */
+/** The whole run: a result per document; `failure` set when the run did not do all it was asked. */
 export interface RunOutcome {
   results: PublishResult[];
-  failure?: PushError;
+  failure?: AppError;
+  /** Set when the run failed before any write (resolution or planning): nothing was pushed. */
+  early?: boolean;
 }
 
 /** One document per target: a spec with `targets:` is the same index pushed to each repository. */
@@ -361,7 +399,9 @@ function announceCopies(prepared: Prepared[], logger: Logger): void {
 }
 
 export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Promise<RunOutcome> {
-  const prepared = await prepareAll(expandTargets(specs), deps);
+  const ready = await prepareAll(expandTargets(specs), deps);
+  if ('early' in ready) return ready.early;
+  const prepared = ready.prepared;
   announceCopies(prepared, deps.logger);
   if (deps.dryRun) {
     return {

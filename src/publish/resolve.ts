@@ -384,6 +384,13 @@ type Outcome =
 const skippable = (err: unknown, e: SpecEntry, deps: ResolveDeps): boolean =>
   err instanceof AppError && err.code === 'NOT_FOUND' && (e.optional || deps.ignoreMissing);
 
+/**
+ * After the first failure for good, answers already on their way (other children missing too,
+ * asked at the same moment) are still read for this long, so they are named together; then
+ * whatever is still in flight is aborted.
+ */
+export const FAILURE_SETTLE_MS = 100;
+
 /** The reason the children still in flight are aborted with, once one has failed for good. */
 export class StoppedError extends Error {
   readonly stopped = true;
@@ -394,8 +401,9 @@ export class StoppedError extends Error {
 
 /**
  * Resolves every child (at most `concurrency` at once). Once one has failed for good, no new
- * child is started and the requests of those in flight are aborted (their answers would not
- * change the outcome); every failure seen is thrown together. Returns entries in spec order
+ * child is started, answers already on their way get FAILURE_SETTLE_MS, and the requests still
+ * in flight are then aborted (their answers would not change the outcome); every failure seen
+ * is thrown together. Returns entries in spec order
  * otherwise.
  */
 export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolved> {
@@ -403,6 +411,8 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
   const limit = pLimit(Math.max(1, deps.concurrency));
   const outcomes: Outcome[] = spec.manifests.map(() => undefined);
   const stop = new AbortController();
+  let stopping = false;
+  let settle: NodeJS.Timeout | undefined;
   const scoped = new Map<string, RegistryClient>();
   const clientFor = (host: string): RegistryClient => {
     let c = scoped.get(host);
@@ -418,7 +428,7 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
   await Promise.all(
     spec.manifests.map((e, i) =>
       limit(async () => {
-        if (stop.signal.aborted) return void (outcomes[i] = { status: 'not-started' });
+        if (stopping) return void (outcomes[i] = { status: 'not-started' });
         try {
           outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, childDeps, doc) };
           deps.progress?.('resolve', { done: 1 });
@@ -436,11 +446,15 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
             return void (outcomes[i] = { status: 'not-started' });
           }
           outcomes[i] = { status: 'rejected', reason };
-          if (!skippable(reason, e, deps)) stop.abort(new StoppedError(label(e)));
+          if (!skippable(reason, e, deps) && !stopping) {
+            stopping = true;
+            settle = setTimeout(() => stop.abort(new StoppedError(label(e))), FAILURE_SETTLE_MS);
+          }
         }
       }),
     ),
   );
+  clearTimeout(settle);
   const entries: ResolvedEntry[] = [];
   const skipped: SkippedEntry[] = [];
   const failures: AppError[] = [];

@@ -125,9 +125,10 @@ export interface PublishResult {
   /** The spec file and 0-based document the index came from. */
   file: string;
   document: number;
-  digest: string;
-  size: number;
-  mediaType: string;
+  /** The index's digest, size and media type: absent only when it could not be planned. */
+  digest?: string;
+  size?: number;
+  mediaType?: string;
   tags: TagResult[];
   children: ChildReport[];
   skipped: SkippedEntry[];

@@ -86,12 +86,27 @@ describe('all or nothing across documents', () => {
     const json = await publish(text, ['--output', 'json']);
     expect(json.code).toBe(3);
     const doc = report(json.stdout);
+    // Every index the run would have written is named, with its tags, none attempted.
     expect(doc).toMatchObject({
       ok: false,
       exitCode: 3,
       error: { code: 'NOT_FOUND' },
-      indexes: [],
+      indexes: [
+        {
+          target: `${proxy.host}/r/app:${a}`,
+          status: 'not-attempted',
+          digest: expect.stringMatching(/^sha256:/),
+          tags: [{ tag: a, status: 'not-attempted' }],
+        },
+        {
+          target: `${proxy.host}/r/app:b${n}`,
+          status: 'failed',
+          error: { code: 'NOT_FOUND' },
+          tags: [{ tag: `b${n}`, status: 'not-attempted' }],
+        },
+      ],
     });
+    expect(doc.indexes[1]).not.toHaveProperty('digest');
   });
 });
 

@@ -236,13 +236,17 @@ describe('publish against the real registry', () => {
     const res = await publish(spec);
     expect(res.code).toBe(3);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toContain('2 of 3 children');
-    expect(res.stderr).toContain(
-      `manifests[1] (${reg.host}/${repo}:nope-arm64): manifest not found`,
+    // Both missing children are asked at once: their answers arrive together and are named
+    // together; one that has not answered when the other's failure settles is aborted and
+    // counted as not checked (on a busy machine). Either way each is accounted for.
+    const named = [1, 2].filter((i) =>
+      res.stderr.includes(
+        `manifests[${i}] (${reg.host}/${repo}:nope-${i === 1 ? 'arm64' : 's390x'}): manifest not found`,
+      ),
     );
-    expect(res.stderr).toContain(
-      `manifests[2] (${reg.host}/${repo}:nope-s390x): manifest not found`,
-    );
+    expect(named.length).toBeGreaterThanOrEqual(1);
+    expect(res.stderr).toContain(named.length === 2 ? '2 of 3 children' : '1 of 3 children');
+    if (named.length === 1) expect(res.stderr).toMatch(/\(1 not checked/);
     expect(res.stderr).toContain('nothing was pushed');
     expect((await harness.listTags(repo)).sort()).toEqual(['amd64']);
   });

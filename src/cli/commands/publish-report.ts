@@ -91,10 +91,13 @@ function landed(report: RunReport): PublishResult[] {
 /** Prints the report and writes the digest file and GITHUB_OUTPUT with what landed. */
 export function emitReport(
   report: RunReport,
-  o: { output?: string; digestFile?: OutputFile; githubOutput?: OutputFile },
+  o: { output?: string; digestFile?: OutputFile; githubOutput?: OutputFile; early?: boolean },
   io: Io,
 ): void {
-  io.stdout(o.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report));
+  // Text output of a run that failed before any write is the error alone (stdout stays empty,
+  // as scripts that capture the `Digest:` line expect); JSON names every index, not attempted.
+  if (o.output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (!o.early) io.stdout(renderText(report));
   const done = landed(report);
   if (done.length === 0) return;
   o.digestFile?.write(done.map((r) => `${r.digest}\n`).join(''));

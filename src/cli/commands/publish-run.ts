@@ -180,7 +180,7 @@ export async function runPublishSpecs(
   try {
     emitReport(
       runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }),
-      { output: opts.output, ...outputs },
+      { output: opts.output, early: outcome.early, ...outputs },
       io,
     );
   } finally {
