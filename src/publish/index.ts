@@ -270,11 +270,11 @@ function notAttemptedTags(p: Prepared, why: string): TagResult[] {
 }
 
 /** A document not written because an earlier one failed (its copies, if any, are kept). */
-function notAttempted(p: Prepared, copied: Set<string>): PublishResult {
+function notAttempted(p: Prepared, copied: Set<string>, failedTarget: string): PublishResult {
   return {
     ...baseResult(p, false),
     status: 'not-attempted',
-    tags: notAttemptedTags(p, 'an earlier index of this run failed'),
+    tags: notAttemptedTags(p, `an earlier index of this run failed: ${failedTarget}`),
     children: children(p.plan, copied, true),
   };
 }
@@ -308,12 +308,21 @@ async function prepareAll(
           errors,
           `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`,
         );
+  const firstFailed = specs[settled.findIndex((r) => r.status === 'rejected')]!;
+  const failedName = formatReference({
+    ...firstFailed.target,
+    tag: firstFailed.tags[0],
+    digest: undefined,
+  });
   const results = settled.map((r, i): PublishResult => {
     if (r.status === 'fulfilled')
       return {
         ...baseResult(r.value, deps.dryRun),
         status: 'not-attempted',
-        tags: notAttemptedTags(r.value, 'another index of this run could not be prepared'),
+        tags: notAttemptedTags(
+          r.value,
+          `another index of this run could not be prepared: ${failedName}`,
+        ),
         children: children(r.value.plan, new Set(), true),
       };
     const spec = specs[i]!;
@@ -430,10 +439,14 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
   }
   const results: PublishResult[] = [];
   for (const [i, p] of prepared.entries()) {
-    const failedBefore = copyFailures.size > 0 || results.some((r) => r.status !== 'published');
+    const failedBefore =
+      [...copyFailures.values()][0]?.target ??
+      results.find((r) => r.status !== 'published')?.target;
     results.push(
       copyFailures.get(i) ??
-        (failedBefore ? notAttempted(p, copied[i]!) : await tagPhase(p, deps, copied[i]!)),
+        (failedBefore !== undefined
+          ? notAttempted(p, copied[i]!, failedBefore)
+          : await tagPhase(p, deps, copied[i]!)),
     );
   }
   if (shared.memo.bytesCopied > 0)

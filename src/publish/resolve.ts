@@ -480,7 +480,7 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
     throw new AggregateAppError(
       list[0]!.code,
       list,
-      `${failures.length} of ${spec.manifests.length} children of ${spec.target.registry}/${spec.target.repository} could not be resolved${rest}; nothing was pushed:`,
+      `${failures.length} of ${spec.manifests.length} children of ${spec.target.registry}/${spec.target.repository} ${failedHow(failures)}${rest}; nothing was pushed:`,
     );
   }
   if (entries.length === 0)
@@ -489,6 +489,17 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
       `nothing to publish for ${spec.target.registry}/${spec.target.repository}: every child was skipped as missing`,
     );
   return { entries, skipped, subject: await resolveSubject(spec, deps) };
+}
+
+/** Codes of a child that was found and read, and then refused by a check of its platform. */
+const CHECK_CODES = new Set(['PLATFORM_MISMATCH', 'BINARY_MISMATCH', 'BINARY_UNVERIFIED']);
+
+/** How the children failed: not resolved (missing, unreadable), refused by a check, or both. */
+function failedHow(failures: AppError[]): string {
+  const checks = failures.filter((f) => CHECK_CODES.has(f.code)).length;
+  if (checks === 0) return 'could not be resolved';
+  if (checks === failures.length) return 'were refused by the platform checks';
+  return 'could not be resolved or were refused by the platform checks';
 }
 
 /** The one auth problem a registry has, if `err` (or what it wraps) is one. */

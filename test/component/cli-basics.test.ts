@@ -73,3 +73,46 @@ describe('standard input', () => {
     expect(out).not.toContain('unexpected error');
   });
 });
+
+describe('one exit code per class', () => {
+  test.each([
+    [
+      'create',
+      [
+        'create',
+        '--type',
+        'docker',
+        '--annotation',
+        'a=b',
+        '-t',
+        '127.0.0.1:1/a/b:1',
+        '127.0.0.1:1/a/b:amd64',
+      ],
+    ],
+    [
+      'push from-args',
+      [
+        'push',
+        'from-args',
+        '--type',
+        'docker',
+        '--annotations',
+        'a=b',
+        '--platforms',
+        'linux/amd64',
+        '--template',
+        '127.0.0.1:1/a/b:ARCH',
+        '--target',
+        '127.0.0.1:1/a/b:1',
+      ],
+    ],
+  ])(
+    '%s: a Docker list with annotations is a usage error (exit 2, as from a spec), before anything is contacted',
+    async (_name, args) => {
+      // 127.0.0.1:1 refuses connections: contacting it would be exit 3, not 2.
+      const res = await runCli(args);
+      expect(res.stderr).toContain('a Docker manifest list cannot carry "annotations"');
+      expect(res.code).toBe(2);
+    },
+  );
+});

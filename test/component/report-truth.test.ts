@@ -96,7 +96,14 @@ describe('all or nothing across documents', () => {
           target: `${proxy.host}/r/app:${a}`,
           status: 'not-attempted',
           digest: expect.stringMatching(/^sha256:/),
-          tags: [{ tag: a, status: 'not-attempted' }],
+          // The line that says why names the index that failed.
+          tags: [
+            {
+              tag: a,
+              status: 'not-attempted',
+              error: `another index of this run could not be prepared: ${proxy.host}/r/app:b${n}`,
+            },
+          ],
         },
         {
           target: `${proxy.host}/r/app:b${n}`,

@@ -274,6 +274,9 @@ describe('publish against the real registry', () => {
     expect(res.stderr).toContain(
       `manifests[0] (${reg.host}/app-oci:amd64): platform mismatch: spec says linux/arm64, image config says linux/amd64`,
     );
+    // Found and read, then refused: not "could not be resolved".
+    expect(res.stderr).toContain('were refused by the platform checks');
+    expect(res.stderr).not.toContain('could not be resolved');
     expect(await harness.listTags(repo)).toEqual([]);
     const forced = await publish(
       spec.replace('platform: {', 'overridePlatform: true\n    platform: {'),

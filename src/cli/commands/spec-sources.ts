@@ -245,7 +245,7 @@ export function applyType(
   warn: (m: string) => void,
 ): Spec[] {
   if (!type) return specs;
-  return specs.map((s) => {
+  const out = specs.map((s) => {
     if (s.mediaTypeGiven && !explicit) return s;
     if (s.mediaTypeGiven && s.mediaType !== type)
       warn(
@@ -253,4 +253,24 @@ export function applyType(
       );
     return { ...s, mediaType: type };
   });
+  for (const s of out) if (s.mediaType === 'docker') refuseDockerConflict(s);
+  return out;
+}
+
+/**
+ * A Docker manifest list cannot carry what the command asked for (annotations, artifactType,
+ * subject): a usage error, exit 2 before anything is contacted — the same class as the spec
+ * rule gives a spec that says `mediaType: docker` with them.
+ */
+function refuseDockerConflict(s: Spec): void {
+  const key = (['annotations', 'artifactType', 'subject'] as const).find((k) => s[k] !== undefined);
+  const entry = s.manifests.find((m) => m.annotations !== undefined);
+  if (!key && !entry) return;
+  const what = key
+    ? `"${key}" (${s.file})`
+    : `annotations on ${entry!.location.path} (${entry!.source})`;
+  throw new AppError(
+    'USAGE',
+    `--type docker: a Docker manifest list cannot carry ${what}; use --type oci (or leave the type to the spec)`,
+  );
 }
