@@ -116,6 +116,22 @@ async function attempt(
 ): Promise<Attempt> {
   const before = current.get(tag);
   if (before === plan.index.digest) return { tag, before, outcome: 'unchanged' };
+  // Read, changed, written back: read again just before the write. The distribution spec has no
+  // compare-and-swap, so a write between this read and the PUT is still possible; the read-back
+  // after the PUT then reports it.
+  if (plan.mergedFrom?.tag === tag) {
+    const now = await client.readTag(plan.target.repository, tag).catch((err: Error) => err);
+    if (now instanceof Error || now !== plan.mergedFrom.digest)
+      return {
+        tag,
+        before,
+        outcome: 'refused',
+        error:
+          now instanceof Error
+            ? `could not read the tag again before writing: ${now.message}`
+            : `changed by another writer since it was read for --append (now ${now ?? 'deleted'}); nothing was written: run again to merge what is there now`,
+      };
+  }
   try {
     await client.putManifest(plan.target.repository, tag, plan.index.bytes, plan.index.mediaType);
     return { tag, before, outcome: 'written' };

@@ -109,6 +109,21 @@ function ordered(entries: ResolvedEntry[]): ResolvedEntry[] {
   ];
 }
 
+/** `create --append`: the tag whose index was merged, and the digest that was read from it. */
+function mergedFrom(
+  spec: Spec,
+  entries: ResolvedEntry[],
+): { mergedFrom?: { tag: string; digest: string } } {
+  // Only where the index was read: another target's tag was never read for the merge.
+  const digest = entries.find(
+    (e) =>
+      e.mergedFrom !== undefined &&
+      e.sourceHost === spec.target.host &&
+      e.sourceRepo === spec.target.repository,
+  )?.mergedFrom;
+  return spec.mergedFrom && digest ? { mergedFrom: { tag: spec.mergedFrom, digest } } : {};
+}
+
 /** Builds the plan. Throws on duplicate platforms, impossible Docker lists and oversized indexes. */
 export function buildPlan(
   spec: Spec,
@@ -159,6 +174,7 @@ export function buildPlan(
         e.held !== undefined,
     ),
     warnings,
+    ...mergedFrom(spec, resolved.entries),
     ...(resolved.subject
       ? {
           referrer: {

@@ -366,7 +366,7 @@ export async function resolveEntry(
     throw new AppError(err.code, message, { cause: err });
   }
   const mark = (list: ResolvedEntry[]): ResolvedEntry[] =>
-    entry.replaceable ? list.map((e) => ({ ...e, replaceable: true })) : list;
+    entry.replaceable ? list.map((e) => ({ ...e, replaceable: true, mergedFrom: m.digest })) : list;
   if (isIndexMediaType(m.mediaType)) return mark(await resolveIndex(entry, m, deps, doc));
   if (isImageManifestMediaType(m.mediaType)) return mark(await resolveImage(entry, m, deps, doc));
   throw new AppError(

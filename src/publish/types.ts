@@ -18,6 +18,8 @@ export interface ResolvedEntry {
   specAnnotations?: boolean;
   /** From the index `create --append` adds to: gives way to a new entry for the same platform. */
   replaceable?: boolean;
+  /** For a replaceable entry: the digest of the index it was read from (what the tag held). */
+  mergedFrom?: string;
   /** What the binaries check found (verify: binaries). */
   binaries?: BinaryCheck;
   /** rewriteConfig: the manifest and config this entry replaces (the descriptor is the new one). */
@@ -86,6 +88,11 @@ export interface PublishPlan {
   warnings: string[];
   /** For an index with a subject: the subject, and the descriptor that lists the index as its referrer. */
   referrer?: { subject: Descriptor; descriptor: Descriptor };
+  /**
+   * `create --append`: this tag's index was read and merged into the new one. Just before the
+   * write the tag is read again; if another writer moved it meanwhile, nothing is written.
+   */
+  mergedFrom?: { tag: string; digest: string };
 }
 
 /** How an index with a subject was made findable from it. */

@@ -93,6 +93,8 @@ export interface Spec {
   /** Every tag to push, the target's own tag first, without duplicates. */
   tags: string[];
   mediaType: IndexFormat;
+  /** `create --append`: the tag whose index is merged into this one (read, changed, written back). */
+  mergedFrom?: string;
   /** Whether the document itself set `mediaType` (a command line `--type` default yields to it). */
   mediaTypeGiven: boolean;
   /** Fewest images the index may hold (a guard against optional children shrinking a release). */

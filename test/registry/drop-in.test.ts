@@ -364,6 +364,66 @@ describe('create (as buildx imagetools create)', () => {
       set.oci['s390x']!.digest,
     ]);
   });
+
+  test('--append when another writer moves the tag between our read and our write: nothing written, "changed by another writer", never "updated"', async () => {
+    const { startFaultProxy } = await import('../helpers/fault-proxy.js');
+    const proxy = await startFaultProxy(reg.url);
+    try {
+      const repo = fresh();
+      const target = `${proxy.host}/${repo}:1`;
+      expect(
+        (
+          await runCli([
+            'create',
+            '-t',
+            target,
+            `${proxy.host}/${set.oci['ppc64le']!.repository}:${set.oci['ppc64le']!.tag}`,
+          ])
+        ).code,
+      ).toBe(0);
+      const theirs = await seedImage(harness, {
+        repository: repo,
+        tag: 'theirs',
+        platform: { os: 'linux', architecture: 'riscv64' },
+        format: 'oci',
+      });
+      let raced = false;
+      // Our read of the index under :1 is answered; meanwhile another writer points :1 elsewhere.
+      proxy.setFault((r) =>
+        r.method === 'GET' && r.url === `/v2/${repo}/manifests/1` && !raced
+          ? {
+              kind: 'after',
+              then: async () => {
+                raced = true;
+                await harness.pushManifest(repo, '1', theirs.mediaType, theirs.bytes);
+              },
+            }
+          : undefined,
+      );
+      const res = await runCli([
+        'create',
+        '--append',
+        '-t',
+        target,
+        `${proxy.host}/${set.oci['s390x']!.repository}:${set.oci['s390x']!.tag}`,
+        '--output',
+        'json',
+      ]);
+      expect(raced).toBe(true);
+      expect(res.code).toBe(4);
+      const doc = JSON.parse(res.stdout) as {
+        indexes: { tags: { status: string; error?: string }[] }[];
+      };
+      expect(doc.indexes[0]!.tags[0]!.status).toBe('failed');
+      expect(doc.indexes[0]!.tags[0]!.error).toContain('changed by another writer');
+      // The other writer's tag stands.
+      expect((await harness.getManifest(repo, '1')).headers['docker-content-digest']).toBe(
+        theirs.digest,
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
 });
 
 const withTool = MANIFEST_TOOL ? describe : describe.skip;

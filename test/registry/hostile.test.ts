@@ -356,3 +356,87 @@ describe('referrers: an index with a subject is findable on every registry', () 
     expect(inspect.stdout).toContain('application/vnd.example.sig');
   });
 });
+
+describe('referrers tag: read, extended, written back against other writers', () => {
+  const subjectSpec = (host: string, repo: string, subject: string, name: string): string =>
+    `image: ${host}/${repo}:${name}\nartifactType: application/vnd.example.${name}\nsubject: ${host}/${repo}@${subject}\nmanifests:\n  - image: ${host}/${repo}:arm64\n`;
+
+  test('the referrers tag PUT fails: the index landed, the run is partial (exit 4) and says why', async () => {
+    const { startFaultProxy } = await import('../helpers/fault-proxy.js');
+    const proxy = await startFaultProxy(reg.url);
+    try {
+      const subject = set.oci['arm64']!;
+      const tag = subject.digest.replace(':', '-');
+      proxy.setFault((r) =>
+        r.method === 'PUT' && r.url === `/v2/app-oci/manifests/${tag}`
+          ? { kind: 'answer', status: 403, body: '{"errors":[{"code":"DENIED","message":"no"}]}' }
+          : undefined,
+      );
+      const res = await runCli(['publish', '--from-spec', '-', '--output', 'json'], {
+        input: subjectSpec(proxy.host, 'app-oci', subject.digest, 'denied'),
+      });
+      expect(res.code).toBe(4);
+      const doc = JSON.parse(res.stdout) as {
+        indexes: { status: string; tags: { status: string }[]; referrers: { error?: string } }[];
+      };
+      expect(doc.indexes[0]!.status).toBe('partial');
+      expect(doc.indexes[0]!.tags[0]!.status).toBe('created');
+      expect(doc.indexes[0]!.referrers.error).toMatch(/HTTP 403 DENIED/);
+      expect(res.stderr).toContain(`referrers tag ${tag}`);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('another writer extends the tag between our read and our write: merged again, its referrer stays', async () => {
+    const { startFaultProxy } = await import('../helpers/fault-proxy.js');
+    const proxy = await startFaultProxy(reg.url);
+    try {
+      const subject = set.docker['arm64']!;
+      const repo = subject.repository;
+      const tag = subject.digest.replace(':', '-');
+      // Theirs: a referrer of the same subject that another tool lists in the tag.
+      const theirs = {
+        mediaType: set.docker['amd64']!.mediaType,
+        digest: set.docker['amd64']!.digest,
+        size: set.docker['amd64']!.size,
+        artifactType: 'application/vnd.example.theirs',
+      };
+      let raced = false;
+      proxy.setFault((r) =>
+        r.method === 'GET' && r.url === `/v2/${repo}/manifests/${tag}` && !raced
+          ? {
+              kind: 'after',
+              then: async () => {
+                raced = true;
+                // The tag does not exist yet when we read it; the other writer creates it now.
+                const list = Buffer.from(
+                  JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [theirs] }),
+                );
+                await harness.pushManifest(repo, tag, OCI_INDEX, list);
+              },
+            }
+          : undefined,
+      );
+      const res = await runCli(['publish', '--from-spec', '-', '--output', 'json'], {
+        input: subjectSpec(proxy.host, repo, subject.digest, 'ours'),
+      });
+      expect(raced).toBe(true);
+      expect(res.code).toBe(0);
+      const doc = JSON.parse(res.stdout) as {
+        indexes: { digest: string; referrers: unknown }[];
+      };
+      expect(doc.indexes[0]!.referrers).toEqual({ via: 'tag', tag, added: true });
+      const listed = JSON.parse((await harness.getManifest(repo, tag)).body.toString()) as {
+        manifests: { digest: string; artifactType?: string }[];
+      };
+      expect(listed.manifests.map((m) => m.artifactType)).toEqual([
+        'application/vnd.example.theirs',
+        'application/vnd.example.ours',
+      ]);
+      expect(listed.manifests[1]!.digest).toBe(doc.indexes[0]!.digest);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

@@ -114,6 +114,7 @@ export function createSpecs(
   if (!o.append) return loaded;
   const specs = loaded.specs.map((s) => ({
     ...s,
+    mergedFrom: s.tags[0],
     manifests: s.manifests.map((m, i) => (i === 0 ? { ...m, replaceable: true } : m)),
   }));
   return { specs, warnings: loaded.warnings };
