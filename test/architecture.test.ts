@@ -12,7 +12,7 @@ const SRC = resolve('src');
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
-    return statSync(full).isDirectory() ? files(full) : name.endsWith('.ts') ? [full] : [];
+    return statSync(full).isDirectory() ? files(full) : /\.(ts|mts|cts)$/.test(name) ? [full] : [];
   });
 }
 
@@ -43,7 +43,10 @@ describe('the checker itself (deliberate violations)', () => {
         "const m = await import('./lazy.js');",
         "const r = require('./required.js');",
         'const n = await import(name);',
+        "import { createRequire } from 'node:module';",
         "const c = createRequire(import.meta.url)('./x.js');",
+        'const d = createRequire(import.meta.url)(where);',
+        'const req = createRequire(import.meta.url);',
       ].join('\n'),
     );
     expect(specs).toEqual(
@@ -53,9 +56,55 @@ describe('the checker itself (deliberate violations)', () => {
         './re-export.js',
         './lazy.js',
         './required.js',
+        './x.js',
       ]),
     );
-    expect(opaque).toEqual(['import(name)', 'createRequire']);
+    // A computed createRequire target, and a createRequire kept for later (it could load anything).
+    expect(opaque).toEqual([
+      'import(name)',
+      'createRequire(where)',
+      'createRequire (not called in place)',
+    ]);
+  });
+
+  test('an allowed createRequire covers that one call, not every createRequire of the file', () => {
+    const v = check({
+      'spec/validate.ts': [
+        "import { createRequire } from 'node:module';",
+        'const a = createRequire(import.meta.url)(precompiled.pathname);',
+        'const b = createRequire(import.meta.url)(other);',
+        "const c = createRequire(import.meta.url)('left-pad');",
+      ].join('\n'),
+    });
+    expect(v).toEqual([
+      'spec/validate.ts: createRequire(other) cannot be checked; import a literal path',
+      'spec/validate.ts imports package left-pad, not on the allow-list',
+    ]);
+  });
+
+  test('.mts and .cts files are checked, and their .mjs/.cjs specifiers resolved', () => {
+    const v = check({
+      'oci/a.mts': "import { x } from '../registry/index.js';",
+      'registry/index.ts': "import { y } from './c.cjs';",
+      'registry/c.cts': "import { z } from '../cli/index.js';",
+    });
+    expect(v).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^oci\/a\.mts \(oci\) imports registry\/index\.ts/),
+        expect.stringMatching(/^registry\/c\.cts \(registry\) imports cli\/index\.ts/),
+      ]),
+    );
+  });
+
+  test('the transport reaching auth through a file in between is refused (transitive)', () => {
+    const v = check({
+      'registry/http.ts': "import { p } from './helpers.js';",
+      'registry/helpers.ts': "import { a } from './auth/authenticator.js';",
+      'registry/auth/authenticator.ts': 'export const a = 1;',
+    });
+    expect(v).toEqual([
+      'registry/http.ts reaches registry/auth/authenticator.ts through registry/helpers.ts: the transport sits below auth',
+    ]);
   });
 
   test('reports a wrong direction, a deep import, a forbidden layer, a cycle and a package off the list', () => {

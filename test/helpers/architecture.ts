@@ -1,15 +1,18 @@
 /**
  * The import rules of src/, checked on the TypeScript compiler's own import scanner
  * (`ts.preProcessFile`): static, side-effect and type imports, `export … from`, `import()` and
- * `require()` of literals. What it cannot follow is refused outright: `import()` or `require()`
- * of a computed name, and `createRequire`.
+ * `require()` of literals, and `createRequire(…)(literal)` (checked like an import). What it
+ * cannot follow is refused outright: `import()`, `require()` or `createRequire(…)()` of a computed
+ * name, and a `createRequire` not called in place (an alias could load anything, anywhere in the
+ * file). Files: .ts, .mts and .cts alike.
  *
  * Rules (arrow = "may import"):
  *   cli → publish → {spec, registry, verify, oci};  spec → oci;  registry → oci;  verify → oci;
  *   (verify/ reads layer streams it is handed: it never builds a request or reads a spec);
  *   every folder may import the shared top-level files; nothing imports cli;
  *   from outside a top-level folder, only its index.ts;
- *   in registry/, the transport (http.ts, proxy.ts) does not import auth/ (auth sits above it);
+ *   in registry/, the transport (http.ts, proxy.ts) does not reach auth/ (auth sits above it),
+ *   directly or through any file in between (the rule is transitive);
  *   no import cycles (type-only imports included);
  *   only allow-listed npm packages.
  */
@@ -22,7 +25,7 @@ export interface Rules {
   packages: Set<string>;
   /** [importer path prefix, forbidden target path prefix, why] */
   forbidden: [string, string, string][];
-  /** Opaque imports allowed where they are, with why: [file, what] */
+  /** Opaque imports allowed where they are, with why: [file, what, why] — each one exactly. */
   opaqueAllowed: [string, string, string][];
 }
 
@@ -57,8 +60,8 @@ export const RULES: Rules = {
   opaqueAllowed: [
     [
       'spec/validate.ts',
-      'createRequire',
-      'loads the build-time compiled validator (generated from schemas/; it needs only ajv) or ajv itself',
+      'createRequire(precompiled.pathname)',
+      'loads the build-time compiled validator (generated from schemas/; it needs only ajv)',
     ],
   ],
 };
@@ -74,13 +77,27 @@ export function scanImports(text: string): { specs: string[]; opaque: string[] }
   for (const m of text.matchAll(/\b(import|require)\s*\(\s*([^)\s][^)]*)\)/g)) {
     if (!/^['"`][^'"`${}]*['"`]$/.test(m[2]!.trim())) opaque.push(`${m[1]}(${m[2]!.trim()})`);
   }
-  if (/\bcreateRequire\b/.test(text)) opaque.push('createRequire');
+  // createRequire(…)(X): X is checked like an import when a literal, refused otherwise; a
+  // createRequire used any other way (kept in a variable, passed on) cannot be followed.
+  let inPlace = 0;
+  for (const m of text.matchAll(/\bcreateRequire\s*\([^()]*\)\s*\(\s*([^)]*?)\s*\)/g)) {
+    inPlace++;
+    const arg = m[1]!;
+    if (/^['"`][^'"`${}]*['"`]$/.test(arg)) specs.push(arg.slice(1, -1));
+    else opaque.push(`createRequire(${arg})`);
+  }
+  const uses = [...text.matchAll(/\bcreateRequire\b/g)].length;
+  const imported = [...text.matchAll(/^\s*import\s[^;]*\bcreateRequire\b[^;]*;/gm)].length;
+  if (uses - imported > inPlace) opaque.push('createRequire (not called in place)');
   return { specs, opaque };
 }
 
 /** Resolves a relative specifier of `file` (both relative to src/) to a src-relative .ts path. */
 function resolveSpec(file: string, spec: string): string {
-  return join(dirname(file), spec).replace(/\.js$/, '.ts');
+  return join(dirname(file), spec)
+    .replace(/\.js$/, '.ts')
+    .replace(/\.mjs$/, '.mts')
+    .replace(/\.cjs$/, '.cts');
 }
 
 /** Finds cycles in a graph (each reported once, as a path). */
@@ -139,14 +156,49 @@ export function checkArchitecture(files: Map<string, string>, rules: Rules = RUL
         );
       else if (from !== to && target !== `${to}/index.ts`)
         violations.push(`${file} imports ${target}: from outside ${to}/, import ${to}/index.ts`);
-      for (const [prefix, banned, why] of rules.forbidden) {
-        if (file.startsWith(prefix) && target.startsWith(banned))
-          violations.push(`${file} imports ${target}: ${why}`);
-      }
+    }
+  }
+  // Forbidden layers are forbidden through any chain of imports, not only directly.
+  for (const [prefix, banned, why] of rules.forbidden) {
+    for (const file of graph.keys()) {
+      if (!file.startsWith(prefix)) continue;
+      const path = reach(graph, file, (t) => t.startsWith(banned));
+      if (path)
+        violations.push(
+          path.length === 2
+            ? `${file} imports ${path[1]}: ${why}`
+            : `${file} reaches ${path.at(-1)} through ${path.slice(1, -1).join(' → ')}: ${why}`,
+        );
     }
   }
   for (const c of cycles(graph)) violations.push(`import cycle: ${c.join(' → ')}`);
   return violations;
+}
+
+/** The first import path from `start` to a file `hit` accepts (breadth first), if any. */
+function reach(
+  graph: Map<string, Set<string>>,
+  start: string,
+  hit: (file: string) => boolean,
+): string[] | undefined {
+  const from = new Map<string, string>();
+  const queue = [start];
+  const seen = new Set([start]);
+  while (queue.length > 0) {
+    const n = queue.shift()!;
+    for (const m of graph.get(n) ?? []) {
+      if (seen.has(m)) continue;
+      seen.add(m);
+      from.set(m, n);
+      if (hit(m)) {
+        const path = [m];
+        for (let p = n; p !== start; p = from.get(p)!) path.unshift(p);
+        return [start, ...path];
+      }
+      queue.push(m);
+    }
+  }
+  return undefined;
 }
 
 /** Reads src/ into the map checkArchitecture takes. */
