@@ -652,30 +652,38 @@ describe('registry quirks', () => {
 });
 
 describe('interruption', () => {
-  test('§F19: SIGTERM mid-publish aborts the requests in flight, reports it, and exits non-zero without pushing', async () => {
-    const { spawn } = await import('node:child_process');
-    const { CLI } = await import('../helpers/cli.js');
-    proxy.setFault((r) => (isGet('arm64')(r) ? { kind: 'delay', ms: 10_000 } : undefined));
-    const before = proxy.requests.length;
-    const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.stdin.end(spec());
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
-    // The request in flight was cut, not waited out (its answer would come after 10 s).
-    const slow = proxy.requests.slice(before).filter(isGet('arm64'));
-    for (let i = 0; i < 200 && !slow.every((r) => r.cut); i++)
-      await new Promise((r) => setTimeout(r, 25));
-    expect(slow.length).toBeGreaterThan(0);
-    expect(slow.every((r) => r.cut)).toBe(true);
-    expect(code).toBe(143);
-    expect(stderr).toContain('interrupted by SIGTERM');
-    expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
-  });
+  test.each<[NodeJS.Signals, number]>([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ])(
+    '§F19: %s mid-publish aborts the requests in flight, reports it, and exits %i (interrupted) without pushing',
+    async (signal, exitCode) => {
+      const { spawn } = await import('node:child_process');
+      const { CLI } = await import('../helpers/cli.js');
+      proxy.setFault((r) => (isGet('arm64')(r) ? { kind: 'delay', ms: 10_000 } : undefined));
+      const before = proxy.requests.length;
+      const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+      });
+      child.stdin.end(spec());
+      // Interrupted once the slow request is on its way (an event, not a guess at timing).
+      const slow = (): typeof proxy.requests => proxy.requests.slice(before).filter(isGet('arm64'));
+      for (let i = 0; i < 800 && slow().length === 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(slow().length).toBeGreaterThan(0);
+      child.kill(signal);
+      const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+      // The request in flight was cut, not waited out (its answer would come after 10 s).
+      for (let i = 0; i < 200 && !slow().every((r) => r.cut); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(slow().every((r) => r.cut)).toBe(true);
+      expect(code).toBe(exitCode);
+      expect(stderr).toContain(`interrupted by ${signal}`);
+      expect(proxy.requests.slice(before).filter((r) => r.method === 'PUT')).toHaveLength(0);
+    },
+  );
 });
