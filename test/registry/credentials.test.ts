@@ -105,13 +105,19 @@ describe('credential sources', () => {
     expect(res.stderr).toContain('docker-credential-slow killed');
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('../helpers/cli.js');
+    // The helper says when it runs: the CLI is then waiting on it (an event, not a fixed wait).
+    const started = join(mkdtempSync(join(dir, 'started-')), 'flag');
+    const marked = dockerConfig({ credsStore: 'slow' }, { slow: `touch ${started}; sleep 60` });
     const child = spawn(process.execPath, [CLI, 'publish', '--from-spec', '-'], {
-      env: { ...hang },
+      env: { ...marked },
     });
     child.stdin.end(spec(basic));
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    setTimeout(() => child.kill('SIGTERM'), 1000);
+    const { existsSync } = await import('node:fs');
+    for (let i = 0; i < 800 && !existsSync(started); i++)
+      await new Promise((r) => setTimeout(r, 25));
+    child.kill('SIGTERM');
     const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)));
     expect(code).toBe(143);
     expect(stderr).toContain('interrupted by SIGTERM');
