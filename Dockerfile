@@ -16,8 +16,7 @@ COPY schemas ./schemas
 COPY scripts/compile-schema.ts scripts/bundle.ts ./scripts/
 RUN npx tsc -p tsconfig.cli.json \
  && node dist/scripts/compile-schema.js \
- && node dist/scripts/bundle.js \
- && npm prune --omit=dev
+ && node dist/scripts/bundle.js
 
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # Credential helpers for the clouds CI runs in, so `credHelpers` in a mounted docker config work:
@@ -30,7 +29,6 @@ ENV NODE_ENV=production \
     DOCKER_CONFIG=/home/node/.docker
 WORKDIR /app
 COPY --from=build /src/package.json ./package.json
-COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist/cli ./dist/cli
 COPY --from=build /src/schemas ./schemas
 RUN chmod 0755 /app/dist/cli/bin.js \

@@ -3,7 +3,7 @@
  * file per lazily loaded command instead of hundreds of modules cuts start-up time (measured in
  * bench/results/latest.md); `--version` still loads only its own small chunk.
  */
-import { copyFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,11 +24,18 @@ await build({
   banner: {
     js: "import { createRequire as __manifoldRequire } from 'node:module'; const require = __manifoldRequire(import.meta.url);",
   },
-  // The build-time schema validator stays a separate file beside the chunks (it requires ajv's runtime helpers).
+  // The build-time schema validator stays a separate file beside the chunks (loaded when needed).
   external: ['./compiled-validator.cjs'],
   logLevel: 'warning',
 });
-copyFileSync(
-  join(dist, 'src', 'spec', 'compiled-validator.cjs'),
-  join(outdir, 'compiled-validator.cjs'),
-);
+// The build-time validator requires a few of ajv's runtime helpers: bundled into it, so the
+// package needs nothing at run time but Node.js (no runtime dependencies, no node_modules).
+await build({
+  entryPoints: [join(dist, 'src', 'spec', 'compiled-validator.cjs')],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outfile: join(outdir, 'compiled-validator.cjs'),
+  logLevel: 'warning',
+});

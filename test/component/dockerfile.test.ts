@@ -27,11 +27,13 @@ describe('Dockerfile', () => {
     );
   });
 
-  test('is multi-stage: builds with npm ci and tsc, runs on a slim Node LTS with production dependencies only', () => {
+  test('is multi-stage: builds with npm ci and tsc, runs on a slim Node LTS with the bundle alone (no node_modules)', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     expect(instructions.some((l) => /npm ci\b/.test(l))).toBe(true);
     expect(instructions.some((l) => /\btsc\b/.test(l))).toBe(true);
-    expect(instructions.some((l) => /npm prune --omit=dev/.test(l))).toBe(true);
+    // The bundle needs nothing at run time but Node.js: no node_modules in the runtime stage.
+    expect(lastStage.some((l) => /node_modules/.test(l))).toBe(false);
+    expect(lastStage.some((l) => /^COPY --from=build \/src\/dist\/cli /.test(l))).toBe(true);
     expect(stages[stages.length - 1]).toMatch(
       /node:\$\{NODE_VERSION\}-bookworm-slim|distroless\/nodejs/,
     );

@@ -2,7 +2,8 @@
  * The npm package as users get it: `npm pack`, `npm install -g` of the tarball into a
  * temporary prefix (dependencies from the npm registry), then the installed `manifold`
  * command: --version, validate, publish against the real registry. A file missing from
- * `files`, or a broken shebang, fails here.
+ * `files`, or a broken shebang, fails here. The tarball also runs unpacked where no node_modules
+ * exists at all: the package has no runtime dependencies, the bundle holds everything.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,10 +18,11 @@ const dir = mkdtempSync(join(tmpdir(), 'manifold-pack-'));
 const prefix = join(dir, 'prefix');
 let reg: RegistryHandle;
 let manifold: string;
+let tgz: string;
 
 beforeAll(async () => {
   reg = await startRegistry({ variant: 'plain' });
-  const tgz = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+  tgz = execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
     encoding: 'utf8',
   })
     .trim()
@@ -80,5 +82,43 @@ describe('the packed npm package, installed globally', () => {
     expect(pub.stdout).toMatch(/^Digest: sha256:[a-f0-9]{64} \d+\nTag: .*pack\/app:1 created\n$/);
     const schema = run(['schema']);
     expect(JSON.parse(schema.stdout).title).toBeDefined();
+  });
+});
+
+describe('the tarball alone: nothing but Node.js', () => {
+  test('no runtime dependencies; unpacked with no node_modules anywhere, validate, inspect and publish work', async () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { dependencies?: object };
+    expect(pkg.dependencies ?? {}).toEqual({});
+    const bare = mkdtempSync(join(tmpdir(), 'manifold-bare-'));
+    execFileSync('tar', ['-xzf', join(dir, tgz), '-C', bare]);
+    const bin = join(bare, 'package', 'dist', 'cli', 'bin.js');
+    const runBare = (args: string[], input?: string) =>
+      spawnSync(process.execPath, [bin, ...args], {
+        cwd: bare,
+        encoding: 'utf8',
+        input,
+        env: { PATH: process.env['PATH'], HOME: bare },
+      });
+    const spec = readFileSync(resolve('examples/basic.yml'), 'utf8');
+    const valid = runBare(['validate', '-'], spec);
+    expect({ status: valid.status, err: valid.stderr }).toEqual({ status: 0, err: '' });
+    const img = await seedImage(new HarnessClient(reg), {
+      repository: 'bare/app',
+      tag: 'arm64',
+      platform: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+    });
+    const pub = runBare(
+      ['publish', '--from-spec', '-'],
+      `image: ${reg.host}/bare/app:1\nmanifests:\n  - image: ${img.ref}\n`,
+    );
+    expect({ status: pub.status, err: pub.stderr }).toEqual({ status: 0, err: '' });
+    const inspect = runBare(['inspect', '--output', 'json', `${reg.host}/bare/app:1`]);
+    expect(inspect.status).toBe(0);
+    expect(inspect.stdout).toContain(img.digest);
+    // A spec error on this path too (the validator is bundled, not looked up in node_modules).
+    const bad = runBare(['validate', '-'], 'image: x\nmanifests: 3\n');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).not.toContain('unexpected error');
+    rmSync(bare, { recursive: true, force: true });
   });
 });
