@@ -92,6 +92,16 @@ describe('the tarball alone: nothing but Node.js', () => {
     const bare = mkdtempSync(join(tmpdir(), 'manifold-bare-'));
     execFileSync('tar', ['-xzf', join(dir, tgz), '-C', bare]);
     const bin = join(bare, 'package', 'dist', 'cli', 'bin.js');
+    // Our own npm name (`manifold` is someone else's), the `manifold` command, the licence text.
+    const packed = JSON.parse(readFileSync(join(bare, 'package', 'package.json'), 'utf8')) as {
+      name: string;
+      bin: Record<string, string>;
+      license: string;
+    };
+    expect(packed.name).toBe('manifold-oci');
+    expect(Object.keys(packed.bin)).toEqual(['manifold']);
+    expect(packed.license).toBe('Apache-2.0');
+    expect(readFileSync(join(bare, 'package', 'LICENSE'), 'utf8')).toContain('Apache License');
     const runBare = (args: string[], input?: string) =>
       spawnSync(process.execPath, [bin, ...args], {
         cwd: bare,
