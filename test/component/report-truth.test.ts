@@ -291,6 +291,41 @@ describe('outputs a pipeline can parse', () => {
     );
   });
 
+  test('--metadata-file has buildx imagetools keys; --digest-file-format dotenv writes DIGEST= for GitLab', async () => {
+    const tag = `md${++n}`;
+    const meta = join(dir, `meta-${n}.json`);
+    const env = join(dir, `digest-${n}.env`);
+    const res = await publish(spec(tag, 'tags: [extra]\n'), [
+      '--metadata-file',
+      meta,
+      '--digest-file',
+      env,
+      '--digest-file-format',
+      'dotenv',
+      '--output',
+      'json',
+    ]);
+    expect(res.code).toBe(0);
+    const doc = report(res.stdout);
+    const index = doc.indexes[0]! as { digest: string; size?: number; mediaType?: string };
+    expect(JSON.parse(readFileSync(meta, 'utf8'))).toEqual({
+      'containerimage.digest': index.digest,
+      'containerimage.descriptor': {
+        mediaType: index.mediaType,
+        digest: index.digest,
+        size: index.size,
+      },
+      'image.name': `${proxy.host}/r/app:${tag},${proxy.host}/r/app:extra`,
+    });
+    expect(readFileSync(env, 'utf8')).toBe(`DIGEST=${index.digest}\n`);
+    // Checked before anything is contacted, like the digest file.
+    const before = proxy.requests.length;
+    const bad = await publish(spec(`md${++n}`), ['--metadata-file', join(dir, 'no-dir', 'm.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--metadata-file');
+    expect(proxy.requests.slice(before)).toEqual([]);
+  });
+
   test('output files that are not plain files: a symlink stays a link, /dev/stdout and a FIFO are written through', async () => {
     const { execFileSync } = await import('node:child_process');
     const { lstatSync, readlinkSync, symlinkSync, statSync } = await import('node:fs');

@@ -88,10 +88,33 @@ function landed(report: RunReport): PublishResult[] {
   return report.dryRun ? [] : report.indexes.filter((r) => r.tags.some((t) => tagLanded(t.status)));
 }
 
+/**
+ * The metadata file, with the keys `docker buildx imagetools create --metadata-file` writes:
+ * the index's digest and descriptor, and the names (registry/repository:tag) it landed under.
+ * For a run of several indexes, the first that landed (as GITHUB_OUTPUT's `digest`).
+ */
+function metadataOf(r: PublishResult): Record<string, unknown> {
+  return {
+    'containerimage.digest': r.digest,
+    'containerimage.descriptor': { mediaType: r.mediaType, digest: r.digest, size: r.size },
+    'image.name': r.tags
+      .filter((t) => tagLanded(t.status))
+      .map((t) => `${repositoryOf(r)}:${t.tag}`)
+      .join(','),
+  };
+}
+
 /** Prints the report and writes the digest file and GITHUB_OUTPUT with what landed. */
 export function emitReport(
   report: RunReport,
-  o: { output?: string; digestFile?: OutputFile; githubOutput?: OutputFile; early?: boolean },
+  o: {
+    output?: string;
+    digestFile?: OutputFile;
+    digestFormat?: 'plain' | 'dotenv';
+    metadataFile?: OutputFile;
+    githubOutput?: OutputFile;
+    early?: boolean;
+  },
   io: Io,
 ): void {
   // Text output of a run that failed before any write is the error alone (stdout stays empty,
@@ -100,7 +123,12 @@ export function emitReport(
   else if (!o.early) io.stdout(renderText(report));
   const done = landed(report);
   if (done.length === 0) return;
-  o.digestFile?.write(done.map((r) => `${r.digest}\n`).join(''));
+  o.digestFile?.write(
+    o.digestFormat === 'dotenv'
+      ? `DIGEST=${done[0]!.digest}\n${done.length > 1 ? `DIGESTS=${done.map((r) => r.digest).join(',')}\n` : ''}`
+      : done.map((r) => `${r.digest}\n`).join(''),
+  );
+  o.metadataFile?.write(`${JSON.stringify(metadataOf(done[0]!), null, 2)}\n`);
   if (o.githubOutput) {
     const tags = done.flatMap((r) =>
       r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`),

@@ -23,6 +23,8 @@ export interface PublishRunOptions extends RegistryOptions, GlobalOptions {
   dryRun?: boolean;
   output?: string;
   digestFile?: string;
+  digestFileFormat?: 'plain' | 'dotenv';
+  metadataFile?: string;
   allowUnknownKeys?: boolean;
   type?: IndexFormat;
   minChildren?: string;
@@ -142,6 +144,10 @@ export async function runPublishSpecs(
       opts.digestFile && !opts.dryRun
         ? prepareOutputFile(opts.digestFile, '--digest-file', 'replace')
         : undefined,
+    metadataFile:
+      opts.metadataFile && !opts.dryRun
+        ? prepareOutputFile(opts.metadataFile, '--metadata-file', 'replace')
+        : undefined,
     githubOutput:
       io.env['GITHUB_OUTPUT'] && !opts.dryRun
         ? prepareOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT', 'append')
@@ -181,11 +187,17 @@ export async function runPublishSpecs(
   try {
     emitReport(
       runReport(outcome.results, { dryRun: Boolean(opts.dryRun), error: outcome.failure }),
-      { output: opts.output, early: outcome.early, ...outputs },
+      {
+        output: opts.output,
+        early: outcome.early,
+        digestFormat: opts.digestFileFormat ?? 'plain',
+        ...outputs,
+      },
       io,
     );
   } finally {
     outputs.digestFile?.close();
+    outputs.metadataFile?.close();
     outputs.githubOutput?.close();
   }
   if (outcome.failure) throw outcome.failure;

@@ -45,7 +45,19 @@ export function addPublishOptions(cmd: Command): Command {
       'compressed layer bytes the binaries check may read per child (256MiB; K, M, G, KiB, MiB, GiB)',
     )
     .addOption(outputOption())
-    .option('--digest-file <path>', 'write the pushed digest to this file');
+    .option('--digest-file <path>', 'write the pushed digest to this file')
+    .addOption(
+      new Option(
+        '--digest-file-format <format>',
+        'plain: the digest on a line; dotenv: DIGEST=… (GitLab artifacts:reports:dotenv)',
+      )
+        .choices(['plain', 'dotenv'])
+        .default('plain'),
+    )
+    .option(
+      '--metadata-file <path>',
+      "write buildx imagetools' metadata (containerimage.digest, containerimage.descriptor, image.name) as JSON to this file",
+    );
   return addRegistryOptions(cmd);
 }
 
