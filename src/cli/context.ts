@@ -60,6 +60,20 @@ export function credentialChain(
   signal?: AbortSignal,
 ): CredentialStore {
   const stores: CredentialStore[] = [];
+  if (opts.creds !== undefined) {
+    if (opts.username !== undefined || opts.password !== undefined || opts.passwordStdin)
+      throw new AppError('USAGE', 'give --creds or --username with a password, not both');
+    const at = opts.creds.indexOf(':');
+    if (at <= 0 || at === opts.creds.length - 1)
+      throw new AppError('USAGE', '--creds needs USER:PASSWORD');
+    stores.push(
+      new StaticCredentials({
+        username: opts.creds.slice(0, at),
+        password: opts.creds.slice(at + 1),
+        source: '--creds',
+      }),
+    );
+  }
   const user = opts.username ?? io.env['MANIFOLD_USERNAME'];
   if (opts.password !== undefined && opts.passwordStdin)
     throw new AppError('USAGE', 'give --password or --password-stdin, not both');
@@ -104,8 +118,18 @@ export function credentialChain(
       env: io.env,
       signal,
     });
+  if (opts.authfile !== undefined) {
+    if (!existsSync(opts.authfile))
+      throw new AppError('USAGE', `--authfile ${opts.authfile}: no such file`);
+    stores.push(new DockerConfigStore(opts.authfile, helper));
+  }
   stores.push(new DockerConfigStore(cfg, helper));
-  for (const file of containersAuthFiles(io.env)) stores.push(new DockerConfigStore(file, helper));
+  // GitLab's DOCKER_AUTH_CONFIG: a whole docker config.json in a variable.
+  const inline = io.env['DOCKER_AUTH_CONFIG'];
+  if (inline) stores.push(new DockerConfigStore('DOCKER_AUTH_CONFIG', helper, inline));
+  if (opts.authfile === undefined)
+    for (const file of containersAuthFiles(io.env))
+      stores.push(new DockerConfigStore(file, helper));
   return new CredentialChain(stores);
 }
 
@@ -202,9 +226,17 @@ export function registryContext(
   io: Io,
 ): RegistryContext {
   const logger = makeLogger(global, io);
-  if (opts.password !== undefined)
+  if (opts.password !== undefined || opts.creds !== undefined)
     logger.warn(
-      '--password puts the password where other processes and shell history can read it; prefer --password-stdin or MANIFOLD_PASSWORD',
+      `${opts.creds !== undefined ? '--creds' : '--password'} puts the password where other processes and shell history can read it; prefer --password-stdin or MANIFOLD_PASSWORD`,
+    );
+  const tlsVerify = opts.tlsVerify?.toLowerCase();
+  if (tlsVerify !== undefined && !['true', 'false', '1', '0'].includes(tlsVerify))
+    throw new AppError('USAGE', `--tls-verify must be true or false, found "${opts.tlsVerify}"`);
+  const noVerify = tlsVerify === 'false' || tlsVerify === '0';
+  if (noVerify)
+    logger.warn(
+      '--tls-verify=false: TLS is not verified and plain HTTP is allowed for every registry of this run; --insecure-registry HOST limits that to one host',
     );
   const concurrency = positiveInt(opts.concurrency, '--concurrency');
   const deadlineMs = positiveInt(opts.timeout, '--timeout', MAX_TIMEOUT_SECONDS) * 1000;
@@ -231,7 +263,7 @@ export function registryContext(
     clientFor(host, scopes) {
       let c = clients.get(host);
       if (!c) {
-        const insecureHost = insecureHosts.has(host);
+        const insecureHost = noVerify || insecureHosts.has(host);
         c = new RegistryClient({
           host,
           scopes,

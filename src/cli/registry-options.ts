@@ -14,6 +14,12 @@ export interface RegistryOptions {
   password?: string;
   passwordStdin?: boolean;
   dockerCfg?: string;
+  /** skopeo's `--creds USER:PASSWORD`. */
+  creds?: string;
+  /** skopeo's `--authfile PATH` (a containers auth.json). */
+  authfile?: string;
+  /** skopeo's and podman's `--tls-verify=false`. */
+  tlsVerify?: string;
   plainHttp?: boolean;
   insecure?: boolean;
   insecureRegistry: string[];
@@ -51,7 +57,16 @@ export function addGlobalRegistryOptions(program: Command): Command {
     .option(
       '--insecure',
       "skip TLS certificate verification for this run's registries (prefer --insecure-registry HOST)",
-    );
+    )
+    .option(
+      '--tls-verify <bool>',
+      "skopeo's and podman's flag: =false skips TLS verification and allows plain HTTP for this run's registries (prefer --insecure-registry HOST)",
+    )
+    .option(
+      '--creds <user:password>',
+      "skopeo's flag: registry credentials (other processes can read them; prefer --password-stdin)",
+    )
+    .option('--authfile <path>', "skopeo's flag: a containers auth.json to read credentials from");
 }
 
 /** Adds the options every command that talks to a registry shares (besides the global ones). */

@@ -399,3 +399,65 @@ describe('credential helpers are foreign programs', () => {
     expect(res.stderr).not.toContain('\u001b');
   });
 });
+
+describe('the flags skopeo and podman users type by habit', () => {
+  test("--creds USER:PASSWORD, --authfile and GitLab's DOCKER_AUTH_CONFIG are credential sources; the secret never shows", async () => {
+    const empty = dockerConfig({});
+    const creds = await runCli(
+      ['publish', '--from-spec', '-', '--creds', `${basic.username}:${basic.password}`],
+      { input: spec(basic), env: empty },
+    );
+    expect(creds.code).toBe(0);
+    expect(creds.stderr).toContain('--creds puts the password where other processes');
+    noSecrets(creds, [basic.password!]);
+    const authfile = join(mkdtempSync(join(dir, 'authfile-')), 'auth.json');
+    writeFileSync(
+      authfile,
+      JSON.stringify({
+        auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } },
+      }),
+    );
+    const viaFile = await runCli(['publish', '--from-spec', '-', '--authfile', authfile], {
+      input: spec(basic),
+      env: empty,
+    });
+    expect(viaFile.code).toBe(0);
+    const inline = await runCli(['publish', '--from-spec', '-'], {
+      input: spec(basic),
+      env: {
+        ...empty,
+        DOCKER_AUTH_CONFIG: JSON.stringify({
+          auths: { [basic.host]: { auth: b64(`${basic.username}:${basic.password}`) } },
+        }),
+      },
+    });
+    expect(inline.code).toBe(0);
+    noSecrets(inline, [basic.password!]);
+    const bad = await runCli(['publish', '--from-spec', '-', '--creds', 'nopassword'], {
+      input: spec(basic),
+      env: empty,
+    });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--creds needs USER:PASSWORD');
+  });
+
+  test('--tls-verify=false reaches a TLS registry whose CA is not trusted, and says what it allows', async () => {
+    const tls = await startRegistry({ variant: 'tls' });
+    try {
+      await seedImage(new HarnessClient(tls), {
+        repository: 'src/app',
+        tag: 'amd64',
+        platform: STANDARD_PLATFORMS['amd64']!,
+      });
+      const refused = await runCli(['inspect', `${tls.host}/src/app:amd64`]);
+      expect(refused.code).toBe(3);
+      const res = await runCli(['inspect', '--tls-verify=false', `${tls.host}/src/app:amd64`]);
+      expect(res.code).toBe(0);
+      expect(res.stderr).toContain('--insecure-registry HOST limits that to one host');
+      const wrong = await runCli(['inspect', '--tls-verify=maybe', `${tls.host}/src/app:amd64`]);
+      expect(wrong.code).toBe(2);
+    } finally {
+      await tls.stop();
+    }
+  });
+});

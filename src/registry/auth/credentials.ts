@@ -85,12 +85,13 @@ function findKey<T>(map: Record<string, T> | undefined, host: string): string | 
   return Object.keys(map).find((k) => hostOfKey(k) === host);
 }
 
-function readConfig(file: string): ConfigFile | undefined {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+function readConfig(file: string, text?: string): ConfigFile | undefined {
+  if (text === undefined) {
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
   }
   try {
     return JSON.parse(text) as ConfigFile;
@@ -106,9 +107,14 @@ function readConfig(file: string): ConfigFile | undefined {
 export class DockerConfigStore implements CredentialStore {
   private cache?: ConfigFile | null;
 
+  /**
+   * `file` names the config (a path, or a label such as `DOCKER_AUTH_CONFIG`); `text`, when
+   * given, is its content (GitLab passes a whole docker config in a variable).
+   */
   constructor(
     private readonly file: string,
     private readonly runHelper: HelperRunner = runCredentialHelper,
+    private readonly text?: string,
   ) {}
 
   sources(): string[] {
@@ -121,7 +127,7 @@ export class DockerConfigStore implements CredentialStore {
   }
 
   private config(): ConfigFile | undefined {
-    if (this.cache === undefined) this.cache = readConfig(this.file) ?? null;
+    if (this.cache === undefined) this.cache = readConfig(this.file, this.text) ?? null;
     return this.cache ?? undefined;
   }
 
