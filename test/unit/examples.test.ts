@@ -68,3 +68,22 @@ describe('examples/', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('the schemas are findable where editors look', () => {
+  test("each schema's $id is the released package's file on the npm CDN, pinned by version, and the README's modeline uses it", () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      name: string;
+      version: string;
+    };
+    const base = `https://cdn.jsdelivr.net/npm/${pkg.name}@${pkg.version}/schemas/`;
+    for (const file of ['spec.schema.json', 'publish-output.schema.json']) {
+      const schema = JSON.parse(readFileSync(`schemas/${file}`, 'utf8')) as { $id: string };
+      expect(schema.$id).toBe(`${base}${file}`);
+      // The package ships the file at that path.
+      expect((pkg as unknown as { files: string[] }).files).toContain('schemas');
+    }
+    expect(readFileSync('README.md', 'utf8')).toContain(
+      `# yaml-language-server: $schema=${base}spec.schema.json`,
+    );
+  });
+});
