@@ -5,7 +5,6 @@
  * terminal (CI logs): nothing, except for long copies a line every few seconds at most. Off
  * under --quiet and with JSON logs.
  */
-import { createLogUpdate } from 'log-update';
 import type { Io } from './io.js';
 
 export type Phase = 'resolve' | 'copy' | 'bytes' | 'tag';
@@ -79,15 +78,22 @@ export function renderProgress(
   return lines.join('\n');
 }
 
-/** The progress display for this run's stderr. */
-export function progressLine(io: Io, mode: 'tty' | 'lines' | 'off'): ProgressLine {
+/**
+ * The progress display for this run's stderr. The terminal display library loads only for a
+ * terminal: in CI (and for `lines` or `off`) it is never imported.
+ */
+export async function progressLine(
+  io: Io,
+  mode: 'tty' | 'lines' | 'off',
+): Promise<ProgressLine> {
   if (mode === 'off') return { sink: () => undefined, end: () => undefined, io };
+  const createLogUpdate = mode === 'tty' ? (await import('log-update')).createLogUpdate : undefined;
   const counts = new Map<Phase, Counter>();
   const children = new Map<string, Counter>();
   const started = Date.now();
   let last = 0;
   const update =
-    mode === 'tty'
+    createLogUpdate
       ? // A terminal that reports no size (a fresh pty) gets 80×24 rather than no display at all.
         createLogUpdate(
           {

@@ -5,7 +5,7 @@
  * racing our tag PUT, a registry that answers 201 and keeps the old manifest, an interrupt).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
@@ -459,6 +459,37 @@ describe('quiet by default, progress where a person watches', () => {
     // Erased before the summary: the last frame is followed by erase sequences, then the Digest line.
     expect(out).toMatch(/tags 3\/3[^]*\x1b\[2K[^]*Digest: sha256:/);
     expect(out.slice(out.indexOf('Digest:'))).not.toContain('resolved');
+  });
+
+  test('TERM=dumb on a terminal: no cursor control at all, the summary as on a pipe', async () => {
+    const { execFile } = await import('node:child_process');
+    const file = join(dir, `dumb-${++n}.yml`);
+    writeFileSync(file, spec(`dumb${n}`));
+    const out = await new Promise<string>((resolve) => {
+      execFile(
+        'script',
+        ['-qec', `${process.execPath} ${CLI} publish --from-spec ${file}`, '/dev/null'],
+        { env: { PATH: process.env['PATH'], HOME: dir, TERM: 'dumb' } },
+        (_err, stdout) => resolve(stdout),
+      );
+    });
+    expect(out).toContain('Digest: sha256:');
+    expect(out).not.toContain('\x1b');
+  });
+
+  test('the terminal display is its own chunk of the bundle, loaded only for a terminal', () => {
+    const chunks = readdirSync('dist/cli').filter((f) => f.endsWith('.js'));
+    const display = chunks.filter((f) => f.startsWith('log-update-'));
+    expect(display).toHaveLength(1);
+    for (const f of chunks) {
+      const text = readFileSync(join('dist/cli', f), 'utf8');
+      // Never a static import of it (that would load it on every run, in CI too).
+      expect(text).not.toMatch(new RegExp(`from\\s*["']\\./${display[0]}["']`));
+    }
+    const dynamic = chunks.filter((f) =>
+      readFileSync(join('dist/cli', f), 'utf8').includes(`import("./${display[0]}")`),
+    );
+    expect(dynamic.length).toBeGreaterThan(0);
   });
 });
 

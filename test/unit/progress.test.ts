@@ -24,7 +24,7 @@ describe('progress display', () => {
     expect(formatBytes(1_500_000)).toBe('1.5 MB');
   });
 
-  test('not a terminal: no output at all for a run without copies; off is silent', () => {
+  test('not a terminal: no output at all for a run without copies; off is silent', async () => {
     const out: string[] = [];
     const io = {
       stdout: () => undefined,
@@ -33,13 +33,13 @@ describe('progress display', () => {
       env: {},
       isTty: false,
     };
-    const lines = progressLine(io, 'lines');
+    const lines = await progressLine(io, 'lines');
     lines.sink('resolve', { total: 2 });
     lines.sink('resolve', { done: 2 });
     lines.sink('tag', { total: 1 });
     lines.sink('tag', { done: 1 });
     lines.end();
-    const off = progressLine(io, 'off');
+    const off = await progressLine(io, 'off');
     off.sink('bytes', { total: 10, done: 10 });
     expect(out).toEqual([]);
   });

@@ -159,7 +159,9 @@ export async function runPublishSpecs(
     opts.debug ||
     opts.logFormat === 'json' ||
     ['debug', 'trace'].includes(opts.logLevel);
-  const progress = progressLine(io, quiet ? 'off' : io.isTty ? 'tty' : 'lines');
+  // A terminal that says it cannot move the cursor (TERM=dumb) gets plain lines.
+  const terminal = io.isTty && io.env['TERM'] !== 'dumb';
+  const progress = await progressLine(io, quiet ? 'off' : terminal ? 'tty' : 'lines');
   const ctx = registryContext(opts, opts, progress.io);
   const specs = applyVerify(
     applyType(loaded.specs, opts.type, typeExplicit, (m) => ctx.logger.warn(m)),
