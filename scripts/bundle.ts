@@ -3,12 +3,23 @@
  * file per lazily loaded command instead of hundreds of modules cuts start-up time (measured in
  * bench/results/latest.md); `--version` still loads only its own small chunk.
  */
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The commit `manifold version` names: the checkout's, when there is one (not in an image build).
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim();
+} catch {
+  // no git, or not a checkout
+}
 const outdir = join(dist, 'cli');
 // Chunk names carry content hashes: clear the old ones, or every build would leave its chunks behind.
 rmSync(outdir, { recursive: true, force: true });
@@ -20,6 +31,7 @@ await build({
   platform: 'node',
   target: 'node20',
   outdir,
+  define: { __MANIFOLD_COMMIT__: JSON.stringify(commit) },
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __manifoldRequire } from 'node:module'; const require = __manifoldRequire(import.meta.url);",

@@ -28,3 +28,18 @@ export function packageVersion(): string {
   };
   return pkg.version;
 }
+
+/** Set by the bundler (scripts/bundle.ts) from the checkout's commit; absent when run from src/. */
+declare const __MANIFOLD_COMMIT__: string | undefined;
+
+/** The commit the bundle was built from, or `unknown` (a build outside a git checkout). */
+export function packageCommit(): string {
+  return typeof __MANIFOLD_COMMIT__ === 'string' && __MANIFOLD_COMMIT__
+    ? __MANIFOLD_COMMIT__
+    : 'unknown';
+}
+
+/** manifest-tool's `-v` line: `manifold version X (commit: Y)`. */
+export function versionLine(): string {
+  return `manifold version ${packageVersion()} (commit: ${packageCommit()})`;
+}

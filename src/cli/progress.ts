@@ -82,29 +82,25 @@ export function renderProgress(
  * The progress display for this run's stderr. The terminal display library loads only for a
  * terminal: in CI (and for `lines` or `off`) it is never imported.
  */
-export async function progressLine(
-  io: Io,
-  mode: 'tty' | 'lines' | 'off',
-): Promise<ProgressLine> {
+export async function progressLine(io: Io, mode: 'tty' | 'lines' | 'off'): Promise<ProgressLine> {
   if (mode === 'off') return { sink: () => undefined, end: () => undefined, io };
   const createLogUpdate = mode === 'tty' ? (await import('log-update')).createLogUpdate : undefined;
   const counts = new Map<Phase, Counter>();
   const children = new Map<string, Counter>();
   const started = Date.now();
   let last = 0;
-  const update =
-    createLogUpdate
-      ? // A terminal that reports no size (a fresh pty) gets 80×24 rather than no display at all.
-        createLogUpdate(
-          {
-            write: (s: string) => (io.stderr(s), true),
-            columns: process.stderr.columns || undefined,
-            rows: process.stderr.rows || undefined,
-            isTTY: true,
-          } as unknown as NodeJS.WriteStream,
-          { showCursor: true, defaultWidth: 80, defaultHeight: 24 },
-        )
-      : undefined;
+  const update = createLogUpdate
+    ? // A terminal that reports no size (a fresh pty) gets 80×24 rather than no display at all.
+      createLogUpdate(
+        {
+          write: (s: string) => (io.stderr(s), true),
+          columns: process.stderr.columns || undefined,
+          rows: process.stderr.rows || undefined,
+          isTTY: true,
+        } as unknown as NodeJS.WriteStream,
+        { showCursor: true, defaultWidth: 80, defaultHeight: 24 },
+      )
+    : undefined;
   const render = (force: boolean): void => {
     const now = Date.now();
     if (update) {

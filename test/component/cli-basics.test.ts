@@ -13,9 +13,19 @@ describe('manifold binary', () => {
     const res = await runCli(['--version']);
     expect(res.code).toBe(0);
     expect(res.stdout.trim()).toBe(pkg.version);
-    // manifest-tool's spelling too.
+    // manifest-tool's -v keeps its one-line shape, with the commit the bundle was built from.
     const short = await runCli(['-v']);
-    expect({ code: short.code, out: short.stdout.trim() }).toEqual({ code: 0, out: pkg.version });
+    expect(short.code).toBe(0);
+    expect(short.stdout).toMatch(
+      new RegExp(
+        `^manifold version ${pkg.version.replace(/\./g, '\\.')} \\(commit: ([0-9a-f]{12}|unknown)\\)\n$`,
+      ),
+    );
+    const full = await runCli(['version']);
+    expect(full.code).toBe(0);
+    expect(full.stdout).toBe(
+      `${short.stdout}node ${process.version} (${process.platform}/${process.arch})\n`,
+    );
   });
 
   test('an unknown option is a usage error: exit 2, message on stderr, nothing on stdout', async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerVersion } from './version.js';
 import type { Exit, Io } from '../io.js';
 import { registerAuth } from './auth.js';
 import { registerInspect } from './inspect.js';
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, io: Io, exit: Exit): void {
   registerValidate(program, io, exit);
   registerSchema(program, io, exit);
   registerAuth(program, io, exit);
+  registerVersion(program, io, exit);
 }
