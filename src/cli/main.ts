@@ -29,7 +29,8 @@ export function buildProgram(io: Io, exit: Exit = () => undefined): Command {
     )
     .option('--debug', 'same as --log-level debug', false)
     .option('-q, --quiet', 'errors only on stderr (no warnings, no progress)', false)
-    .configureHelp({ showGlobalOptions: true })
+    // Global options are listed once, in `manifold --help`; each command's help points there.
+    .configureHelp({ showGlobalOptions: false })
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError(false);

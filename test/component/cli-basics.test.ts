@@ -126,3 +126,33 @@ describe('one exit code per class', () => {
     },
   );
 });
+
+describe('help', () => {
+  test.each([
+    ['publish'],
+    ['push'],
+    ['push', 'from-spec'],
+    ['create'],
+    ['inspect'],
+    ['validate'],
+    ['auth', 'check'],
+  ])(
+    '%s %s --help: an Examples section, and the global options only named, not repeated',
+    async (...cmd) => {
+      const words = cmd.filter((w): w is string => typeof w === 'string');
+      const res = await runCli([...words, '--help']);
+      expect(res.code).toBe(0);
+      const examples = res.stdout.split('\nExamples:\n')[1];
+      expect(examples).toBeDefined();
+      expect(examples!.split('\n')[0]).toMatch(new RegExp(`^  manifold ${words.join(' ')}\\b`));
+      // --docker-cfg is global: listed once, in manifold --help.
+      expect(res.stdout).not.toMatch(/^\s+--docker-cfg/m);
+      expect(res.stdout).toContain('Global options (');
+    },
+  );
+
+  test('manifold --help lists the global options once', async () => {
+    const res = await runCli(['--help']);
+    expect(res.stdout.match(/^\s+--docker-cfg/gm)).toHaveLength(1);
+  });
+});

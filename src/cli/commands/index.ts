@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { addExamples } from './examples.js';
 import { registerVersion } from './version.js';
 import type { Exit, Io } from '../io.js';
 import { registerAuth } from './auth.js';
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, io: Io, exit: Exit): void {
   registerSchema(program, io, exit);
   registerAuth(program, io, exit);
   registerVersion(program, io, exit);
+  addExamples(program);
 }
