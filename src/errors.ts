@@ -1,3 +1,5 @@
+import { escapeForeign } from './escape.js';
+
 /**
  * Stable error codes. Callers branch on `code`, never on message text.
  * Each code maps to one exit code in `exitCodeFor` (documented in the README).
@@ -84,13 +86,18 @@ export class SpecError extends AppError {
   }
 }
 
-/** Formats an issue as `file:line:col key.path: message`. */
+/**
+ * Formats an issue as `file:line:col key.path: message`, on one line: a spec's own text in the
+ * message (a value quoted back) is escaped, newlines included, so it cannot start a line of its
+ * own in a CI log.
+ */
 export function formatIssue(issue: SpecIssue): string {
-  const where = `${issue.file}:${issue.line}:${issue.col}`;
+  const where = `${escapeForeign(issue.file)}:${issue.line}:${issue.col}`;
   const prefix = issue.severity === 'warning' ? 'warning: ' : '';
+  const message = escapeForeign(issue.message);
   return issue.path
-    ? `${where} ${prefix}${issue.path}: ${issue.message}`
-    : `${where} ${prefix}${issue.message}`;
+    ? `${where} ${prefix}${escapeForeign(issue.path)}: ${message}`
+    : `${where} ${prefix}${message}`;
 }
 
 /** Error answered by a registry, or raised while talking to one. */

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { interruptExitCode, interruptedBy, resetInterrupt } from './interrupt.js';
-import { AppError, EXIT, EXIT_MEANINGS, exitCodeFor } from '../errors.js';
+import { AppError, EXIT, EXIT_MEANINGS, exitCodeFor, SpecError } from '../errors.js';
+import { inGitHubActions, specAnnotations } from './ci-annotations.js';
 import { escapeControl } from '../escape.js';
 import { packageVersion } from '../package-info.js';
 import { registerCommands } from './commands/index.js';
@@ -104,6 +105,8 @@ function reportError(err: unknown, io: Io): number {
   }
   if (err instanceof AppError) {
     io.stderr(`manifold: ${escapeControl(err.message)}\n`);
+    // In GitHub Actions, spec problems also as annotations on the spec's lines.
+    if (err instanceof SpecError && inGitHubActions(io.env)) io.stderr(specAnnotations(err.issues));
     return exitCodeFor(err.code);
   }
   const stack = err instanceof Error ? (err.stack ?? err.message) : String(err);

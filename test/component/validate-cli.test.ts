@@ -123,3 +123,36 @@ describe('--output', () => {
     expect(res.stderr).toContain('Allowed choices are text, json');
   });
 });
+
+describe('spec problems in GitHub Actions', () => {
+  test('GITHUB_ACTIONS=true: one ::error annotation per problem, on its file, line and column; a forged command in the spec stays data', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'manifold-gha-')), 'spec.yml');
+    writeFileSync(
+      file,
+      'image: reg.example.com/a:1\nmanifests:\n  - image: reg.example.com/a:c\n  - image: "reg.example.com/a:b\\n::set-output name=digest::forged"\n',
+    );
+    for (const args of [
+      ['validate', file],
+      ['publish', '--from-spec', file],
+    ]) {
+      const res = await runCli(args, { env: { GITHUB_ACTIONS: 'true' } });
+      expect(res.code).toBe(2);
+      const commands = `${res.stdout}\n${res.stderr}`.split('\n').filter((l) => l.startsWith('::'));
+      expect(commands).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^::error file=${file.replace(/[./]/g, '\\$&')},line=4,col=\\d+::manifests\\[1\\]\\.image: .*%0A::set-output`,
+          ),
+        ),
+      ]);
+    }
+    // Without GITHUB_ACTIONS, no workflow commands at all.
+    const plain = await runCli(['validate', file]);
+    expect(`${plain.stdout}\n${plain.stderr}`.split('\n').some((l) => l.startsWith('::'))).toBe(
+      false,
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { EXIT, formatIssue, SpecError, type SpecIssue } from '../../errors.js';
+import { inGitHubActions, specAnnotations } from '../ci-annotations.js';
 import { escapeControl } from '../../escape.js';
 import { formatReference } from '../../oci/index.js';
 import { loadSpecFile, type Spec } from '../../spec/index.js';
@@ -48,6 +49,7 @@ function checkFile(file: string, io: Io, allowUnknownKeys: boolean): FileReport 
 function printText(reports: FileReport[], io: Io): void {
   for (const r of reports) {
     for (const issue of r.issues) io.stderr(`${escapeControl(formatIssue(issue))}\n`);
+    if (inGitHubActions(io.env)) io.stderr(specAnnotations(r.issues));
     if (r.valid) {
       const what = r.indexes
         .map((x) => `${x.target} (${x.children} ${x.children === 1 ? 'child' : 'children'})`)
