@@ -326,6 +326,31 @@ describe('outputs a pipeline can parse', () => {
     expect(proxy.requests.slice(before)).toEqual([]);
   });
 
+  test('GitHub Actions step summary: digest, a table of tags with their status, platforms; on failure too', async () => {
+    const tag = `ss${++n}`;
+    const summary = join(dir, `summary-${n}.md`);
+    writeFileSync(summary, '# earlier step\n');
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
+    const ok = await publish(spec(tag, 'tags: [extra]\n'), [], env);
+    expect(ok.code).toBe(0);
+    const digest = /^Digest: (\S+)/.exec(ok.stdout)![1]!;
+    const text = readFileSync(summary, 'utf8');
+    expect(text.startsWith('# earlier step\n')).toBe(true);
+    expect(text).toContain(`**${proxy.host}/r/app:${tag}** — published \`${digest}\``);
+    expect(text).toContain(`| ${tag} | created |`);
+    expect(text).toContain('| extra | created |');
+    expect(text).toContain('Platforms: linux/amd64, linux/arm64/v8');
+    const failed = await publish(
+      `image: ${proxy.host}/r/app:sf${n}\nmanifests:\n  - image: ${proxy.host}/r/app:missing\n`,
+      [],
+      env,
+    );
+    expect(failed.code).toBe(3);
+    const after = readFileSync(summary, 'utf8').slice(text.length);
+    expect(after).toContain('exit 3');
+    expect(after).toContain(`| sf${n} | not-attempted (this index could not be prepared) |`);
+  });
+
   test('output files that are not plain files: a symlink stays a link, /dev/stdout and a FIFO are written through', async () => {
     const { execFileSync } = await import('node:child_process');
     const { lstatSync, readlinkSync, symlinkSync, statSync } = await import('node:fs');

@@ -104,6 +104,29 @@ function metadataOf(r: PublishResult): Record<string, unknown> {
   };
 }
 
+const cell = (s: string): string => escapeControl(s).replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+
+/**
+ * The `$GITHUB_STEP_SUMMARY` section of a run (GitHub Actions): per index its digest, a table of
+ * its tags with their status, and its platforms.
+ */
+export function stepSummary(report: RunReport): string {
+  const out: string[] = [
+    `### manifold ${report.dryRun ? 'dry run' : 'publish'}: ${report.ok ? 'done' : `exit ${report.exitCode}`}`,
+    '',
+  ];
+  for (const r of report.indexes) {
+    out.push(`**${cell(r.target)}** — ${r.status}${r.digest ? ` \`${r.digest}\`` : ''}`, '');
+    out.push('| tag | status |', '|---|---|');
+    for (const t of r.tags)
+      out.push(`| ${cell(t.tag)} | ${cell(t.status)}${t.error ? ` (${cell(t.error)})` : ''} |`);
+    const platforms = r.children.flatMap((c) => (c.platform ? [c.platform] : []));
+    if (platforms.length) out.push('', `Platforms: ${platforms.map(cell).join(', ')}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
 /** Prints the report and writes the digest file and GITHUB_OUTPUT with what landed. */
 export function emitReport(
   report: RunReport,
@@ -113,10 +136,13 @@ export function emitReport(
     digestFormat?: 'plain' | 'dotenv';
     metadataFile?: OutputFile;
     githubOutput?: OutputFile;
+    stepSummary?: OutputFile;
     early?: boolean;
   },
   io: Io,
 ): void {
+  // The step summary tells what happened in every outcome, failures included.
+  o.stepSummary?.write(stepSummary(report));
   // Text output of a run that failed before any write is the error alone (stdout stays empty,
   // as scripts that capture the `Digest:` line expect); JSON names every index, not attempted.
   if (o.output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { AppError, EXIT, type SpecIssue } from '../../errors.js';
+import { inGitHubActions } from '../ci-annotations.js';
 import { escapeControl } from '../../escape.js';
 import { publishAll } from '../../publish/index.js';
 import { emitReport, runReport } from './publish-report.js';
@@ -148,6 +149,10 @@ export async function runPublishSpecs(
       opts.metadataFile && !opts.dryRun
         ? prepareOutputFile(opts.metadataFile, '--metadata-file', 'replace')
         : undefined,
+    stepSummary:
+      inGitHubActions(io.env) && io.env['GITHUB_STEP_SUMMARY']
+        ? prepareOutputFile(io.env['GITHUB_STEP_SUMMARY'], 'GITHUB_STEP_SUMMARY', 'append')
+        : undefined,
     githubOutput:
       io.env['GITHUB_OUTPUT'] && !opts.dryRun
         ? prepareOutputFile(io.env['GITHUB_OUTPUT'], 'GITHUB_OUTPUT', 'append')
@@ -200,6 +205,7 @@ export async function runPublishSpecs(
   } finally {
     outputs.digestFile?.close();
     outputs.metadataFile?.close();
+    outputs.stepSummary?.close();
     outputs.githubOutput?.close();
   }
   if (outcome.failure) throw outcome.failure;
