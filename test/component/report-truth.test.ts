@@ -331,14 +331,14 @@ describe('outputs a pipeline can parse', () => {
     const summary = join(dir, `summary-${n}.md`);
     writeFileSync(summary, '# earlier step\n');
     const env = { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary };
-    const ok = await publish(spec(tag, 'tags: [extra]\n'), [], env);
+    const ok = await publish(spec(tag, `tags: [x${n}]\n`), [], env);
     expect(ok.code).toBe(0);
     const digest = /^Digest: (\S+)/.exec(ok.stdout)![1]!;
     const text = readFileSync(summary, 'utf8');
     expect(text.startsWith('# earlier step\n')).toBe(true);
     expect(text).toContain(`**${proxy.host}/r/app:${tag}** — published \`${digest}\``);
     expect(text).toContain(`| ${tag} | created |`);
-    expect(text).toContain('| extra | created |');
+    expect(text).toContain(`| x${n} | created |`);
     expect(text).toContain('Platforms: linux/amd64, linux/arm64/v8');
     const failed = await publish(
       `image: ${proxy.host}/r/app:sf${n}\nmanifests:\n  - image: ${proxy.host}/r/app:missing\n`,
