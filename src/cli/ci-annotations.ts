@@ -7,7 +7,8 @@
 import type { SpecIssue } from '../errors.js';
 import { escapeControl } from '../escape.js';
 
-const escapeData = (s: string): string =>
+/** Escapes a workflow command's message. */
+export const escapeData = (s: string): string =>
   s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string): string =>
   escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');

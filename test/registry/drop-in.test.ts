@@ -281,7 +281,7 @@ describe('options never vanish', () => {
     expect(res.stdout).toContain(`Tag: ${reg.host}/${a}:1 created`);
     expect(res.stdout).toContain(`Tag: ${reg.host}/${b}:1 created`);
     for (const extra of [
-      ['--tags', 'x'],
+      ['--target', `${reg.host}/${a}:2`],
       ['--platforms', 'linux/amd64'],
       ['--template', 'r/a:ARCH'],
       ['--from-args'],
@@ -290,6 +290,59 @@ describe('options never vanish', () => {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/--from-args|belongs to --from-args/);
     }
+  });
+
+  test('--tags and --annotations beside --from-spec: bare tags for every document, a full reference for its repository alone, annotations added', async () => {
+    const a = fresh();
+    const b = fresh();
+    const fa = specFile(
+      `image: ${reg.host}/${a}:1\nmediaType: oci\nannotations: {org.example.own: kept, org.example.both: spec}\nmanifests:\n  - image: ${set.oci['amd64']!.ref}\n`,
+    );
+    const fb = specFile(
+      `image: ${reg.host}/${b}:1\nmanifests:\n  - image: ${set.oci['arm64']!.ref}\n`,
+    );
+    const res = await runCli([
+      'publish',
+      '--from-spec',
+      fa,
+      '--from-spec',
+      fb,
+      '--tags',
+      `shared,${reg.host}/${a}:only-a`,
+      '--annotations',
+      'org.example.both=cli',
+      '--output',
+      'json',
+    ]);
+    expect({ code: res.code, stderr: res.stderr }).toMatchObject({ code: 0 });
+    const report = JSON.parse(res.stdout) as { indexes: { tags: { tag: string }[] }[] };
+    expect(report.indexes.map((i) => i.tags.map((t) => t.tag))).toEqual([
+      ['1', 'shared', 'only-a'],
+      ['1', 'shared'],
+    ]);
+    const raw = (await rawIndex(a, 'only-a')).json;
+    expect(raw.annotations).toEqual({ 'org.example.own': 'kept', 'org.example.both': 'cli' });
+    expect((await rawIndex(b, 'shared')).json.manifests).toHaveLength(1);
+    // Nothing changes when one of them cannot apply.
+    const c = fresh();
+    const fc = specFile(
+      `image: ${reg.host}/${c}:1\nmediaType: docker\nmanifests:\n  - image: ${set.docker['amd64']!.ref}\n`,
+    );
+    for (const extra of [
+      ['--annotations', 'k=v'],
+      ['--tags', `${reg.host}/elsewhere/app:1`],
+      ['--tags', 'bad tag'],
+    ]) {
+      const bad = await runCli(['publish', '--from-spec', fc, ...extra]);
+      expect({ extra, code: bad.code }).toEqual({ extra, code: 2 });
+    }
+    const absent = await skopeo([
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${reg.host}/${c}:1`,
+    ]);
+    expect(absent.stderr).toMatch(/manifest unknown/i);
   });
 
   test('a missing child in a second spec file: nothing of the first is pushed (exit 3)', async () => {

@@ -160,7 +160,7 @@ export function emitReport(
       r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`),
     );
     o.githubOutput.write(
-      `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\n`,
+      `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\nmetadata=${JSON.stringify(metadataOf(done[0]!))}\n`,
     );
   }
 }

@@ -10,6 +10,7 @@ import type { Io } from '../io.js';
 import { progressLine } from '../progress.js';
 import { parseSize } from '../size.js';
 import {
+  applyExtras,
   applyType,
   loadSpecFiles,
   printWarnings,
@@ -76,26 +77,31 @@ export function publishSpecs(
   opts: PublishOptions,
   io: Io,
 ): { specs: Spec[]; warnings: SpecIssue[] } {
+  const given = (
+    k: 'platforms' | 'template' | 'target' | 'tags' | 'annotations' | 'rewriteConfig',
+  ) => (Array.isArray(opts[k]) ? (opts[k] as string[]).length > 0 : opts[k] !== undefined);
   const argsOptions = (
     ['platforms', 'template', 'target', 'tags', 'annotations', 'rewriteConfig'] as const
-  ).filter((k) =>
-    Array.isArray(opts[k]) ? (opts[k] as string[]).length > 0 : opts[k] !== undefined,
-  );
+  ).filter(given);
+  // --tags and --annotations also apply to spec files (every document); the rest are from-args'.
+  const specOnlyNot = argsOptions.filter((k) => k !== 'tags' && k !== 'annotations');
   const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   if (opts.fromSpec.length > 0) {
     if (opts.fromArgs)
       throw new AppError('USAGE', 'give either --from-spec or --from-args, not both');
-    if (argsOptions.length > 0)
+    if (specOnlyNot.length > 0)
       throw new AppError(
         'USAGE',
-        `${argsOptions.map(flag).join(', ')} belong${argsOptions.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`,
+        `${specOnlyNot.map(flag).join(', ')} belong${specOnlyNot.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`,
       );
     if (opts.fromSpec.includes('-') && opts.passwordStdin)
       throw new AppError(
         'USAGE',
         '--from-spec - and --password-stdin cannot both read standard input',
       );
-    return loadSpecFiles(opts.fromSpec, common(opts, io));
+    const loaded = loadSpecFiles(opts.fromSpec, common(opts, io));
+    if (!given('tags') && !given('annotations')) return loaded;
+    return { ...loaded, specs: applyExtras(loaded.specs, opts) };
   }
   if (opts.fromArgs) return loadSpecText('<arguments>', specFromArgs(opts), common(opts, io));
   if (argsOptions.length > 0)

@@ -101,13 +101,13 @@ export function registerPublish(program: Command, io: Io, exit: Exit): void {
     )
     .option(
       '--tags <list>',
-      'with --from-args: extra tags, comma-separated (repeatable)',
+      "extra tags, comma-separated (repeatable): bare tags, or full references of a target repository (metadata-action's tags; with --from-args and no --target they are the targets); beside --from-spec for every document",
       collectList,
       [],
     )
     .option(
       '--annotations <key=value>',
-      'with --from-args: an index annotation (repeatable; OCI only)',
+      'an index annotation (repeatable; OCI only); beside --from-spec added to every document, winning over its own',
       collectEach,
       [],
     )

@@ -4,7 +4,7 @@
  * through the same loader and checks as a file.
  */
 import { AppError, formatIssue, SpecError, type SpecIssue } from '../../errors.js';
-import { parsePlatform } from '../../oci/index.js';
+import { parsePlatform, parseReference, type ImageRef } from '../../oci/index.js';
 import { loadSpecFile, type IndexFormat, type Spec } from '../../spec/index.js';
 import type { Io } from '../io.js';
 
@@ -55,11 +55,18 @@ export function parseAnnotations(list: string[], flag: string): Record<string, s
  */
 export function specFromArgs(o: FromArgsInput): string {
   const missing = (['platforms', 'template', 'target'] as const).filter((k) =>
-    k === 'template' ? !o.template : o[k].length === 0,
+    k === 'template'
+      ? !o.template
+      : k === 'target'
+        ? o.target.length === 0 && !o.tags.some((t) => splitTagEntries([t]).refs.length > 0)
+        : o[k].length === 0,
   );
   if (missing.length > 0)
     throw new AppError('USAGE', `from-args needs ${missing.map((m) => `--${m}`).join(', ')}`);
   const rewrite = rewriteSelector(o.rewriteConfig, o.platforms);
+  const extra = splitTagEntries(o.tags);
+  // Without --target, full references in --tags (docker/metadata-action's `tags`) are the targets.
+  const targetRefs = o.target.length > 0 ? o.target : extra.refs.map((r) => r.text);
   const manifests = o.platforms.map((text) => {
     const p = parsePlatform(text);
     if (!p) throw new AppError('USAGE', `--platforms: "${text}" is not os/arch[/variant]`);
@@ -70,8 +77,21 @@ export function specFromArgs(o: FromArgsInput): string {
     return { image, platform: p, ...(rewrite(p) ? { rewriteConfig: true } : {}) };
   });
   const annotations = parseAnnotations(o.annotations, '--annotations');
-  const [image, ...more] = groupTargets(o.target, '--target');
-  const tags = [...image!.tags.slice(1), ...o.tags];
+  const groups = groupTargets(targetRefs, o.target.length > 0 ? '--target' : '--tags');
+  const [image, ...more] = groups;
+  const refTags =
+    o.target.length > 0
+      ? extra.refs.map((r) => {
+          const known = groups.some((g) => sameRepository(parseReference(g.repo), r.ref));
+          if (!known)
+            throw new AppError(
+              'USAGE',
+              `--tags ${r.text}: ${r.ref.registry}/${r.ref.repository} is not a --target repository (${groups.map((g) => g.repo).join(', ')})`,
+            );
+          return r.ref.tag!;
+        })
+      : [];
+  const tags = [...new Set([...image!.tags.slice(1), ...extra.bare, ...refTags])];
   return asSpecText({
     image: `${image!.repo}:${image!.tags[0]}`,
     ...(more.length ? { targets: more.map((t) => t.repo) } : {}),
@@ -200,6 +220,73 @@ export function specFromCreate(o: CreateInput): string {
   });
 }
 
+/** `--tags` entries: bare tags, and full references (`reg/app:1.2`, as docker/metadata-action prints). */
+export function splitTagEntries(list: string[]): {
+  bare: string[];
+  refs: { text: string; ref: ImageRef }[];
+} {
+  const bare: string[] = [];
+  const refs: { text: string; ref: ImageRef }[] = [];
+  for (const text of list) {
+    if (!text.includes('/') && !text.includes(':') && !text.includes('@')) {
+      if (!/^[\w][\w.-]{0,127}$/.test(text))
+        throw new AppError(
+          'USAGE',
+          `--tags "${text}" is not a tag (letters, digits, _ . -, at most 128) nor a reference`,
+        );
+      bare.push(text);
+      continue;
+    }
+    let ref: ImageRef;
+    try {
+      ref = parseReference(text);
+    } catch (err) {
+      throw new AppError('USAGE', `--tags "${text}": ${(err as Error).message}`);
+    }
+    if (ref.digest || ref.defaultedTag)
+      throw new AppError('USAGE', `--tags "${text}" names no tag (REPOSITORY:TAG, or a bare tag)`);
+    refs.push({ text, ref });
+  }
+  return { bare, refs };
+}
+
+const sameRepository = (a: ImageRef, b: ImageRef): boolean =>
+  a.registry === b.registry && a.repository === b.repository;
+
+/**
+ * `--tags` and `--annotations` beside `--from-spec`: every document gets the bare tags, a full
+ * reference's tag goes to the documents that publish its repository (as `image` or in `targets`),
+ * and the annotations are added to every document's (the command line wins a key both set).
+ */
+export function applyExtras(specs: Spec[], o: { tags: string[]; annotations: string[] }): Spec[] {
+  const { bare, refs } = splitTagEntries(o.tags);
+  const annotations = parseAnnotations(o.annotations, '--annotations');
+  for (const r of refs) {
+    if (!specs.some((s) => [s.target, ...s.moreTargets].some((t) => sameRepository(t, r.ref))))
+      throw new AppError(
+        'USAGE',
+        `--tags ${r.text}: no spec document publishes ${r.ref.registry}/${r.ref.repository} (they publish ${[
+          ...new Set(
+            specs.flatMap((s) =>
+              [s.target, ...s.moreTargets].map((t) => `${t.registry}/${t.repository}`),
+            ),
+          ),
+        ].join(', ')})`,
+      );
+  }
+  return specs.map((s) => {
+    const mine = refs
+      .filter((r) => [s.target, ...s.moreTargets].some((t) => sameRepository(t, r.ref)))
+      .map((r) => r.ref.tag!);
+    const tags = [...new Set([...s.tags, ...bare, ...mine])];
+    return {
+      ...s,
+      tags,
+      ...(annotations ? { annotations: { ...s.annotations, ...annotations } } : {}),
+    };
+  });
+}
+
 /** Prints spec warnings (escaped) to stderr. */
 export function printWarnings(warnings: SpecIssue[], io: Io, escape: (s: string) => string): void {
   for (const w of warnings) io.stderr(`${escape(formatIssue(w))}\n`);
@@ -244,7 +331,16 @@ export function applyType(
   explicit: boolean,
   warn: (m: string) => void,
 ): Spec[] {
-  if (!type) return specs;
+  if (!type) {
+    // Only command-line annotations (--annotations beside --from-spec) can meet a docker spec here.
+    const docker = specs.find((s) => s.mediaType === 'docker' && s.annotations);
+    if (docker)
+      throw new AppError(
+        'USAGE',
+        `--annotations: ${docker.file} (document ${docker.document + 1}) sets mediaType: docker, and a Docker manifest list cannot carry annotations; use --type oci`,
+      );
+    return specs;
+  }
   const out = specs.map((s) => {
     if (s.mediaTypeGiven && !explicit) return s;
     if (s.mediaTypeGiven && s.mediaType !== type)
