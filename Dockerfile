@@ -1,12 +1,15 @@
 # syntax=docker/dockerfile:1
-# manifold container image: build with the full toolchain, run on a slim Node LTS with
-# production dependencies only, as a non-root user.
+# manifold container image: build with the full toolchain, run on a slim Node LTS with the
+# bundle alone (no node_modules, no package manager), as a non-root user.
 #   docker build -t manifold .
 #   docker run --rm -v "$PWD:/work" -w /work manifold publish --from-spec manifest.yml
 
-ARG NODE_VERSION=24
+# The base, pinned by digest (the multi-platform index of node:24-bookworm-slim on Docker Hub), so
+# a rebuild of the same commit gets the same base; bump it on purpose (Renovate/Dependabot do).
+# To build on a newer Node, or where Docker Hub is mirrored: --build-arg NODE_IMAGE=….
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
 
-FROM node:${NODE_VERSION}-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -18,13 +21,25 @@ RUN npx tsc -p tsconfig.cli.json \
  && node dist/scripts/compile-schema.js \
  && node dist/scripts/bundle.js
 
-FROM node:${NODE_VERSION}-bookworm-slim AS runtime
-# Credential helpers for the clouds CI runs in, so `credHelpers` in a mounted docker config work:
-# docker-credential-ecr-login (Amazon ECR). Debian's package, no build tools.
+# The runtime file system: the base with the credential helper for the clouds CI runs in (so
+# `credHelpers` in a mounted docker config work: docker-credential-ecr-login for Amazon ECR,
+# Debian's package), minus what the bundle never needs at run time: the package managers the base
+# ships (npm, npx, corepack, yarn), node's headers and docs, apt's lists, caches and logs.
+FROM ${NODE_IMAGE} AS slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends amazon-ecr-credential-helper ca-certificates \
- && rm -rf /var/lib/apt/lists/*
-ENV NODE_ENV=production \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old /var/log/apt \
+      /var/log/dpkg.log /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx \
+      /usr/local/bin/corepack /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \
+      /usr/local/include/node /usr/local/share/doc/node /root/.npm /tmp/*
+
+# One layer of that file system: what was removed is gone from the image, not hidden under a
+# whiteout above the base's layers.
+FROM scratch AS runtime
+COPY --from=slim / /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    NODE_ENV=production \
     HOME=/home/node \
     DOCKER_CONFIG=/home/node/.docker
 WORKDIR /app

@@ -954,14 +954,14 @@ var require_option = __commonJS({
        * @param {string} flags
        * @param {string} [description]
        */
-      constructor(flags, description) {
-        this.flags = flags;
+      constructor(flags2, description) {
+        this.flags = flags2;
         this.description = description || "";
-        this.required = flags.includes("<");
-        this.optional = flags.includes("[");
-        this.variadic = /\w\.\.\.[>\]]$/.test(flags);
+        this.required = flags2.includes("<");
+        this.optional = flags2.includes("[");
+        this.variadic = /\w\.\.\.[>\]]$/.test(flags2);
         this.mandatory = false;
-        const optionFlags = splitOptionFlags(flags);
+        const optionFlags = splitOptionFlags(flags2);
         this.short = optionFlags.shortFlag;
         this.long = optionFlags.longFlag;
         this.negate = false;
@@ -1212,12 +1212,12 @@ var require_option = __commonJS({
         return str2 + word[0].toUpperCase() + word.slice(1);
       });
     }
-    function splitOptionFlags(flags) {
+    function splitOptionFlags(flags2) {
       let shortFlag;
       let longFlag;
       const shortFlagExp = /^-[^-]$/;
       const longFlagExp = /^--[^-]/;
-      const flagParts = flags.split(/[ |,]+/).concat("guard");
+      const flagParts = flags2.split(/[ |,]+/).concat("guard");
       if (shortFlagExp.test(flagParts[0])) shortFlag = flagParts.shift();
       if (longFlagExp.test(flagParts[0])) longFlag = flagParts.shift();
       if (!shortFlag && shortFlagExp.test(flagParts[0]))
@@ -1228,7 +1228,7 @@ var require_option = __commonJS({
       }
       if (flagParts[0].startsWith("-")) {
         const unsupportedFlag = flagParts[0];
-        const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags}'`;
+        const baseError = `option creation failed due to '${unsupportedFlag}' in option flags '${flags2}'`;
         if (/^-[^-][^-]/.test(unsupportedFlag))
           throw new Error(
             `${baseError}
@@ -1247,7 +1247,7 @@ var require_option = __commonJS({
       }
       if (shortFlag === void 0 && longFlag === void 0)
         throw new Error(
-          `option creation failed due to no flags found in '${flags}'.`
+          `option creation failed due to no flags found in '${flags2}'.`
         );
       return { shortFlag, longFlag };
     }
@@ -1831,8 +1831,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {Option} new option
        */
-      createOption(flags, description) {
-        return new Option2(flags, description);
+      createOption(flags2, description) {
+        return new Option2(flags2, description);
       }
       /**
        * Wrap parseArgs to catch 'commander.invalidArgument'.
@@ -1956,13 +1956,13 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @return {Command} `this` command for chaining
        * @private
        */
-      _optionEx(config, flags, description, fn, defaultValue) {
-        if (typeof flags === "object" && flags instanceof Option2) {
+      _optionEx(config, flags2, description, fn, defaultValue) {
+        if (typeof flags2 === "object" && flags2 instanceof Option2) {
           throw new Error(
             "To add an Option object use addOption() instead of option() or requiredOption()"
           );
         }
-        const option = this.createOption(flags, description);
+        const option = this.createOption(flags2, description);
         option.makeOptionMandatory(!!config.mandatory);
         if (typeof fn === "function") {
           option.default(defaultValue).argParser(fn);
@@ -1999,8 +1999,8 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      option(flags, description, parseArg, defaultValue) {
-        return this._optionEx({}, flags, description, parseArg, defaultValue);
+      option(flags2, description, parseArg, defaultValue) {
+        return this._optionEx({}, flags2, description, parseArg, defaultValue);
       }
       /**
        * Add a required option which must have a value after parsing. This usually means
@@ -2014,10 +2014,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {*} [defaultValue]
        * @return {Command} `this` command for chaining
        */
-      requiredOption(flags, description, parseArg, defaultValue) {
+      requiredOption(flags2, description, parseArg, defaultValue) {
         return this._optionEx(
           { mandatory: true },
-          flags,
+          flags2,
           description,
           parseArg,
           defaultValue
@@ -3121,12 +3121,12 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {(this | string | undefined)} `this` command for chaining, or version string if no arguments
        */
-      version(str, flags, description) {
+      version(str, flags2, description) {
         if (str === void 0) return this._version;
         this._version = str;
-        flags = flags || "-V, --version";
+        flags2 = flags2 || "-V, --version";
         description = description || "output the version number";
-        const versionOption = this.createOption(flags, description);
+        const versionOption = this.createOption(flags2, description);
         this._versionOptionName = versionOption.attributeName();
         this._registerOption(versionOption);
         this.on("option:" + versionOption.name(), () => {
@@ -3428,9 +3428,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {string} [description]
        * @return {Command} `this` command for chaining
        */
-      helpOption(flags, description) {
-        if (typeof flags === "boolean") {
-          if (flags) {
+      helpOption(flags2, description) {
+        if (typeof flags2 === "boolean") {
+          if (flags2) {
             if (this._helpOption === null) this._helpOption = void 0;
             if (this._defaultOptionGroup) {
               this._initOptionGroup(this._getHelpOption());
@@ -3441,10 +3441,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
           return this;
         }
         this._helpOption = this.createOption(
-          flags ?? "-h, --help",
+          flags2 ?? "-h, --help",
           description ?? "display help for command"
         );
-        if (flags || description) this._initOptionGroup(this._helpOption);
+        if (flags2 || description) this._initOptionGroup(this._helpOption);
         return this;
       }
       /**
@@ -3592,7 +3592,7 @@ var require_commander = __commonJS({
     var { Option: Option2 } = require_option();
     exports.program = new Command2();
     exports.createCommand = (name) => new Command2(name);
-    exports.createOption = (flags, description) => new Option2(flags, description);
+    exports.createOption = (flags2, description) => new Option2(flags2, description);
     exports.createArgument = (name, description) => new Argument2(name, description);
     exports.Command = Command2;
     exports.Option = Option2;
@@ -4106,9 +4106,9 @@ function elf(b) {
     endian: le ? "little" : "big",
     ...known ? { architecture: known.arch(bits, le) } : {}
   };
-  const flags = u32(bits === 64 ? 48 : 36);
+  const flags2 = u32(bits === 64 ? 48 : 36);
   if (machine === 40)
-    out2.detail = armDetail(flags);
+    out2.detail = armDetail(flags2);
   const phoff = word(bits === 64 ? 32 : 28);
   const phentsize = u162(bits === 64 ? 54 : 42);
   const phnum = u162(bits === 64 ? 56 : 44);
@@ -4130,12 +4130,12 @@ function elf(b) {
   }
   return out2;
 }
-function armDetail(flags) {
-  const eabi = flags >>> 24 & 255;
+function armDetail(flags2) {
+  const eabi = flags2 >>> 24 & 255;
   const parts = [eabi ? `EABI${eabi}` : "old ABI"];
-  if (flags & 1024)
+  if (flags2 & 1024)
     parts.push("hard-float");
-  else if (flags & 512)
+  else if (flags2 & 512)
     parts.push("soft-float");
   return parts.join(", ");
 }
@@ -5488,12 +5488,12 @@ var require_sonic_boom = __commonJS({
           process.nextTick(() => sonic.emit("drain"));
         }
       }
-      const flags = sonic.append ? "a" : "w";
+      const flags2 = sonic.append ? "a" : "w";
       const mode = sonic.mode;
       if (sonic.sync) {
         try {
           if (sonic.mkdir) fs.mkdirSync(path.dirname(file), { recursive: true });
-          const fd = fs.openSync(file, flags, mode);
+          const fd = fs.openSync(file, flags2, mode);
           fileOpened(null, fd);
         } catch (err2) {
           fileOpened(err2);
@@ -5502,10 +5502,10 @@ var require_sonic_boom = __commonJS({
       } else if (sonic.mkdir) {
         fs.mkdir(path.dirname(file), { recursive: true }, (err2) => {
           if (err2) return fileOpened(err2);
-          fs.open(file, flags, mode, fileOpened);
+          fs.open(file, flags2, mode, fileOpened);
         });
       } else {
-        fs.open(file, flags, mode, fileOpened);
+        fs.open(file, flags2, mode, fileOpened);
       }
     }
     function SonicBoom(opts) {
@@ -6973,7 +6973,7 @@ var require_transport = __commonJS({
       stream2.flushSync();
     }
     function transport(fullOptions) {
-      const { pipeline: pipeline2, targets, levels, dedupe, worker = {}, caller = getCallers(), sync = false } = fullOptions;
+      const { pipeline: pipeline2, targets, levels: levels2, dedupe, worker = {}, caller = getCallers(), sync = false } = fullOptions;
       const options = {
         ...fullOptions.options
       };
@@ -7014,8 +7014,8 @@ var require_transport = __commonJS({
           };
         })];
       }
-      if (levels) {
-        options.levels = levels;
+      if (levels2) {
+        options.levels = levels2;
       }
       if (dedupe) {
         options.dedupe = dedupe;
@@ -7505,8 +7505,8 @@ var require_levels = __commonJS({
       );
     }
     function getLevel(level) {
-      const { levels, levelVal } = this;
-      return levels && levels.labels ? levels.labels[levelVal] : "";
+      const { levels: levels2, levelVal } = this;
+      return levels2 && levels2.labels ? levels2.labels[levelVal] : "";
     }
     function isLevelEnabled(logLevel) {
       const { values } = this.levels;
@@ -7563,8 +7563,8 @@ var require_levels = __commonJS({
         throw Error(`default level:${defaultLevel} must be included in custom levels`);
       }
     }
-    function assertNoLevelCollisions(levels, customLevels) {
-      const { labels, values } = levels;
+    function assertNoLevelCollisions(levels2, customLevels) {
+      const { labels, values } = levels2;
       for (const k in customLevels) {
         if (k in values) {
           throw Error("levels cannot be overridden");
@@ -8755,13 +8755,13 @@ var require_pino = __commonJS({
       if (mixin && typeof mixin !== "function") throw Error(`Unknown mixin type "${typeof mixin}" - expected "function"`);
       if (msgPrefix && typeof msgPrefix !== "string") throw Error(`Unknown msgPrefix type "${typeof msgPrefix}" - expected "string"`);
       assertDefaultLevelFound(level, customLevels, useOnlyCustomLevels);
-      const levels = mappings(customLevels, useOnlyCustomLevels);
+      const levels2 = mappings(customLevels, useOnlyCustomLevels);
       if (stream2 && stream2[transportUsesMultistreamSym] === true) {
         let sampleLabel = typeof level === "string" ? level : void 0;
-        if (!sampleLabel || levels[sampleLabel] === void 0) {
-          sampleLabel = Object.keys(levels)[0];
+        if (!sampleLabel || levels2[sampleLabel] === void 0) {
+          sampleLabel = Object.keys(levels2)[0];
         }
-        const sampleNumber = levels[sampleLabel];
+        const sampleNumber = levels2[sampleLabel];
         let ok = false;
         try {
           const formatted = formatters.level(sampleLabel, sampleNumber);
@@ -8777,12 +8777,12 @@ var require_pino = __commonJS({
         }
       }
       if (typeof stream2.emit === "function") {
-        stream2.emit("message", { code: "PINO_CONFIG", config: { levels, messageKey, errorKey } });
+        stream2.emit("message", { code: "PINO_CONFIG", config: { levels: levels2, messageKey, errorKey } });
       }
       assertLevelComparison(levelComparison);
       const levelCompFunc = genLevelComparison(levelComparison);
       Object.assign(instance, {
-        levels,
+        levels: levels2,
         [levelCompSym]: levelCompFunc,
         [useOnlyCustomLevelsSym]: useOnlyCustomLevels,
         [streamSym]: stream2,
@@ -15850,7 +15850,7 @@ var require_client_request = __commonJS({
               this.destroy(new Error("The server aborted the HTTP/2 stream"));
             }
           });
-          const onResponse = (headers, flags, rawHeaders) => {
+          const onResponse = (headers, flags2, rawHeaders) => {
             const response = new IncomingMessage(this.socket, stream2.readableHighWaterMark);
             this.res = response;
             response.url = `${this[kOrigin].origin}${this.path}`;
@@ -15888,10 +15888,10 @@ var require_client_request = __commonJS({
           };
           stream2.once("response", onResponse);
           stream2.once("headers", (headers) => this.emit("information", { statusCode: headers[HTTP2_HEADER_STATUS] }));
-          stream2.once("trailers", (trailers, flags, rawTrailers) => {
+          stream2.once("trailers", (trailers, flags2, rawTrailers) => {
             const { res } = this;
             if (res === null) {
-              onResponse(trailers, flags, rawTrailers);
+              onResponse(trailers, flags2, rawTrailers);
               return;
             }
             res.trailers = trailers;
@@ -39430,6 +39430,10 @@ var EXAMPLES = {
     "manifold inspect --platform linux/arm64 --output json reg.example.com/app:1.0",
     "manifold inspect --verify-binaries reg.example.com/app:1.0"
   ],
+  completion: [
+    "source <(manifold completion bash)",
+    "manifold completion fish > ~/.config/fish/completions/manifold.fish"
+  ],
   validate: ["manifold validate manifest.yml", "manifold validate --output json specs/*.yml"],
   schema: ["manifold schema > spec.schema.json"],
   auth: ["manifold auth check reg.example.com/app"],
@@ -39486,6 +39490,225 @@ function registerAuth(program2, io, exit) {
   addRegistryOptions(check).action(async (refs, _o, command) => {
     const { runAuthCheck: runAuthCheck2 } = await Promise.resolve().then(() => (init_auth_run(), auth_run_exports));
     exit(await runAuthCheck2(refs, command.optsWithGlobals(), io));
+  });
+}
+
+// dist/src/cli/command-tree.js
+var PATH_VALUES = /^(files?|paths?|dir|pem|specs?|authfile)$/;
+function optionInfo(o2) {
+  const value = /[<[]([^>\]]+)[>\]]/.exec(o2.flags)?.[1]?.replace(/\.\.\.$/, "");
+  return {
+    ...o2.long ? { long: o2.long } : {},
+    ...o2.short ? { short: o2.short } : {},
+    description: o2.description,
+    ...value ? { value } : {},
+    ...o2.argChoices ? { choices: [...o2.argChoices] } : {},
+    path: value !== void 0 && PATH_VALUES.test(value)
+  };
+}
+function argInfo(a2) {
+  return {
+    name: a2.name(),
+    variadic: a2.variadic,
+    path: PATH_VALUES.test(a2.name()),
+    ...a2.argChoices ? { choices: [...a2.argChoices] } : {}
+  };
+}
+function commandTree(cmd2, examples = () => []) {
+  const help = cmd2.createHelp();
+  return {
+    name: cmd2.name(),
+    description: cmd2.description(),
+    usage: cmd2.usage(),
+    options: help.visibleOptions(cmd2).map(optionInfo),
+    args: cmd2.registeredArguments.map(argInfo),
+    commands: help.visibleCommands(cmd2).filter((c3) => c3.name() !== "help").map((c3) => commandTree(c3, examples)),
+    examples: examples(cmd2)
+  };
+}
+
+// dist/src/cli/completion.js
+function levels(root2) {
+  const out2 = [];
+  const walk = (info, path) => {
+    out2.push({ path, info });
+    for (const c3 of info.commands)
+      walk(c3, path ? `${path} ${c3.name}` : c3.name);
+  };
+  walk(root2, "");
+  return out2;
+}
+var wordsAt = (l) => [
+  ...l.info.commands.map((c3) => c3.name),
+  ...l.info.args.flatMap((a2) => a2.choices ?? [])
+];
+var flags = (o2) => [o2.long, o2.short].filter((f) => !!f);
+function optionsAt(root2, level) {
+  const all2 = level.path === "" ? root2.options : [...level.info.options, ...root2.options];
+  return all2.filter((o2, i2) => all2.findIndex((x) => x.long === o2.long) === i2);
+}
+function valueOptions(root2) {
+  const m = /* @__PURE__ */ new Map();
+  for (const l of levels(root2))
+    for (const o2 of l.info.options)
+      if (o2.value)
+        for (const f of flags(o2))
+          m.set(f, { ...o2.choices ? { choices: o2.choices } : {}, path: o2.path });
+  return m;
+}
+var sq = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+function bashCompletion(root2) {
+  const ls = levels(root2);
+  const values = valueOptions(root2);
+  const caseArms = (f) => ls.map((l) => `    ${sq(l.path)}) echo ${sq(f(l))} ;;`).join("\n");
+  const pathOpts = [...values].filter(([, v]) => v.path).map(([f]) => f);
+  const choiceArms = [...values].filter(([, v]) => v.choices).map(([f, v]) => `    ${f}) COMPREPLY=($(compgen -W ${sq(v.choices.join(" "))} -- "$cur")); return ;;`).join("\n");
+  const otherValues = [...values].filter(([, v]) => !v.path && !v.choices).map(([f]) => f);
+  const pathArgs = ls.filter((l) => l.info.args.some((a2) => a2.path)).map((l) => sq(l.path));
+  return `# bash completion for manifold (generated by \`manifold completion bash\`)
+#   source <(manifold completion bash)      or save it as
+#   ~/.local/share/bash-completion/completions/manifold
+_manifold_commands() {
+  case "$1" in
+${caseArms((l) => wordsAt(l).join(" "))}
+  esac
+}
+_manifold_options() {
+  case "$1" in
+${caseArms((l) => optionsAt(root2, l).flatMap(flags).join(" "))}
+  esac
+}
+_manifold() {
+  local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" path="" i w
+  [ "$COMP_CWORD" -gt 0 ] && prev="\${COMP_WORDS[COMP_CWORD-1]}"
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    w="\${COMP_WORDS[i]}"
+    case "$w" in -*) continue ;; esac
+    case " $(_manifold_commands "$path") " in *" $w "*) path="\${path:+$path }$w" ;; esac
+  done
+  case "$prev" in
+${pathOpts.length ? `    ${pathOpts.join("|")}) COMPREPLY=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null; return ;;
+` : ""}${choiceArms ? `${choiceArms}
+` : ""}${otherValues.length ? `    ${otherValues.join("|")}) COMPREPLY=(); return ;;
+` : ""}  esac
+  if [[ "$cur" == -* ]]; then
+    COMPREPLY=($(compgen -W "$(_manifold_options "$path")" -- "$cur"))
+    return
+  fi
+  COMPREPLY=($(compgen -W "$(_manifold_commands "$path")" -- "$cur"))
+  case "$path" in
+${pathArgs.length ? `    ${pathArgs.join("|")}) COMPREPLY+=($(compgen -f -- "$cur")); compopt -o filenames 2>/dev/null ;;
+` : ""}  esac
+}
+complete -F _manifold manifold
+`;
+}
+function zshCompletion(root2) {
+  const ls = levels(root2);
+  const values = valueOptions(root2);
+  const caseArms = (f) => ls.map((l) => `    (${sq(l.path)}) print -r -- ${sq(f(l))} ;;`).join("\n");
+  const pathOpts = [...values].filter(([, v]) => v.path).map(([f]) => f);
+  const choiceArms = [...values].filter(([, v]) => v.choices).map(([f, v]) => `    (${f}) compadd -- ${v.choices.map(sq).join(" ")}; return ;;`).join("\n");
+  const otherValues = [...values].filter(([, v]) => !v.path && !v.choices).map(([f]) => f);
+  const pathArgs = ls.filter((l) => l.info.args.some((a2) => a2.path)).map((l) => sq(l.path));
+  return `#compdef manifold
+# zsh completion for manifold (generated by \`manifold completion zsh\`)
+#   source <(manifold completion zsh)       or save it as _manifold in a directory of $fpath
+_manifold_commands() {
+  case "$1" in
+${caseArms((l) => wordsAt(l).join(" "))}
+  esac
+}
+_manifold_options() {
+  case "$1" in
+${caseArms((l) => optionsAt(root2, l).flatMap(flags).join(" "))}
+  esac
+}
+_manifold() {
+  local p="" w i prev="\${words[CURRENT-1]}"
+  local -a subs
+  for ((i = 2; i < CURRENT; i++)); do
+    w="\${words[i]}"
+    [[ "$w" == -* ]] && continue
+    subs=(\${=$(_manifold_commands "$p")})
+    (( \${subs[(Ie)$w]} )) && p="\${p:+$p }$w"
+  done
+  case "$prev" in
+${pathOpts.length ? `    (${pathOpts.join("|")}) _files; return ;;
+` : ""}${choiceArms ? `${choiceArms}
+` : ""}${otherValues.length ? `    (${otherValues.join("|")}) return ;;
+` : ""}  esac
+  if [[ "\${words[CURRENT]}" == -* ]]; then
+    compadd -- \${=$(_manifold_options "$p")}
+    return
+  fi
+  compadd -- \${=$(_manifold_commands "$p")}
+  case "$p" in
+${pathArgs.length ? `    (${pathArgs.join("|")}) _files ;;
+` : ""}  esac
+}
+if [[ "\${zsh_eval_context[-1]}" == loadautofunc ]]; then
+  _manifold "$@"
+else
+  compdef _manifold manifold
+fi
+`;
+}
+function fishCompletion(root2) {
+  const ls = levels(root2);
+  const fq = (s) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  const allWords = [...new Set(ls.flatMap((l) => l.info.commands.map((c3) => c3.name)))];
+  const at2 = (l) => {
+    const seen = l.path ? l.path.split(" ").map((w) => `__fish_seen_subcommand_from ${w}`) : [];
+    const deeper = l.info.commands.length ? [`not __fish_seen_subcommand_from ${l.info.commands.map((c3) => c3.name).join(" ")}`] : [];
+    if (l.path === "")
+      return fq(`not __fish_seen_subcommand_from ${allWords.join(" ")}`);
+    return fq([...seen, ...deeper].join("; and "));
+  };
+  const optionLine = (o2, cond) => {
+    const parts = ["complete -c manifold"];
+    if (cond)
+      parts.push(`-n ${cond}`);
+    if (o2.long)
+      parts.push(`-l ${o2.long.replace(/^--/, "")}`);
+    if (o2.short)
+      parts.push(`-s ${o2.short.replace(/^-/, "")}`);
+    if (o2.value)
+      parts.push(o2.path ? "-r -F" : "-r -f");
+    if (o2.choices)
+      parts.push(`-a ${fq(o2.choices.join(" "))}`);
+    parts.push(`-d ${fq(o2.description)}`);
+    return parts.join(" ");
+  };
+  const out2 = [
+    "# fish completion for manifold (generated by `manifold completion fish`)",
+    "#   manifold completion fish > ~/.config/fish/completions/manifold.fish",
+    "complete -c manifold -f",
+    // Global options, anywhere.
+    ...root2.options.map((o2) => optionLine(o2))
+  ];
+  for (const l of ls) {
+    for (const c3 of l.info.commands)
+      out2.push(`complete -c manifold -n ${at2(l)} -a ${fq(c3.name)} -d ${fq(c3.description)}`);
+    for (const a2 of l.info.args)
+      if (a2.choices)
+        out2.push(`complete -c manifold -n ${at2(l)} -a ${fq(a2.choices.join(" "))}`);
+    if (l.path !== "") {
+      for (const o2 of l.info.options)
+        out2.push(optionLine(o2, at2(l)));
+      if (l.info.args.some((a2) => a2.path))
+        out2.push(`complete -c manifold -n ${at2(l)} -F`);
+    }
+  }
+  return `${out2.join("\n")}
+`;
+}
+
+// dist/src/cli/commands/completion.js
+function registerCompletion(program2, io, _exit) {
+  program2.command("completion").description("print a shell completion script (bash, zsh or fish), generated from the commands").addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"])).action((shell) => {
+    const tree = commandTree(program2);
+    io.stdout(shell === "bash" ? bashCompletion(tree) : shell === "zsh" ? zshCompletion(tree) : fishCompletion(tree));
   });
 }
 
@@ -39581,6 +39804,7 @@ function registerCommands(program2, io, exit) {
   registerSchema(program2, io, exit);
   registerAuth(program2, io, exit);
   registerVersion(program2, io, exit);
+  registerCompletion(program2, io, exit);
   addExamples(program2);
 }
 

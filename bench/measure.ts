@@ -129,6 +129,18 @@ export function medianCommandMs(cmd: string, args: string[], runs: number): numb
   return median(times);
 }
 
+/** Median wall ms of each command, run interleaved (A B A B …) so drift hits them alike. */
+export function interleavedMedians(commands: [string, string[]][], runs: number): number[] {
+  const times: number[][] = commands.map(() => []);
+  for (let i = 0; i < runs; i++)
+    commands.forEach(([cmd, args], k) => {
+      const t = process.hrtime.bigint();
+      spawnSync(cmd, args, { stdio: 'ignore' });
+      times[k]!.push(Number(process.hrtime.bigint() - t) / 1e6);
+    });
+  return times.map(median);
+}
+
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);

@@ -83,6 +83,21 @@ describe('the packed npm package, installed globally', () => {
     const schema = run(['schema']);
     expect(JSON.parse(schema.stdout).title).toBeDefined();
   });
+
+  test('npm installs the man page, and the installed command prints its completion scripts', () => {
+    const page = join(prefix, 'share', 'man', 'man1', 'manifold.1');
+    expect(readFileSync(page, 'utf8')).toMatch(/^\.TH MANIFOLD 1 /);
+    const man = spawnSync('man', ['-l', page], {
+      encoding: 'utf8',
+      env: { ...process.env, MANWIDTH: '120', PAGER: 'cat' },
+    });
+    expect(man.stdout.replace(/.\x08/g, '')).toContain('manifold publish');
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      const c = run(['completion', shell]);
+      expect({ shell, status: c.status, err: c.stderr }).toEqual({ shell, status: 0, err: '' });
+      expect(c.stdout).toContain('manifold');
+    }
+  });
 });
 
 describe('the tarball alone: nothing but Node.js', () => {

@@ -27,12 +27,19 @@ const EXAMPLES: Record<string, string[]> = {
     'manifold inspect --platform linux/arm64 --output json reg.example.com/app:1.0',
     'manifold inspect --verify-binaries reg.example.com/app:1.0',
   ],
+  completion: [
+    'source <(manifold completion bash)',
+    'manifold completion fish > ~/.config/fish/completions/manifold.fish',
+  ],
   validate: ['manifold validate manifest.yml', 'manifold validate --output json specs/*.yml'],
   schema: ['manifold schema > spec.schema.json'],
   auth: ['manifold auth check reg.example.com/app'],
   check: ['manifold auth check reg.example.com/app'],
   version: ['manifold version'],
 };
+
+/** A command's examples (the man page prints them too). */
+export const examplesOf = (cmd: Command): string[] => EXAMPLES[cmd.name()] ?? [];
 
 /** Adds the Examples section and the global-options pointer to every command under `program`. */
 export function addExamples(program: Command): void {

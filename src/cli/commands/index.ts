@@ -3,6 +3,7 @@ import { addExamples } from './examples.js';
 import { registerVersion } from './version.js';
 import type { Exit, Io } from '../io.js';
 import { registerAuth } from './auth.js';
+import { registerCompletion } from './completion.js';
 import { registerInspect } from './inspect.js';
 import { registerCreate, registerPublish, registerPush } from './publish.js';
 import { registerSchema } from './schema.js';
@@ -18,5 +19,6 @@ export function registerCommands(program: Command, io: Io, exit: Exit): void {
   registerSchema(program, io, exit);
   registerAuth(program, io, exit);
   registerVersion(program, io, exit);
+  registerCompletion(program, io, exit);
   addExamples(program);
 }
