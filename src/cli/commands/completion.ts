@@ -1,6 +1,4 @@
 import { Argument, type Command } from 'commander';
-import { commandTree } from '../command-tree.js';
-import { bashCompletion, fishCompletion, zshCompletion } from '../completion.js';
 import type { Exit, Io } from '../io.js';
 
 /** `manifold completion bash|zsh|fish`: the shell's completion script, from the command tree. */
@@ -9,7 +7,10 @@ export function registerCompletion(program: Command, io: Io, _exit: Exit): void 
     .command('completion')
     .description('print a shell completion script (bash, zsh or fish), generated from the commands')
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
-    .action((shell: 'bash' | 'zsh' | 'fish') => {
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      // Loaded only for this command: every other run skips the generators.
+      const [{ commandTree }, { bashCompletion, fishCompletion, zshCompletion }] =
+        await Promise.all([import('../command-tree.js'), import('../completion.js')]);
       const tree = commandTree(program);
       io.stdout(
         shell === 'bash'
