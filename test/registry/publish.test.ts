@@ -339,9 +339,17 @@ describe('publish against the real registry', () => {
       expect(res.code).toBe(0);
       const out = (JSON.parse(res.stdout) as { indexes: { digest: string }[] }).indexes[0]!;
       expect(readFileSync(join(dir, 'digest'), 'utf8')).toBe(`${out.digest}\n`);
-      expect(readFileSync(join(dir, 'gh'), 'utf8')).toBe(
-        `digest=${out.digest}\ndigests=${out.digest}\ntags=${reg.host}/${repo}:1,${reg.host}/${repo}:x\n`,
+      const gh = readFileSync(join(dir, 'gh'), 'utf8').split('\n');
+      expect(gh.slice(0, 3).join('\n')).toBe(
+        `digest=${out.digest}\ndigests=${out.digest}\ntags=${reg.host}/${repo}:1,${reg.host}/${repo}:x`,
       );
+      // metadata: buildx imagetools' keys, one line of JSON.
+      expect(JSON.parse(gh[3]!.replace(/^metadata=/, ''))).toMatchObject({
+        'containerimage.digest': out.digest,
+        'containerimage.descriptor': { digest: out.digest },
+        'image.name': `${reg.host}/${repo}:1,${reg.host}/${repo}:x`,
+      });
+      expect(gh.slice(4)).toEqual(['']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
