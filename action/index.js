@@ -20168,6 +20168,8 @@ var init_http = __esm({
       logger;
       options;
       agents = /* @__PURE__ */ new Map();
+      /** Prewarm connections still opening, per agent socket name (counted against the wanted number). */
+      opening = /* @__PURE__ */ new Map();
       /** Sent by got and by probe() alike. */
       headers;
       /** TLS verification for got and probe() alike, so both share the pool's sockets. */
@@ -20285,11 +20287,22 @@ var init_http = __esm({
         const agent = this.agentsFor(origin).http;
         const options = { host: origin.hostname, port: Number(origin.port || 80) };
         const name = agent.getName(options);
-        const open = (agent.sockets[name]?.length ?? 0) + (agent.freeSockets[name]?.length ?? 0);
+        const opening = this.opening.get(name) ?? 0;
+        const open = (agent.sockets[name]?.length ?? 0) + (agent.freeSockets[name]?.length ?? 0) + opening;
         for (let i2 = open; i2 < Math.min(count, agent.maxSockets); i2++) {
           const socket = net2.connect(options);
-          socket.on("error", () => socket.destroy());
+          this.opening.set(name, (this.opening.get(name) ?? 0) + 1);
+          let settled = false;
+          const settle = () => {
+            if (settled)
+              return;
+            settled = true;
+            this.opening.set(name, (this.opening.get(name) ?? 1) - 1);
+          };
+          socket.on("error", () => (settle(), socket.destroy()));
+          socket.once("close", settle);
           socket.once("connect", () => {
+            settle();
             const onFree = () => void agent.emit("free", socket, options);
             const onClose = () => agent.removeSocket(socket, options);
             const onTimeout = () => {
@@ -22742,7 +22755,7 @@ async function putManifestSettled(to, digest, bytes, mediaType) {
   }
 }
 async function copyChildren(plan, deps, copied) {
-  const limit = pLimit(Math.max(1, deps.concurrency));
+  const limit = deps.limit ?? pLimit(Math.max(1, deps.concurrency));
   const to = { host: plan.target.host, repo: plan.target.repository, client: deps.client };
   const one = async (e) => {
     const from = {
@@ -27132,6 +27145,12 @@ var init_resolve = __esm({
 });
 
 // dist/src/publish/types.js
+function indexStatus(tags, postPushFailed) {
+  const landed2 = tags.filter((t) => tagLanded(t.status)).length;
+  if (tags.length === 0 || landed2 === 0)
+    return "failed";
+  return landed2 === tags.length && !postPushFailed ? "published" : "partial";
+}
 var tagLanded, tagMoved;
 var init_types4 = __esm({
   "dist/src/publish/types.js"() {
@@ -27182,7 +27201,6 @@ async function prepare(spec, deps) {
   const target = spec.target.repository;
   const log = deps.logger.child({ target: formatReference({ ...spec.target, digest: void 0 }) });
   const started = Date.now();
-  void client.prewarm(Math.min(2 * spec.manifests.length + 1, deps.concurrency));
   const state = targetState(client, target, [...spec.tags]);
   const [resolved, current] = await Promise.all([
     resolveAll(spec, {
@@ -27239,6 +27257,7 @@ async function copyPhase(p, deps, shared, copied) {
       concurrency: deps.concurrency,
       memo: shared.memo,
       limiter: shared.limiter,
+      limit: shared.limit,
       progress: deps.progress
     }, copied);
   } catch (err2) {
@@ -27262,11 +27281,8 @@ async function tagPhase(p, deps, copied) {
     progress: deps.progress
   });
   p.log.debug("published");
-  const landed2 = tags.filter((t) => tagLanded(t.status)).length;
-  const referrers = landed2 > 0 ? await registerReferrer(p.client, p.plan) : void 0;
-  let status = landed2 === tags.length ? "published" : landed2 > 0 ? "partial" : "failed";
-  if (referrers?.error && status === "published")
-    status = "partial";
+  const referrers = tags.some((t) => tagLanded(t.status)) ? await registerReferrer(p.client, p.plan) : void 0;
+  const status = indexStatus(tags, Boolean(referrers?.error));
   const result = {
     ...baseResult(p, false),
     status,
@@ -27289,13 +27305,18 @@ function notAttempted(p, copied, failedTarget) {
   return {
     ...baseResult(p, false),
     status: "not-attempted",
-    tags: notAttemptedTags(p, `an earlier index of this run failed: ${failedTarget}`),
+    tags: notAttemptedTags(p, `copying the children of another index of this run failed: ${failedTarget}`),
     children: children(p.plan, copied, true)
   };
 }
 async function prepareAll(specs, deps) {
   for (const [host, scopes] of jobScopes(specs, deps.dryRun))
     deps.clientFor(host, scopes);
+  const fanout = /* @__PURE__ */ new Map();
+  for (const s of specs)
+    fanout.set(s.target.host, (fanout.get(s.target.host) ?? 0) + 2 * s.manifests.length + 1);
+  for (const [host, n2] of fanout)
+    void deps.clientFor(host).prewarm(Math.min(n2, deps.concurrency));
   const settled = await Promise.allSettled(specs.map((s) => prepare(s, deps)));
   const failures = settled.flatMap((r) => r.status === "rejected" ? [r.reason] : []);
   if (failures.length === 0)
@@ -27395,22 +27416,13 @@ async function publishAll(specs, deps) {
   }
   const shared = {
     memo: new CopyMemo(),
-    limiter: new ByteLimiter(COPY_BUDGET_BYTES, COPY_MAX_BLOBS)
+    limiter: new ByteLimiter(COPY_BUDGET_BYTES, COPY_MAX_BLOBS),
+    limit: pLimit(Math.max(1, deps.concurrency))
   };
   const copied = prepared.map(() => /* @__PURE__ */ new Set());
-  const copyFailures = /* @__PURE__ */ new Map();
-  for (const [i2, p] of prepared.entries()) {
-    const failed2 = await copyPhase(p, deps, shared, copied[i2]);
-    if (failed2) {
-      copyFailures.set(i2, failed2);
-      break;
-    }
-  }
-  const results = [];
-  for (const [i2, p] of prepared.entries()) {
-    const failedBefore = [...copyFailures.values()][0]?.target ?? results.find((r) => r.status !== "published")?.target;
-    results.push(copyFailures.get(i2) ?? (failedBefore !== void 0 ? notAttempted(p, copied[i2], failedBefore) : await tagPhase(p, deps, copied[i2])));
-  }
+  const copyFailures = await Promise.all(prepared.map((p, i2) => copyPhase(p, deps, shared, copied[i2])));
+  const firstFailed = copyFailures.find((f) => f !== void 0);
+  const results = firstFailed ? prepared.map((p, i2) => copyFailures[i2] ?? notAttempted(p, copied[i2], firstFailed.target)) : await Promise.all(prepared.map((p, i2) => tagPhase(p, deps, copied[i2])));
   if (shared.memo.bytesCopied > 0)
     deps.logger.info({ blobs: shared.memo.blobsCopied, bytes: shared.memo.bytesCopied }, "blobs copied");
   const bad = results.filter((r) => r.status !== "published");
@@ -27442,6 +27454,7 @@ var init_publish = __esm({
     init_plan();
     init_referrers();
     init_resolve();
+    init_p_limit();
     init_types4();
     init_types4();
     init_apply();

@@ -90,6 +90,7 @@ export function runManifold(
           status?: number;
           time?: number;
           ms?: number;
+          attempt?: number;
         };
         const milestone = MILESTONES[rec.msg ?? ''];
         if (milestone && rec.time !== undefined) phases[milestone] ??= rec.time - spawnedAt;
@@ -99,9 +100,13 @@ export function runManifold(
             phases.firstRequest ?? Infinity,
             rec.time - (rec.ms ?? 0) - spawnedAt,
           );
-        requests++;
+        // A retried exchange is logged once, with its attempt number: each attempt reached the
+        // registry (what the proxy counts), so each counts, and the retries show as a kind.
+        const attempts = Math.max(1, rec.attempt ?? 1);
+        requests += attempts;
         const kind = `${rec.method} ${rec.status}`;
         byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+        if (attempts > 1) byKind.set('retried', (byKind.get('retried') ?? 0) + attempts - 1);
       }
       resolvePromise({
         code: code ?? 1,

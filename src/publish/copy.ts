@@ -66,6 +66,8 @@ export interface CopyDeps {
   concurrency: number;
   memo: CopyMemo;
   limiter?: ByteLimiter;
+  /** The run's copy pool (every document's copies share it); else one of `concurrency`. */
+  limit?: ReturnType<typeof pLimit>;
   progress?: (
     phase: 'copy' | 'bytes',
     delta: { total?: number; done?: number; key?: string },
@@ -214,7 +216,7 @@ export async function copyChildren(
   deps: CopyDeps,
   copied: Set<string>,
 ): Promise<void> {
-  const limit = pLimit(Math.max(1, deps.concurrency));
+  const limit = deps.limit ?? pLimit(Math.max(1, deps.concurrency));
   const to: Place = { host: plan.target.host, repo: plan.target.repository, client: deps.client };
   const one = async (e: ResolvedEntry): Promise<void> => {
     const from: Source = {

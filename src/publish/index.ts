@@ -1,7 +1,11 @@
 /**
- * publish(specs) = for every document: resolve → plan (no writes); then, only when every
- * document is ready, apply each plan (dry run: report the plans). A child missing in any
- * document means nothing at all is pushed.
+ * publish(specs): the conductor of a run, in phases across every document —
+ *   1. resolve and plan every document (reads only; one prewarm per target origin);
+ *   2. every copy of every document, in one pool (shared concurrency and byte budget);
+ *   3. only when every copy has finished: every tag of every document in one parallel wave (each
+ *      tag's PUT, then its read-back), then the post-push steps (the referrers entry).
+ * A child missing in any document, or a copy that fails, means no tag moves at all. A dry run
+ * reports the plans. Statuses come from `indexStatus` (types.ts).
  */
 import { AggregateAppError, AppError } from '../errors.js';
 import type { Logger } from '../log.js';
@@ -14,7 +18,9 @@ import { checkMinimum, checkShrink, type GuardOptions } from './guards.js';
 import { buildPlan } from './plan.js';
 import { registerReferrer } from './referrers.js';
 import { resolveAll } from './resolve.js';
+import pLimit from 'p-limit';
 import {
+  indexStatus,
   tagLanded,
   tagMoved,
   type ChildReport,
@@ -131,8 +137,6 @@ async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
   const target = spec.target.repository;
   const log = deps.logger.child({ target: formatReference({ ...spec.target, digest: undefined }) });
   const started = Date.now();
-  // Connections for the fan-out open while the registry is pinged and the token fetched.
-  void client.prewarm(Math.min(2 * spec.manifests.length + 1, deps.concurrency));
   // Children resolve while the target's tags are looked up: the two need nothing of each other.
   const state: Promise<TargetState> = targetState(client, target, [...spec.tags]);
   const [resolved, current] = await Promise.all([
@@ -198,7 +202,7 @@ function plannedTag(tag: string, p: Prepared): TagResult {
 async function copyPhase(
   p: Prepared,
   deps: PublishDeps,
-  shared: { memo: CopyMemo; limiter: ByteLimiter },
+  shared: { memo: CopyMemo; limiter: ByteLimiter; limit: ReturnType<typeof pLimit> },
   copied: Set<string>,
 ): Promise<PublishResult | undefined> {
   const started = Date.now();
@@ -212,6 +216,7 @@ async function copyPhase(
         concurrency: deps.concurrency,
         memo: shared.memo,
         limiter: shared.limiter,
+        limit: shared.limit,
         progress: deps.progress,
       },
       copied,
@@ -242,11 +247,11 @@ async function tagPhase(
     progress: deps.progress,
   });
   p.log.debug('published');
-  const landed = tags.filter((t) => tagLanded(t.status)).length;
-  const referrers = landed > 0 ? await registerReferrer(p.client, p.plan) : undefined;
-  let status: PublishResult['status'] =
-    landed === tags.length ? 'published' : landed > 0 ? 'partial' : 'failed';
-  if (referrers?.error && status === 'published') status = 'partial';
+  // Post-push steps, for an index at least one tag points at: the referrers entry of a subject.
+  const referrers = tags.some((t) => tagLanded(t.status))
+    ? await registerReferrer(p.client, p.plan)
+    : undefined;
+  const status = indexStatus(tags, Boolean(referrers?.error));
   const result: PublishResult = {
     ...baseResult(p, false),
     status,
@@ -269,12 +274,15 @@ function notAttemptedTags(p: Prepared, why: string): TagResult[] {
   return p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: why }));
 }
 
-/** A document not written because an earlier one failed (its copies, if any, are kept). */
+/** A document not written because another one's copies failed (its own copies are kept). */
 function notAttempted(p: Prepared, copied: Set<string>, failedTarget: string): PublishResult {
   return {
     ...baseResult(p, false),
     status: 'not-attempted',
-    tags: notAttemptedTags(p, `an earlier index of this run failed: ${failedTarget}`),
+    tags: notAttemptedTags(
+      p,
+      `copying the children of another index of this run failed: ${failedTarget}`,
+    ),
     children: children(p.plan, copied, true),
   };
 }
@@ -293,6 +301,13 @@ async function prepareAll(
   deps: PublishDeps,
 ): Promise<{ prepared: Prepared[] } | { early: RunOutcome }> {
   for (const [host, scopes] of jobScopes(specs, deps.dryRun)) deps.clientFor(host, scopes);
+  // Connections for the fan-out open while the registry is pinged and the token fetched: once
+  // per target origin, for the largest wave the run sends there (every document's children
+  // resolve at once, and later every document's tags are written at once).
+  const fanout = new Map<string, number>();
+  for (const s of specs)
+    fanout.set(s.target.host, (fanout.get(s.target.host) ?? 0) + 2 * s.manifests.length + 1);
+  for (const [host, n] of fanout) void deps.clientFor(host).prewarm(Math.min(n, deps.concurrency));
   const settled = await Promise.allSettled(specs.map((s) => prepare(s, deps)));
   const failures = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length === 0)
@@ -423,32 +438,22 @@ export async function publishAll(specs: readonly Spec[], deps: PublishDeps): Pro
       })),
     };
   }
-  // Every copy of every document first: no tag moves before every child is in place.
+  // Every copy of every document first, in one pool: no tag moves before every child is in place.
   const shared = {
     memo: new CopyMemo(),
     limiter: new ByteLimiter(COPY_BUDGET_BYTES, COPY_MAX_BLOBS),
+    limit: pLimit(Math.max(1, deps.concurrency)),
   };
   const copied = prepared.map(() => new Set<string>());
-  const copyFailures = new Map<number, PublishResult>();
-  for (const [i, p] of prepared.entries()) {
-    const failed = await copyPhase(p, deps, shared, copied[i]!);
-    if (failed) {
-      copyFailures.set(i, failed);
-      break;
-    }
-  }
-  const results: PublishResult[] = [];
-  for (const [i, p] of prepared.entries()) {
-    const failedBefore =
-      [...copyFailures.values()][0]?.target ??
-      results.find((r) => r.status !== 'published')?.target;
-    results.push(
-      copyFailures.get(i) ??
-        (failedBefore !== undefined
-          ? notAttempted(p, copied[i]!, failedBefore)
-          : await tagPhase(p, deps, copied[i]!)),
-    );
-  }
+  const copyFailures = await Promise.all(
+    prepared.map((p, i) => copyPhase(p, deps, shared, copied[i]!)),
+  );
+  const firstFailed = copyFailures.find((f) => f !== undefined);
+  // Then every tag of every document in one wave (a failed tag does not hold the others back:
+  // each document's report says what moved), or none when a copy failed.
+  const results: PublishResult[] = firstFailed
+    ? prepared.map((p, i) => copyFailures[i] ?? notAttempted(p, copied[i]!, firstFailed.target))
+    : await Promise.all(prepared.map((p, i) => tagPhase(p, deps, copied[i]!)));
   if (shared.memo.bytesCopied > 0)
     deps.logger.info(
       { blobs: shared.memo.blobsCopied, bytes: shared.memo.bytesCopied },

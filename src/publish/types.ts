@@ -60,10 +60,25 @@ export const tagMoved = (s: TagStatus): boolean => s === 'created' || s === 'upd
 
 /**
  * What happened to an index. published: every tag points at it; partial: some do; failed: a
- * write was attempted and no tag points at it; not-attempted: an earlier document failed;
+ * write was attempted and no tag points at it; not-attempted: no write was attempted (another
+ * document could not be prepared, or its copies failed);
  * planned: a dry run.
  */
 export type IndexStatus = 'published' | 'partial' | 'failed' | 'not-attempted' | 'planned';
+
+/**
+ * An index's status once its tags were written: every tag landed (and no post-push step failed)
+ * is published; some landed, or all did but a post-push step (the referrers entry) failed, is
+ * partial; none landed is failed. The one place this is decided (table-tested).
+ */
+export function indexStatus(
+  tags: readonly { status: TagStatus }[],
+  postPushFailed: boolean,
+): 'published' | 'partial' | 'failed' {
+  const landed = tags.filter((t) => tagLanded(t.status)).length;
+  if (tags.length === 0 || landed === 0) return 'failed';
+  return landed === tags.length && !postPushFailed ? 'published' : 'partial';
+}
 
 export interface TagResult {
   tag: string;

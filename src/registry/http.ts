@@ -195,6 +195,8 @@ export class HttpTransport {
   private readonly logger: Logger;
   private readonly options: TransportOptions;
   private readonly agents = new Map<string, Agents>();
+  /** Prewarm connections still opening, per agent socket name (counted against the wanted number). */
+  private readonly opening = new Map<string, number>();
   /** Sent by got and by probe() alike. */
   private readonly headers: Record<string, string>;
   /** TLS verification for got and probe() alike, so both share the pool's sockets. */
@@ -334,11 +336,23 @@ export class HttpTransport {
     const agent = this.agentsFor(origin).http as http.Agent;
     const options = { host: origin.hostname, port: Number(origin.port || 80) };
     const name = agent.getName(options);
-    const open = (agent.sockets[name]?.length ?? 0) + (agent.freeSockets[name]?.length ?? 0);
+    // Connections still opening count too: a second prewarm (or one per document) adds none.
+    const opening = this.opening.get(name) ?? 0;
+    const open =
+      (agent.sockets[name]?.length ?? 0) + (agent.freeSockets[name]?.length ?? 0) + opening;
     for (let i = open; i < Math.min(count, agent.maxSockets); i++) {
       const socket = net.connect(options);
-      socket.on('error', () => socket.destroy());
+      this.opening.set(name, (this.opening.get(name) ?? 0) + 1);
+      let settled = false;
+      const settle = (): void => {
+        if (settled) return;
+        settled = true;
+        this.opening.set(name, (this.opening.get(name) ?? 1) - 1);
+      };
+      socket.on('error', () => (settle(), socket.destroy()));
+      socket.once('close', settle);
       socket.once('connect', () => {
+        settle();
         // The listeners an agent puts on the sockets it makes (so a finished request hands the
         // socket back), then handed over as a free socket: it serves the next request.
         const onFree = (): void => void agent.emit('free', socket, options);

@@ -46,6 +46,28 @@ describe('prewarmed connections', () => {
     }
   });
 
+  test('connections still opening count: prewarms in a row (one per document) open the number once', async () => {
+    const t = new HttpTransport({ http2: false });
+    try {
+      connections = 0;
+      // Synchronous calls: none of the first five has connected when the next prewarms ask.
+      t.prewarm(origin, 5);
+      t.prewarm(origin, 5);
+      t.prewarm(origin, 3);
+      t.prewarm(origin, 6);
+      while (connections < 6) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(connections).toBe(6);
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => t.send({ method: 'GET', url: `${origin.origin}/v2/` })),
+      );
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(connections).toBe(6);
+    } finally {
+      t.close();
+    }
+  });
+
   test('https origins (HTTP/2 multiplexes) and proxied origins are left alone', async () => {
     const t = new HttpTransport({ env: { HTTP_PROXY: 'http://127.0.0.1:9' } });
     try {

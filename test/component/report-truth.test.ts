@@ -117,6 +117,47 @@ describe('all or nothing across documents', () => {
   });
 });
 
+describe('release day: one conductor across documents', () => {
+  test('every copy of every document lands before any tag moves; a refused tag in one document does not hold the others back', async () => {
+    const t = `rd${++n}`;
+    const copyRepo = `r/copy${n}`;
+    // Document 1 (same repository), document 2 (copies its child into another repository),
+    // document 3 (same repository). Document 1's tag is refused.
+    const text = `${spec(t)}---\nimage: ${proxy.host}/${copyRepo}:${t}\nmanifests:\n  - image: ${proxy.host}/r/app:amd64\n---\n${spec(`${t}-c`)}`;
+    proxy.setFault((r) =>
+      isPut(t)(r)
+        ? {
+            kind: 'answer',
+            status: 403,
+            headers: { 'content-type': 'application/json' },
+            body: '{"errors":[{"code":"DENIED","message":"tag is protected"}]}',
+          }
+        : undefined,
+    );
+    const before = proxy.requests.length;
+    const res = await publish(text, ['--output', 'json']);
+    expect(res.code).toBe(4);
+    const doc = report(res.stdout);
+    expect(doc.indexes.map((i) => [i.status, i.tags.map((x) => x.status)])).toEqual([
+      ['failed', ['failed']],
+      ['published', ['created']],
+      ['published', ['created']],
+    ]);
+    const seen = proxy.requests.slice(before);
+    const at = (pred: (r: { method: string; url: string }) => boolean): number[] =>
+      seen.flatMap((r, i) => (pred(r) ? [i] : []));
+    const copies = at(
+      (r) =>
+        r.url.startsWith(`/v2/${copyRepo}/`) &&
+        (r.method === 'POST' || (r.method === 'PUT' && /\/manifests\/sha256:/.test(r.url))),
+    );
+    const tags = at((r) => r.method === 'PUT' && /\/manifests\/(?!sha256:)/.test(r.url));
+    expect(copies.length).toBeGreaterThan(0);
+    expect(tags).toHaveLength(3);
+    expect(Math.max(...copies)).toBeLessThan(Math.min(...tags));
+  });
+});
+
 describe('every tag read back', () => {
   test('a second writer moves the tag between our PUT and its answer: failed, exit 4', async () => {
     const tag = `m${++n}`;
@@ -439,8 +480,9 @@ describe('outputs a pipeline can parse', () => {
 
 describe('errors that say what to do', () => {
   test('a registry that is not running: "connection refused — is the registry running"; an unknown CA names the flags that fix it', async () => {
-    const { freePort } = await import('../helpers/registry.js');
-    const port = await freePort();
+    // Port 1 (tcpmux): privileged and unused, so no registry another test starts can take it
+    // (a free ephemeral port could be taken between the check and the request).
+    const port = 1;
     const refused = await runCli(['inspect', `127.0.0.1:${port}/a/b:1`]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain(
