@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'no-memory': { type: 'boolean', default: false },
     'no-copy': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
+    'no-release': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -45,7 +46,8 @@ const count = (s: string): number => {
 };
 
 export const SIZES = list(values.sizes, smoke ? [2] : [2, 8, 32, 128], count);
-export const RTTS = list(values.rtts, smoke ? [0, 20] : [0, 50, 100], count);
+// Two non-zero RTTs at least: round trips are the slope between them.
+export const RTTS = list(values.rtts, smoke ? [0, 20, 40] : [0, 100, 200], count);
 export const AUTHS = list(
   values.auth,
   smoke ? ['basic' as const] : ['basic' as const, 'token' as const, 'tls-token' as const],
@@ -61,6 +63,8 @@ export const RUNS = values.runs === undefined ? undefined : count(values.runs);
 export const TIMELINE_N = SIZES.includes(32) ? 32 : SIZES[SIZES.length - 1]!;
 export const BASELINE = !values['no-baseline'];
 export const COLD = !values['no-cold'];
+/** The release-day row: many spec files in one run. */
+export const RELEASE = !values['no-release'];
 export const MEMORY = !values['no-memory'];
 export const COPY = !values['no-copy'];
 export const VERIFY = !values['no-verify'];
