@@ -20259,7 +20259,7 @@ var init_http = __esm({
         const key = proxy ? proxy.href : "direct";
         let agents = this.agents.get(key);
         if (!agents) {
-          const opts = { keepAlive: true, maxSockets: 64 };
+          const opts = { keepAlive: true, maxSockets: Math.max(1, this.options.maxSockets ?? 64) };
           agents = proxy ? (
             // hpagent: CONNECT tunnels for https (TLS end to end), absolute-form requests for http;
             // proxy credentials from the URL's userinfo.
@@ -22088,6 +22088,9 @@ function registryContext(global3, opts, io) {
             deadline: deadline.signal,
             env: io.env,
             logger,
+            // One connection per request in flight on HTTP/1.1: a wave is never split by the pool
+            // (HTTP/2 origins, Docker Hub and GHCR among them, multiplex on one connection anyway).
+            maxSockets: concurrency,
             ...retryTimings(io.env)
           }
         });
@@ -39718,7 +39721,7 @@ function addGlobalRegistryOptions(program2) {
   return program2.option("--username <name>", "registry user name (password from --password-stdin or MANIFOLD_PASSWORD)").option("--password <password>", "registry password (manifest-tool's flag: other processes can read it; prefer --password-stdin)").option("--docker-cfg <path>", "docker config directory or config.json file (default: $DOCKER_CONFIG or ~/.docker)").option("--plain-http", "talk plain HTTP to this run's registries (manifest-tool's flag; prefer --insecure-registry HOST)").option("--insecure", "skip TLS certificate verification for this run's registries (prefer --insecure-registry HOST)").option("--tls-verify <bool>", "skopeo's and podman's flag: =false skips TLS verification and allows plain HTTP for this run's registries (prefer --insecure-registry HOST)").option("--creds <user:password>", "skopeo's flag: registry credentials (other processes can read them; prefer --password-stdin)").option("--authfile <path>", "skopeo's flag: a containers auth.json to read credentials from");
 }
 function addRegistryOptions(cmd2) {
-  return cmd2.option("--password-stdin", "read the password or token from standard input", false).option("--insecure-registry <host>", "for this host only: skip TLS verification and allow plain HTTP (repeatable)", collect, []).option("--ca-file <pem>", "trust this PEM CA bundle besides the system roots").option("--cert-dir <dir>", "trust the *.crt files in DIR/<host>/ (docker certs.d layout) or in DIR").option("--concurrency <n>", "children resolved or copied at once (requests in flight: HTTP/2 streams, or HTTP/1.1 connections up to 64 per host)", "128").option("--timeout <seconds>", "overall deadline for the command, retries included", "600");
+  return cmd2.option("--password-stdin", "read the password or token from standard input", false).option("--insecure-registry <host>", "for this host only: skip TLS verification and allow plain HTTP (repeatable)", collect, []).option("--ca-file <pem>", "trust this PEM CA bundle besides the system roots").option("--cert-dir <dir>", "trust the *.crt files in DIR/<host>/ (docker certs.d layout) or in DIR").option("--concurrency <n>", "children resolved or copied at once (requests in flight: HTTP/2 streams, or as many HTTP/1.1 connections per host)", "128").option("--timeout <seconds>", "overall deadline for the command, retries included", "600");
 }
 var collectList = (value, previous) => [
   ...previous,

@@ -20,6 +20,7 @@ const { values } = parseArgs({
     'no-copy': { type: 'boolean', default: false },
     'no-verify': { type: 'boolean', default: false },
     'no-release': { type: 'boolean', default: false },
+    'no-peers': { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -65,6 +66,8 @@ export const BASELINE = !values['no-baseline'];
 export const COLD = !values['no-cold'];
 /** The release-day row: many spec files in one run. */
 export const RELEASE = !values['no-release'];
+/** Peers side by side (a narrowed look at manifold alone can leave them out). */
+export const PEERS = !values['no-peers'];
 export const MEMORY = !values['no-memory'];
 export const COPY = !values['no-copy'];
 export const VERIFY = !values['no-verify'];

@@ -277,6 +277,9 @@ export function registryContext(
             deadline: deadline.signal,
             env: io.env,
             logger,
+            // One connection per request in flight on HTTP/1.1: a wave is never split by the pool
+            // (HTTP/2 origins, Docker Hub and GHCR among them, multiplex on one connection anyway).
+            maxSockets: concurrency,
             ...retryTimings(io.env),
           },
         });

@@ -86,7 +86,7 @@ export function addRegistryOptions(cmd: Command): Command {
     )
     .option(
       '--concurrency <n>',
-      'children resolved or copied at once (requests in flight: HTTP/2 streams, or HTTP/1.1 connections up to 64 per host)',
+      'children resolved or copied at once (requests in flight: HTTP/2 streams, or as many HTTP/1.1 connections per host)',
       '128',
     )
     .option('--timeout <seconds>', 'overall deadline for the command, retries included', '600');

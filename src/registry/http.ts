@@ -73,6 +73,11 @@ export interface TransportOptions {
   /** Environment for HTTP(S)_PROXY and NO_PROXY. */
   env?: Record<string, string | undefined>;
   userAgent?: string;
+  /**
+   * HTTP/1.1 connections per origin (keep-alive pool). The CLI sizes it to --concurrency, so a
+   * wave of requests is not split by the pool; default 64.
+   */
+  maxSockets?: number;
 }
 
 export const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
@@ -308,7 +313,7 @@ export class HttpTransport {
     const key = proxy ? proxy.href : 'direct';
     let agents = this.agents.get(key);
     if (!agents) {
-      const opts = { keepAlive: true, maxSockets: 64 };
+      const opts = { keepAlive: true, maxSockets: Math.max(1, this.options.maxSockets ?? 64) };
       agents = proxy
         ? // hpagent: CONNECT tunnels for https (TLS end to end), absolute-form requests for http;
           // proxy credentials from the URL's userinfo.

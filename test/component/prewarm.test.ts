@@ -68,6 +68,22 @@ describe('prewarmed connections', () => {
     }
   });
 
+  test('the pool is sized by maxSockets (the CLI passes --concurrency): prewarm and requests stay within it', async () => {
+    const t = new HttpTransport({ http2: false, maxSockets: 3 });
+    try {
+      connections = 0;
+      t.prewarm(origin, 10);
+      while (connections < 3) await new Promise((r) => setTimeout(r, 10));
+      const answers = await Promise.all(
+        Array.from({ length: 9 }, () => t.send({ method: 'GET', url: `${origin.origin}/v2/` })),
+      );
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(connections).toBe(3);
+    } finally {
+      t.close();
+    }
+  });
+
   test('https origins (HTTP/2 multiplexes) and proxied origins are left alone', async () => {
     const t = new HttpTransport({ env: { HTTP_PROXY: 'http://127.0.0.1:9' } });
     try {
