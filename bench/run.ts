@@ -141,6 +141,30 @@ async function measure(
   concurrency: number | undefined,
   runs: number,
 ): Promise<Measured> {
+  return measureRuns(
+    s,
+    rtt,
+    () => [
+      specFile(
+        s,
+        layout,
+        n,
+        layout === 'same' ? `bench/same-${n}:r${++counter}` : `bench/dst-${n}-${++counter}:1`,
+      ),
+    ],
+    concurrency,
+    runs,
+  );
+}
+
+/** One row's runs: each publishes the spec files `files()` makes (fresh targets every run). */
+async function measureRuns(
+  s: Setup,
+  rtt: number,
+  files: () => string[],
+  concurrency: number | undefined,
+  runs: number,
+): Promise<Measured> {
   s.proxy.setDelay(rtt / 2);
   s.tokenProxy?.setDelay(rtt / 2);
   const runs_: CliRun[] = [];
@@ -149,17 +173,14 @@ async function measure(
   let proxied = 0;
   // Run 0 warms up; runs 1..runs are timed at the default log level; the last one is counted.
   for (let i = 0; i <= runs + 1; i++) {
-    const target =
-      layout === 'same' ? `bench/same-${n}:r${++counter}` : `bench/dst-${n}-${++counter}:1`;
-    const file = specFile(s, layout, n, target);
+    const specs = files();
     s.proxy.reset();
     s.tokenProxy?.reset();
     const count = i === runs + 1;
     const r = await runManifold(
       [
         'publish',
-        '--from-spec',
-        file,
+        ...specs.flatMap((f) => ['--from-spec', f]),
         ...s.transportArgs,
         ...(concurrency ? ['--concurrency', String(concurrency)] : []),
       ],
@@ -284,36 +305,17 @@ const RELEASE_N = smoke ? 2 : 8;
 async function releaseDay(s: Setup): Promise<void> {
   const label = `manifold release day, ${RELEASE_DOCS} spec files × ${RELEASE_N} children, one run`;
   for (const rtt of RTTS) {
-    s.proxy.setDelay(rtt / 2);
-    s.tokenProxy?.setDelay(rtt / 2);
-    const runs = RUNS ?? (smoke ? 1 : 3);
-    const timed: CliRun[] = [];
-    const connections: number[] = [];
-    let counted: CliRun | undefined;
-    let proxied = 0;
-    for (let i = 0; i <= runs + 1; i++) {
-      const files = Array.from({ length: RELEASE_DOCS }, (_, k) =>
-        specFile(s, 'cross', RELEASE_N, `bench/rd-${k}-${++counter}:1`),
-      );
-      s.proxy.reset();
-      s.tokenProxy?.reset();
-      const count = i === runs + 1;
-      const r = await runManifold(
-        ['publish', ...files.flatMap((f) => ['--from-spec', f]), ...s.transportArgs],
-        s.env,
-        { count },
-      );
-      if (r.code !== 0)
-        throw new Error(`release-day publish failed (exit ${r.code}):\n${r.stderr.slice(-2000)}`);
-      if (count) {
-        counted = r;
-        proxied = s.reg.caFile ? r.requests : s.proxy.requests + (s.tokenProxy?.requests ?? 0);
-      } else if (i > 0) {
-        timed.push(r);
-        connections.push(s.proxy.connections + (s.tokenProxy?.connections ?? 0));
-      }
-    }
-    out(row(label, rtt, { runs: timed, connections, counted: counted!, proxied }));
+    const m = await measureRuns(
+      s,
+      rtt,
+      () =>
+        Array.from({ length: RELEASE_DOCS }, (_, k) =>
+          specFile(s, 'cross', RELEASE_N, `bench/rd-${k}-${++counter}:1`),
+        ),
+      undefined,
+      RUNS ?? (smoke ? 1 : 3),
+    );
+    out(row(label, rtt, m));
   }
   const trips = slopes.get(label);
   if (trips !== undefined)

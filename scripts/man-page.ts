@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT_MEANINGS } from '../src/errors.js';
 import { commandTree } from '../src/cli/command-tree.js';
 import { examplesOf } from '../src/cli/commands/examples.js';
+import { silentIo } from '../src/cli/io.js';
 import { buildProgram } from '../src/cli/main.js';
 import { manPage } from '../src/cli/man-page.js';
 import { packageVersion } from '../src/package-info.js';
@@ -27,14 +28,7 @@ function buildDate(): string {
     return new Date().toISOString().slice(0, 10);
   }
 }
-const io = {
-  stdout: () => undefined,
-  stderr: () => undefined,
-  readStdin: () => '',
-  env: {},
-  isTty: false,
-};
-const tree = commandTree(buildProgram(io), examplesOf);
+const tree = commandTree(buildProgram(silentIo()), examplesOf);
 mkdirSync(join(dist, 'man'), { recursive: true });
 writeFileSync(
   join(dist, 'man', 'manifold.1'),

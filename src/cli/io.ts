@@ -73,6 +73,15 @@ function readAllStdin(): string {
 /** How a command reports the exit code it finished with (errors go through main's mapping). */
 export type Exit = (code: number) => void;
 
+/** Streams that go nowhere: for building the command tree without running a command. */
+export const silentIo = (): Io => ({
+  stdout: () => undefined,
+  stderr: () => undefined,
+  readStdin: () => '',
+  env: {},
+  isTty: false,
+});
+
 /** The real process streams. Writes are synchronous so nothing is lost when the process exits. */
 export function processIo(): Io {
   return {

@@ -13,17 +13,11 @@ import { EXIT_MEANINGS } from '../../src/errors.js';
 import { commandTree } from '../../src/cli/command-tree.js';
 import { examplesOf } from '../../src/cli/commands/examples.js';
 import { bashCompletion, fishCompletion, zshCompletion } from '../../src/cli/completion.js';
+import { silentIo } from '../../src/cli/io.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { manPage } from '../../src/cli/man-page.js';
 
-const io = {
-  stdout: () => undefined,
-  stderr: () => undefined,
-  readStdin: () => '',
-  env: {},
-  isTty: false,
-};
-const tree = commandTree(buildProgram(io), examplesOf);
+const tree = commandTree(buildProgram(silentIo()), examplesOf);
 const dir = mkdtempSync(join(tmpdir(), 'manifold-completion-'));
 const scripts = mkdtempSync(join(tmpdir(), 'manifold-completion-scripts-'));
 writeFileSync(join(dir, 'manifest.yml'), '');
