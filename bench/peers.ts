@@ -1,11 +1,12 @@
 /**
  * Peers measured in the same run as manifold, with the same registry, proxy and children:
- * manifest-tool (a binary named by MANIFEST_TOOL, given the same spec file) and the `manifest`
- * commands of podman and buildah, when they are installed and work here. Each runs as its
+ * manifest-tool (a binary named by MANIFEST_TOOL, given the same spec file), the docker CLI's
+ * `docker manifest`, and the `manifest` commands of podman and buildah, when they are installed
+ * and work here. Each runs as its
  * users run it; the latency proxy counts its requests and connections.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -159,6 +160,45 @@ function listBuilder(tool: 'podman' | 'buildah'): Peer | string {
   };
 }
 
+/**
+ * The docker CLI's `docker manifest create` (children fetched) and `docker manifest push` per tag,
+ * as its users script it; the client needs no engine. Credentials: a throwaway DOCKER_CONFIG
+ * with an `auths` entry. Plain HTTP only (`--insecure`): over TLS docker reads the CA from
+ * /etc/docker/certs.d, which the bench does not touch.
+ */
+function dockerManifest(): Peer | string {
+  const version = spawnSync('docker', ['version', '--format', '{{.Client.Version}}'], {
+    encoding: 'utf8',
+  });
+  const v = version.stdout?.trim();
+  if (version.error || !v) return 'docker manifest: the docker CLI is not installed';
+  const root = mkdtempSync(join(tmpdir(), 'manifold-bench-docker-'));
+  return {
+    name: 'docker manifest',
+    how: `docker ${v} (client only): manifest create --insecure TARGET CHILD… then manifest push --insecure TARGET, per tag; credentials in a throwaway DOCKER_CONFIG`,
+    publish: async (job) => {
+      if (job.caFile)
+        return {
+          code: 2,
+          wallMs: 0,
+          error: 'not measured over TLS (docker reads the CA from /etc/docker/certs.d)',
+        };
+      const config = mkdtempSync(join(root, 'cfg-'));
+      const host = job.children[0]!.split('/')[0]!;
+      const auth = Buffer.from(`${job.username}:${job.password}`).toString('base64');
+      writeFileSync(join(config, 'config.json'), JSON.stringify({ auths: { [host]: { auth } } }));
+      return timed(
+        job.targets.flatMap((t): [string, string[]][] => [
+          ['docker', ['manifest', 'create', '--insecure', t, ...job.children]],
+          ['docker', ['manifest', 'push', '--insecure', t]],
+        ]),
+        { DOCKER_CONFIG: config },
+      );
+    },
+    close: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
 /** The peers that run here, and a line for each one that does not. */
 export function findPeers(env: NodeJS.ProcessEnv): { peers: Peer[]; absent: string[] } {
   const peers: Peer[] = [];
@@ -176,6 +216,9 @@ export function findPeers(env: NodeJS.ProcessEnv): { peers: Peer[]; absent: stri
         ? `manifest-tool: MANIFEST_TOOL=${mt} does not exist`
         : 'manifest-tool: not measured (no binary in ../shared/tools; set MANIFEST_TOOL to a manifest-tool v2 binary to include it)',
     );
+  const docker = dockerManifest();
+  if (typeof docker === 'string') absent.push(docker);
+  else peers.push(docker);
   // podman and buildah drive the same library (containers/image): the first one that runs is enough.
   let builder: Peer | undefined;
   for (const tool of ['podman', 'buildah'] as const) {

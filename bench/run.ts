@@ -364,7 +364,9 @@ async function publishMatrix(): Promise<void> {
                 PEER_RTTS.includes(rtt) &&
                 // podman/buildah take minutes per run with latency: measured at RTT 0 and the
                 // first non-zero peer RTT only (so they get no slope).
-                (p.name === 'manifest-tool' || rtt === PEER_RTTS[1]));
+                (p.name === 'manifest-tool' ||
+                  p.name === 'docker manifest' ||
+                  rtt === PEER_RTTS[1]));
             for (const peer of peerSet.peers.filter(peerHere)) {
               const line = await measurePeer(s, peer, layout, n, rtt);
               out(line.row);
