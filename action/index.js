@@ -26898,6 +26898,8 @@ async function rewrittenEntry(entry2, mediaType, r, binaries, deps) {
 async function resolveIndex(entry2, m, deps, doc) {
   const from = { path: entry2.location.path, source: entry2.source };
   const repo = entry2.ref.repository;
+  const sameRepo = repo === deps.targetRepo && entry2.ref.host === deps.targetHost;
+  const present = (digest) => sameRepo ? Promise.resolve(true) : inTargetRepo(digest, deps);
   if (entry2.index === "nest") {
     const descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
     if (entry2.platform)
@@ -26912,6 +26914,7 @@ async function resolveIndex(entry2, m, deps, doc) {
         from,
         kind: "index",
         bytes: m.bytes,
+        inTarget: await present(m.digest),
         ...entry2.annotations ? { specAnnotations: true } : {}
       }
     ];
@@ -26952,6 +26955,9 @@ async function resolveIndex(entry2, m, deps, doc) {
       from,
       kind: "attestation"
     });
+  await Promise.all(out2.map(async (e) => {
+    e.inTarget = await present(e.descriptor.digest);
+  }));
   deps.logger.info({ entry: entry2.location.path, ref: entry2.source, digest: m.digest, entries: out2.length }, "child index resolved");
   if ((entry2.verify ?? doc.verify) === "binaries")
     await Promise.all(out2.filter((e) => e.kind === "image").map((e) => checkIndexImage(e, entry2, deps, doc)));

@@ -242,6 +242,11 @@ async function resolveIndex(
 ): Promise<ResolvedEntry[]> {
   const from = { path: entry.location.path, source: entry.source };
   const repo = entry.ref.repository;
+  const sameRepo = repo === deps.targetRepo && entry.ref.host === deps.targetHost;
+  // Whether each manifest is in the target already (the HEAD the copy would make, made now), so
+  // a dry run names only real copies and the copy skips what is there.
+  const present = (digest: string): Promise<boolean> =>
+    sameRepo ? Promise.resolve(true) : inTargetRepo(digest, deps);
   if (entry.index === 'nest') {
     const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
     if (entry.platform) descriptor.platform = entry.platform;
@@ -254,6 +259,7 @@ async function resolveIndex(
         from,
         kind: 'index',
         bytes: m.bytes,
+        inTarget: await present(m.digest),
         ...(entry.annotations ? { specAnnotations: true } : {}),
       },
     ];
@@ -309,6 +315,11 @@ async function resolveIndex(
       from,
       kind: 'attestation',
     });
+  await Promise.all(
+    out.map(async (e) => {
+      e.inTarget = await present(e.descriptor.digest);
+    }),
+  );
   deps.logger.info(
     { entry: entry.location.path, ref: entry.source, digest: m.digest, entries: out.length },
     'child index resolved',

@@ -393,6 +393,37 @@ describe('create (as buildx imagetools create)', () => {
     ]);
   });
 
+  test('--dry-run names as copies only the children that are not in the target yet (an index source included)', async () => {
+    const repo = fresh();
+    const childLines = (out: string): string[] =>
+      out.split('\n').filter((l) => l.startsWith('Child: '));
+    // A fresh repository: every entry of the index (images and attestation) would be copied.
+    const first = await runCli([
+      'create',
+      '-t',
+      `${reg.host}/${repo}:1`,
+      set.index.ref,
+      '--dry-run',
+    ]);
+    expect(first.code).toBe(0);
+    const entries = [...set.index.children.map((c) => c.digest), set.index.attestation!.digest];
+    expect(childLines(first.stdout).map((l) => l.split(' ')[2])).toEqual(entries);
+    expect((await runCli(['create', '-t', `${reg.host}/${repo}:1`, set.index.ref])).code).toBe(0);
+    // Now they are all there: a dry run for another tag names no copy, as a real run would make none.
+    const again = await runCli([
+      'create',
+      '-t',
+      `${reg.host}/${repo}:2`,
+      set.index.ref,
+      set.oci['s390x']!.ref,
+      '--dry-run',
+    ]);
+    expect(again.code).toBe(0);
+    expect(childLines(again.stdout)).toEqual([
+      `Child: ${set.oci['s390x']!.ref} ${set.oci['s390x']!.digest} would be copied into ${reg.host}/${repo}`,
+    ]);
+  });
+
   test('--append adds to the index under the first tag; a source for the same platform replaces its entry', async () => {
     const repo = fresh();
     const target = `${reg.host}/${repo}:1`;
