@@ -3808,6 +3808,27 @@ function platformMatches(want, have) {
     return true;
   return (have.variant ?? DEFAULT_VARIANT[have.architecture] ?? "") === want.variant;
 }
+function hostRank(want, have) {
+  if (platformMatches(want, have))
+    return 0;
+  if (!have || !want.variant || want.os !== have.os || want.architecture !== have.architecture)
+    return void 0;
+  const order = VARIANT_ORDER[want.architecture];
+  if (!order)
+    return void 0;
+  const hostAt = order.indexOf(want.variant);
+  const imageAt = order.indexOf(have.variant ?? DEFAULT_VARIANT[have.architecture] ?? order[0]);
+  return hostAt >= 0 && imageAt >= 0 && imageAt <= hostAt ? hostAt - imageAt : void 0;
+}
+function selectForHost(want, entries2) {
+  let best;
+  for (const entry2 of entries2) {
+    const rank = hostRank(want, entry2.platform);
+    if (rank !== void 0 && (best === void 0 || rank < best.rank))
+      best = { entry: entry2, rank };
+  }
+  return best && { entry: best.entry, exact: best.rank === 0 };
+}
 function platformProblem(p) {
   const bad = (field, value) => ({
     field,
@@ -3827,7 +3848,7 @@ function platformProblem(p) {
     return bad("os.features", features);
   return void 0;
 }
-var DEFAULT_VARIANT, VARIANT_RULES, NO_VARIANT_ARCHITECTURES, PLATFORM_ALIASES, NAME, VARIANT, VERSION, FEATURE;
+var DEFAULT_VARIANT, VARIANT_RULES, NO_VARIANT_ARCHITECTURES, PLATFORM_ALIASES, VARIANT_ORDER, NAME, VARIANT, VERSION, FEATURE;
 var init_platform = __esm({
   "dist/src/oci/platform.js"() {
     "use strict";
@@ -3869,6 +3890,11 @@ var init_platform = __esm({
       i686: { architecture: "386" },
       x86: { architecture: "386" },
       ppc64el: { architecture: "ppc64le" }
+    };
+    VARIANT_ORDER = {
+      amd64: ["v1", "v2", "v3", "v4"],
+      arm: ["v5", "v6", "v7", "v8"],
+      arm64: ["v8", "v8.1", "v8.2", "v8.3", "v8.4", "v8.5", "v8.6", "v8.7", "v8.8", "v8.9", "v9"]
     };
     NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
     VARIANT = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -27596,7 +27622,8 @@ async function inspect2(refText, opts, io) {
     }
     if (isIndexMediaType(m.mediaType)) {
       const view = indexView(m.bytes, refText);
-      const selected = want ? view.manifests.find((d) => !isAttestation(d) && platformMatches(want, d.platform)) : void 0;
+      const choice = want ? selectForHost(want, view.manifests.filter((d) => !isAttestation(d))) : void 0;
+      const selected = choice?.entry;
       if (want && !selected)
         throw new AppError("NOT_FOUND", `${refText}: no entry matches ${opts.platform} (it has ${view.manifests.filter((d) => !isAttestation(d)).map(platformText).join(", ")})`);
       if (opts.raw) {
@@ -27619,7 +27646,7 @@ async function inspect2(refText, opts, io) {
       for (const [k, v] of Object.entries(view.annotations ?? {}))
         lines2.push(`Annotation: ${k}=${v}`);
       if (selected)
-        lines2.push(`Selected for ${opts.platform} (first match):`);
+        lines2.push(choice.exact ? `Selected for ${opts.platform} (first match):` : `Selected for ${opts.platform}: no exact entry; ${platformText(selected)} is what such a host runs (the closest lower variant):`);
       io.stdout(`${lines2.map((l) => escapeForeign(l)).join("\n")}
 `);
       const rows = [
@@ -27639,7 +27666,7 @@ async function inspect2(refText, opts, io) {
     }
     const image2 = parseImageManifest(m.bytes, refText);
     const platform2 = platformFromConfig(await client.getBlob(ref.repository, image2.config.digest), refText);
-    if (want && !platformMatches(want, platform2)) {
+    if (want && hostRank(want, platform2) === void 0) {
       throw new AppError("PLATFORM_MISMATCH", `${refText}: this is an image for ${formatPlatform(platform2)}, not ${opts.platform}`);
     }
     if (opts.raw)
@@ -39750,7 +39777,7 @@ function registerCompletion(program2, io, _exit) {
 
 // dist/src/cli/commands/inspect.js
 function registerInspect(program2, io, exit) {
-  const cmd2 = program2.command("inspect").description("show what a reference points to: the entries of an index, or the platform and layers of an image").argument("<ref>", "image reference (tag or digest)").option("--raw", "print the registry's exact manifest bytes", false).addOption(outputOption()).option("--platform <os/arch[/variant]>", "show the entry a runtime on this platform would get (the first match)").option("--verify-binaries", "check the program each image's runtime would start (entrypoint, interpreters, loader) against its platform; a mismatch exits 3", false).option("--verify-strict", "with --verify-binaries: an image whose binaries could not be checked exits 3 too", false).option("--verify-budget <size>", "compressed layer bytes the check may read per image (256MiB; K, M, G, KiB, MiB, GiB)").option("--referrers", "list what refers to REF (signatures, SBOMs, indexes with it as subject): the referrers API, or the referrers tag where there is none", false);
+  const cmd2 = program2.command("inspect").description("show what a reference points to: the entries of an index, or the platform and layers of an image").argument("<ref>", "image reference (tag or digest)").option("--raw", "print the registry's exact manifest bytes", false).addOption(outputOption()).option("--platform <os/arch[/variant]>", "show the entry a runtime on this platform would get: an exact match first, else the closest lower variant it runs (amd64 v3 \u2192 v2 \u2192 v1, arm v7 \u2192 v6 \u2192 v5)").option("--verify-binaries", "check the program each image's runtime would start (entrypoint, interpreters, loader) against its platform; a mismatch exits 3", false).option("--verify-strict", "with --verify-binaries: an image whose binaries could not be checked exits 3 too", false).option("--verify-budget <size>", "compressed layer bytes the check may read per image (256MiB; K, M, G, KiB, MiB, GiB)").option("--referrers", "list what refers to REF (signatures, SBOMs, indexes with it as subject): the referrers API, or the referrers tag where there is none", false);
   addRegistryOptions(cmd2).action(async (refText, _o, command) => {
     const { runInspect: runInspect2 } = await Promise.resolve().then(() => (init_inspect_run(), inspect_run_exports));
     exit(await runInspect2(refText, command.optsWithGlobals(), io));

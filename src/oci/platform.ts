@@ -88,6 +88,50 @@ export function platformMatches(want: Platform, have: Platform | undefined): boo
   return (have.variant ?? DEFAULT_VARIANT[have.architecture] ?? '') === want.variant;
 }
 
+/**
+ * Variants in the order a host runs them: a host of a variant runs images built for it and for
+ * every lower one (an amd64 v3 host runs v2 and v1 code; an armv7 host runs v6 and v5). An image
+ * without a variant counts as the architecture's baseline (amd64: v1; arm: v7 and arm64: v8, the
+ * defaults runtimes assume).
+ */
+const VARIANT_ORDER: Record<string, string[]> = {
+  amd64: ['v1', 'v2', 'v3', 'v4'],
+  arm: ['v5', 'v6', 'v7', 'v8'],
+  arm64: ['v8', 'v8.1', 'v8.2', 'v8.3', 'v8.4', 'v8.5', 'v8.6', 'v8.7', 'v8.8', 'v8.9', 'v9'],
+};
+
+/**
+ * How well an image for `have` suits a host of `want`: 0 for an exact match (as
+ * `platformMatches`), n for the variant n steps below the host's that it still runs, undefined
+ * when the host cannot run it (another os or architecture, or a higher variant).
+ */
+export function hostRank(want: Platform, have: Platform | undefined): number | undefined {
+  if (platformMatches(want, have)) return 0;
+  if (!have || !want.variant || want.os !== have.os || want.architecture !== have.architecture)
+    return undefined;
+  const order = VARIANT_ORDER[want.architecture];
+  if (!order) return undefined;
+  const hostAt = order.indexOf(want.variant);
+  const imageAt = order.indexOf(have.variant ?? DEFAULT_VARIANT[have.architecture] ?? order[0]!);
+  return hostAt >= 0 && imageAt >= 0 && imageAt <= hostAt ? hostAt - imageAt : undefined;
+}
+
+/**
+ * The entry a host of `want` would pull from an index, as runtimes choose: an exact match first,
+ * else the closest lower variant it runs; the first in index order among equals.
+ */
+export function selectForHost<T extends { platform?: Platform }>(
+  want: Platform,
+  entries: readonly T[],
+): { entry: T; exact: boolean } | undefined {
+  let best: { entry: T; rank: number } | undefined;
+  for (const entry of entries) {
+    const rank = hostRank(want, entry.platform);
+    if (rank !== undefined && (best === undefined || rank < best.rank)) best = { entry, rank };
+  }
+  return best && { entry: best.entry, exact: best.rank === 0 };
+}
+
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const VARIANT = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/;

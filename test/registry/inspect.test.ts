@@ -51,6 +51,32 @@ describe('manifold inspect', () => {
     expect(none.stderr).toContain('no entry matches linux/s390x');
   });
 
+  test('--platform with a variant the index lacks: what such a host runs (amd64 v2 → the plain amd64 entry), said so; another architecture is not taken', async () => {
+    const amd = set.index.children[0]!;
+    const res = await runCli(['inspect', '--platform', 'linux/amd64/v2', `${reg.host}/multi:both`]);
+    expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(res.stdout).toContain(
+      'Selected for linux/amd64/v2: no exact entry; linux/amd64 is what such a host runs (the closest lower variant):',
+    );
+    expect(res.stdout).toContain(amd.digest);
+    expect(res.stdout).not.toContain(set.index.children[1]!.digest);
+    // --raw: the bytes of that entry; and a single amd64 image passes for a v3 host.
+    const raw = await runCli([
+      'inspect',
+      '--raw',
+      '--platform',
+      'linux/amd64/v3',
+      `${reg.host}/multi:both`,
+    ]);
+    expect(raw.code).toBe(0);
+    expect(createHash('sha256').update(raw.stdout).digest('hex')).toBe(amd.digest.slice(7));
+    const image = await runCli(['inspect', '--platform', 'linux/amd64/v3', amd.ref]);
+    expect(image.code).toBe(0);
+    // arm64/v8 does not serve an arm/v7 host (another architecture), nor v8 a v7 host.
+    const arm = await runCli(['inspect', '--platform', 'linux/arm/v7', `${reg.host}/multi:both`]);
+    expect(arm.code).toBe(3);
+  });
+
   test('--raw prints the exact bytes; a single image shows its platform from the config and its layers', async () => {
     const raw = await runCli(['inspect', '--raw', `${reg.host}/multi:both`]);
     expect(`sha256:${createHash('sha256').update(raw.stdout).digest('hex')}`).toBe(

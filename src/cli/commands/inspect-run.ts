@@ -10,7 +10,8 @@ import {
   parsePlatform,
   parseReference,
   platformFromConfig,
-  platformMatches,
+  hostRank,
+  selectForHost,
   PLATFORM_ALIASES,
   referenceTarget,
   type Descriptor,
@@ -192,9 +193,13 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
     }
     if (isIndexMediaType(m.mediaType)) {
       const view = indexView(m.bytes, refText);
-      const selected = want
-        ? view.manifests.find((d) => !isAttestation(d) && platformMatches(want, d.platform))
+      const choice = want
+        ? selectForHost(
+            want,
+            view.manifests.filter((d) => !isAttestation(d)),
+          )
         : undefined;
+      const selected = choice?.entry;
       if (want && !selected)
         throw new AppError(
           'NOT_FOUND',
@@ -222,7 +227,12 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
       if (view.subject) lines.push(`Subject: ${view.subject.digest} (${view.subject.mediaType})`);
       for (const [k, v] of Object.entries(view.annotations ?? {}))
         lines.push(`Annotation: ${k}=${v}`);
-      if (selected) lines.push(`Selected for ${opts.platform} (first match):`);
+      if (selected)
+        lines.push(
+          choice!.exact
+            ? `Selected for ${opts.platform} (first match):`
+            : `Selected for ${opts.platform}: no exact entry; ${platformText(selected)} is what such a host runs (the closest lower variant):`,
+        );
       io.stdout(`${lines.map((l) => escapeForeign(l)).join('\n')}\n`);
       const rows = [
         ['PLATFORM', 'DIGEST', 'SIZE', 'MEDIA TYPE', 'ANNOTATIONS'],
@@ -244,7 +254,7 @@ async function inspect(refText: string, opts: InspectOptions, io: Io): Promise<v
       refText,
     );
     // The trap of a mislabelled image: asking for a platform it is not for is an error, not a match.
-    if (want && !platformMatches(want, platform)) {
+    if (want && hostRank(want, platform) === undefined) {
       throw new AppError(
         'PLATFORM_MISMATCH',
         `${refText}: this is an image for ${formatPlatform(platform)}, not ${opts.platform}`,

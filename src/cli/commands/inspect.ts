@@ -15,7 +15,7 @@ export function registerInspect(program: Command, io: Io, exit: Exit): void {
     .addOption(outputOption())
     .option(
       '--platform <os/arch[/variant]>',
-      'show the entry a runtime on this platform would get (the first match)',
+      'show the entry a runtime on this platform would get: an exact match first, else the closest lower variant it runs (amd64 v3 → v2 → v1, arm v7 → v6 → v5)',
     )
     .option(
       '--verify-binaries',
