@@ -55,6 +55,9 @@ function escapeControl(text) {
 function escapeForeign(text) {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, hex);
 }
+function shellQuote(word) {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
 function hex(c3) {
   const code = c3.charCodeAt(0);
   return code > 255 ? `\\u${code.toString(16).padStart(4, "0")}` : `\\x${code.toString(16).padStart(2, "0")}`;
@@ -175,6 +178,83 @@ var init_ci_annotations = __esm({
     escapeData = (s) => s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
     escapeProperty = (s) => escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
     inGitHubActions = (env) => env["GITHUB_ACTIONS"] === "true";
+  }
+});
+
+// dist/src/cli/io.js
+import { readSync, writeSync } from "node:fs";
+function writeAllSync(fd, buf, maxWaitMs = Infinity) {
+  let waited = 0;
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (err2) {
+      if (err2.code !== "EAGAIN" || waited >= maxWaitMs)
+        throw err2;
+      sleepSync(10);
+      waited += 10;
+    }
+  }
+}
+function fdWriter(fd) {
+  let closed = false;
+  return (text) => {
+    if (closed)
+      return;
+    try {
+      writeAllSync(fd, Buffer.from(text));
+    } catch (err2) {
+      const code = err2.code;
+      if (code !== "EPIPE" && code !== "EBADF")
+        throw err2;
+      closed = true;
+    }
+  };
+}
+function readAllStdin() {
+  const chunks = [];
+  let total = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  for (; ; ) {
+    let n2;
+    try {
+      n2 = readSync(0, buf, 0, buf.length, null);
+    } catch (err2) {
+      const code = err2.code;
+      if (code === "EAGAIN") {
+        sleepSync(10);
+        continue;
+      }
+      if (code === "EOF")
+        break;
+      throw err2;
+    }
+    if (n2 === 0)
+      break;
+    total += n2;
+    if (total > MAX_STDIN_BYTES)
+      throw new AppError("USAGE", `standard input is larger than ${MAX_STDIN_BYTES} bytes`);
+    chunks.push(Buffer.from(buf.subarray(0, n2)));
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function processIo() {
+  return {
+    stdout: fdWriter(1),
+    stderr: fdWriter(2),
+    readStdin: readAllStdin,
+    env: process.env,
+    isTty: Boolean(process.stderr.isTTY)
+  };
+}
+var pause, sleepSync, MAX_STDIN_BYTES;
+var init_io = __esm({
+  "dist/src/cli/io.js"() {
+    "use strict";
+    init_errors();
+    pause = new Int32Array(new SharedArrayBuffer(4));
+    sleepSync = (ms) => void Atomics.wait(pause, 0, 0, ms);
+    MAX_STDIN_BYTES = 16 * 1024 * 1024;
   }
 });
 
@@ -6514,7 +6594,7 @@ var require_thread_stream = __commonJS({
         }
         if (this[kImpl].flushing && this[kImpl].bufLen + dataBuf.length >= MAX_STRING) {
           try {
-            writeSync4(this);
+            writeSync3(this);
             this[kImpl].flushing = true;
           } catch (err2) {
             destroy(this, err2);
@@ -6525,7 +6605,7 @@ var require_thread_stream = __commonJS({
         this[kImpl].bufLen += dataBuf.length;
         if (this[kImpl].sync) {
           try {
-            writeSync4(this);
+            writeSync3(this);
             return true;
           } catch (err2) {
             destroy(this, err2);
@@ -6576,7 +6656,7 @@ var require_thread_stream = __commonJS({
         if (this[kImpl].destroyed) {
           return;
         }
-        writeSync4(this);
+        writeSync3(this);
         flushSync(this);
       }
       unref() {
@@ -6799,7 +6879,7 @@ var require_thread_stream = __commonJS({
         destroy(stream2, err2);
       }
     }
-    function writeSync4(stream2) {
+    function writeSync3(stream2) {
       const cb = () => {
         if (stream2[kImpl].ending) {
           end(stream2);
@@ -22277,7 +22357,7 @@ function valueOptions(root2) {
 function tables(root2, arm, choiceArm) {
   const ls = levels(root2);
   const values = [...valueOptions(root2)];
-  const caseArms = (f) => ls.map((l) => arm(sq(l.path), sq(f(l)))).join("\n");
+  const caseArms = (f) => ls.map((l) => arm(shellQuote(l.path), shellQuote(f(l)))).join("\n");
   return {
     lookups: `_manifold_commands() {
   case "$1" in
@@ -22292,11 +22372,11 @@ ${caseArms((l) => optionsAt(root2, l).flatMap(flags).join(" "))}
     pathOpts: values.filter(([, v]) => v.path).map(([f]) => f),
     choiceArms: values.filter(([, v]) => v.choices).map(([f, v]) => choiceArm(f, v.choices)).join("\n"),
     otherValues: values.filter(([, v]) => !v.path && !v.choices).map(([f]) => f),
-    pathArgs: ls.filter((l) => l.info.args.some((a2) => a2.path)).map((l) => sq(l.path))
+    pathArgs: ls.filter((l) => l.info.args.some((a2) => a2.path)).map((l) => shellQuote(l.path))
   };
 }
 function bashCompletion(root2) {
-  const t = tables(root2, (pattern2, words) => `    ${pattern2}) echo ${words} ;;`, (f, choices) => `    ${f}) COMPREPLY=($(compgen -W ${sq(choices.join(" "))} -- "$cur")); return ;;`);
+  const t = tables(root2, (pattern2, words) => `    ${pattern2}) echo ${words} ;;`, (f, choices) => `    ${f}) COMPREPLY=($(compgen -W ${shellQuote(choices.join(" "))} -- "$cur")); return ;;`);
   return `# bash completion for manifold (generated by \`manifold completion bash\`)
 #   source <(manifold completion bash)      or save it as
 #   ~/.local/share/bash-completion/completions/manifold
@@ -22327,7 +22407,7 @@ complete -F _manifold manifold
 `;
 }
 function zshCompletion(root2) {
-  const t = tables(root2, (pattern2, words) => `    (${pattern2}) print -r -- ${words} ;;`, (f, choices) => `    (${f}) compadd -- ${choices.map(sq).join(" ")}; return ;;`);
+  const t = tables(root2, (pattern2, words) => `    (${pattern2}) print -r -- ${words} ;;`, (f, choices) => `    (${f}) compadd -- ${choices.map(shellQuote).join(" ")}; return ;;`);
   return `#compdef manifold
 # zsh completion for manifold (generated by \`manifold completion zsh\`)
 #   source <(manifold completion zsh)       or save it as _manifold in a directory of $fpath
@@ -22411,16 +22491,16 @@ function fishCompletion(root2) {
   return `${out2.join("\n")}
 `;
 }
-var wordsAt, flags, sq;
+var wordsAt, flags;
 var init_completion = __esm({
   "dist/src/cli/completion.js"() {
     "use strict";
+    init_escape();
     wordsAt = (l) => [
       ...l.info.commands.map((c3) => c3.name),
       ...l.info.args.flatMap((a2) => a2.choices ?? [])
     ];
     flags = (o2) => [o2.long, o2.short].filter((f) => !!f);
-    sq = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
   }
 });
 
@@ -26813,14 +26893,17 @@ async function inTargetRepo(digest, deps) {
     return false;
   return await deps.client.headManifest(deps.targetRepo, digest) !== void 0;
 }
+function presentInTarget(entry2, digest, deps) {
+  const sameRepo = entry2.ref.repository === deps.targetRepo && entry2.ref.host === deps.targetHost;
+  return sameRepo ? Promise.resolve(true) : inTargetRepo(digest, deps);
+}
 async function resolveImage(entry2, m, deps, doc) {
   const repo = entry2.ref.repository;
   const manifest = parseImageManifest(m.bytes, label(entry2));
-  const sameRepo = repo === deps.targetRepo && entry2.ref.host === deps.targetHost;
   const source = deps.clientFor(entry2.ref.host);
   const [config, inTarget] = await Promise.all([
     source.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
-    sameRepo ? Promise.resolve(true) : inTargetRepo(m.digest, deps)
+    presentInTarget(entry2, m.digest, deps)
   ]);
   const fromConfig = platformFromConfig(config, `${label(entry2)} config ${manifest.config.digest}`);
   const specPlatform = entry2.platform ?? (entry2.platformHint ? { os: fromConfig.os, architecture: fromConfig.architecture, ...entry2.platformHint } : void 0);
@@ -26924,8 +27007,7 @@ async function rewrittenEntry(entry2, mediaType, r, binaries, deps) {
 async function resolveIndex(entry2, m, deps, doc) {
   const from = { path: entry2.location.path, source: entry2.source };
   const repo = entry2.ref.repository;
-  const sameRepo = repo === deps.targetRepo && entry2.ref.host === deps.targetHost;
-  const present = (digest) => sameRepo ? Promise.resolve(true) : inTargetRepo(digest, deps);
+  const present = (digest) => presentInTarget(entry2, digest, deps);
   if (entry2.index === "nest") {
     const descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
     if (entry2.platform)
@@ -27035,7 +27117,6 @@ async function resolveAll(spec, deps) {
   const limit = pLimit(Math.max(1, deps.concurrency));
   const outcomes = spec.manifests.map(() => void 0);
   const stop = new AbortController();
-  let stopping = false;
   let settle;
   const scoped = /* @__PURE__ */ new Map();
   const clientFor = (host) => {
@@ -27051,7 +27132,7 @@ async function resolveAll(spec, deps) {
   };
   deps.progress?.("resolve", { total: spec.manifests.length });
   await Promise.all(spec.manifests.map((e, i2) => limit(async () => {
-    if (stopping)
+    if (settle)
       return void (outcomes[i2] = { status: "not-started" });
     try {
       outcomes[i2] = { status: "fulfilled", value: await resolveEntry(e, childDeps, doc) };
@@ -27066,8 +27147,7 @@ async function resolveAll(spec, deps) {
         return void (outcomes[i2] = { status: "not-started" });
       }
       outcomes[i2] = { status: "rejected", reason };
-      if (!skippable(reason, e, deps) && !stopping) {
-        stopping = true;
+      if (!skippable(reason, e, deps) && !settle) {
         settle = setTimeout(() => stop.abort(new StoppedError(label(e))), FAILURE_SETTLE_MS);
       }
     }
@@ -27257,7 +27337,7 @@ async function prepare(spec, deps) {
 }
 function baseResult(p, dryRun) {
   return {
-    target: formatReference({ ...p.spec.target, tag: p.spec.tags[0], digest: void 0 }),
+    target: targetName(p.spec),
     file: p.spec.file,
     document: p.spec.document,
     digest: p.plan.index.digest,
@@ -27292,7 +27372,7 @@ async function copyPhase(p, deps, shared, copied) {
     return {
       ...baseResult(p, false),
       status: "failed",
-      tags: notAttemptedTags(p, "a child could not be copied"),
+      tags: notAttemptedTags(p.plan.tags, "a child could not be copied"),
       children: children(p.plan, copied, true),
       error: { code: err2.code, message: err2.message }
     };
@@ -27324,14 +27404,14 @@ async function tagPhase(p, deps, copied) {
   }
   return result;
 }
-function notAttemptedTags(p, why) {
-  return p.plan.tags.map((tag) => ({ tag, status: "not-attempted", error: why }));
+function notAttemptedTags(tags, why) {
+  return tags.map((tag) => ({ tag, status: "not-attempted", error: why }));
 }
 function notAttempted(p, copied, failedTarget) {
   return {
     ...baseResult(p, false),
     status: "not-attempted",
-    tags: notAttemptedTags(p, `copying the children of another index of this run failed: ${failedTarget}`),
+    tags: notAttemptedTags(p.plan.tags, `copying the children of another index of this run failed: ${failedTarget}`),
     children: children(p.plan, copied, true)
   };
 }
@@ -27353,31 +27433,23 @@ async function prepareAll(specs, deps) {
   const errors = failures;
   const failure = errors.length === 1 && specs.length === 1 ? errors[0] : new AggregateAppError(errors[0].code, errors, `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`);
   const firstFailed = specs[settled.findIndex((r) => r.status === "rejected")];
-  const failedName = formatReference({
-    ...firstFailed.target,
-    tag: firstFailed.tags[0],
-    digest: void 0
-  });
+  const failedName = targetName(firstFailed);
   const results = settled.map((r, i2) => {
     if (r.status === "fulfilled")
       return {
         ...baseResult(r.value, deps.dryRun),
         status: "not-attempted",
-        tags: notAttemptedTags(r.value, `another index of this run could not be prepared: ${failedName}`),
+        tags: notAttemptedTags(r.value.plan.tags, `another index of this run could not be prepared: ${failedName}`),
         children: children(r.value.plan, /* @__PURE__ */ new Set(), true)
       };
     const spec = specs[i2];
     const err2 = r.reason;
     return {
-      target: formatReference({ ...spec.target, tag: spec.tags[0], digest: void 0 }),
+      target: targetName(spec),
       file: spec.file,
       document: spec.document,
       status: "failed",
-      tags: spec.tags.map((tag) => ({
-        tag,
-        status: "not-attempted",
-        error: "this index could not be prepared"
-      })),
+      tags: notAttemptedTags(spec.tags, "this index could not be prepared"),
       children: [],
       skipped: [],
       dryRun: deps.dryRun,
@@ -27467,7 +27539,7 @@ ${r.error.message.split("\n").map((l) => `    ${l}`).join("\n")}` : head;
 ${lines2.join("\n")}`)
   };
 }
-var COPY_BUDGET_BYTES, COPY_MAX_BLOBS;
+var targetName, COPY_BUDGET_BYTES, COPY_MAX_BLOBS;
 var init_publish = __esm({
   "dist/src/publish/index.js"() {
     "use strict";
@@ -27488,6 +27560,7 @@ var init_publish = __esm({
     init_platform_check();
     init_binaries2();
     init_verify();
+    targetName = (s) => formatReference({ ...s.target, tag: s.tags[0], digest: void 0 });
     COPY_BUDGET_BYTES = 512 * 1024 * 1024;
     COPY_MAX_BLOBS = 8;
   }
@@ -27768,7 +27841,7 @@ function metadataOf(r) {
   return {
     "containerimage.digest": r.digest,
     "containerimage.descriptor": { mediaType: r.mediaType, digest: r.digest, size: r.size },
-    "image.name": r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`).join(",")
+    "image.name": landedNames(r).join(",")
   };
 }
 function stepSummary(report) {
@@ -27803,18 +27876,16 @@ function emitReport(report, o2, io) {
 ${done.length > 1 ? `DIGESTS=${done.map((r) => r.digest).join(",")}
 ` : ""}` : done.map((r) => `${r.digest}
 `).join(""));
-  o2.metadataFile?.write(`${JSON.stringify(metadataOf(done[0]), null, 2)}
+  const metadata = metadataOf(done[0]);
+  o2.metadataFile?.write(`${JSON.stringify(metadata, null, 2)}
 `);
-  if (o2.githubOutput) {
-    const tags = done.flatMap((r) => r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`));
-    o2.githubOutput.write(`digest=${done[0].digest}
+  o2.githubOutput?.write(`digest=${done[0].digest}
 digests=${done.map((r) => r.digest).join(" ")}
-tags=${tags.join(",")}
-metadata=${JSON.stringify(metadataOf(done[0]))}
+tags=${done.flatMap(landedNames).join(",")}
+metadata=${JSON.stringify(metadata)}
 `);
-  }
 }
-var repositoryOf, cell;
+var repositoryOf, landedNames, cell;
 var init_publish_report = __esm({
   "dist/src/cli/commands/publish-report.js"() {
     "use strict";
@@ -27823,12 +27894,13 @@ var init_publish_report = __esm({
     init_publish();
     init_interrupt();
     repositoryOf = (r) => r.target.replace(/:[^:/]+$/, "");
+    landedNames = (r) => r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`);
     cell = (s) => escapeControl(s).replace(/\|/g, "\\|").replace(/\s+/g, " ");
   }
 });
 
 // dist/src/cli/output-file.js
-import { accessSync, appendFileSync, closeSync, constants, existsSync as existsSync3, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync as statSync2, writeFileSync, writeSync as writeSync3 } from "node:fs";
+import { accessSync, appendFileSync, closeSync, constants, existsSync as existsSync3, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync as statSync2, writeFileSync } from "node:fs";
 import { dirname as dirname2, resolve } from "node:path";
 function prepareOutputFile(path, what, mode) {
   const full = resolve(path);
@@ -27896,21 +27968,12 @@ function fifoWriter(path, what, full, refuse) {
       refuse("is a FIFO with no reader (writing to it would hang the run after the push)");
     refuse(err2.message);
   }
-  return {
-    path,
-    write(text) {
-      try {
-        writeAll(fd, Buffer.from(text));
-      } catch (err2) {
-        throw failed(what, path, err2);
-      }
-    },
-    close() {
-      if (fd !== void 0)
-        closeSync(fd);
-      fd = void 0;
-    }
-  };
+  let open = true;
+  return descriptorWriter(path, what, fd, () => {
+    if (open)
+      closeSync(fd);
+    open = false;
+  });
 }
 function throughWriter(path, what, full) {
   return {
@@ -27925,38 +27988,26 @@ function throughWriter(path, what, full) {
     close: () => void 0
   };
 }
-function descriptorWriter(path, what, fd) {
+function descriptorWriter(path, what, fd, close = () => void 0) {
   return {
     path,
     write(text) {
       try {
-        writeAll(fd, Buffer.from(text));
+        writeAllSync(fd, Buffer.from(text), FULL_PIPE_WAIT_MS);
       } catch (err2) {
         throw failed(what, path, err2);
       }
     },
-    close: () => void 0
+    close
   };
 }
-function writeAll(fd, buf) {
-  const pause2 = new Int32Array(new SharedArrayBuffer(4));
-  let waited = 0;
-  for (let off = 0; off < buf.length; ) {
-    try {
-      off += writeSync3(fd, buf, off);
-    } catch (err2) {
-      if (err2.code !== "EAGAIN" || waited >= 1e4)
-        throw err2;
-      Atomics.wait(pause2, 0, 0, 10);
-      waited += 10;
-    }
-  }
-}
-var OWN_DESCRIPTOR, DESCRIPTOR_PATH, failed;
+var FULL_PIPE_WAIT_MS, OWN_DESCRIPTOR, DESCRIPTOR_PATH, failed;
 var init_output_file = __esm({
   "dist/src/cli/output-file.js"() {
     "use strict";
     init_errors();
+    init_io();
+    FULL_PIPE_WAIT_MS = 1e4;
     OWN_DESCRIPTOR = /^\/(?:dev\/(stdout|stderr)|(?:dev\/fd|proc\/self\/fd)\/(\d+))$/;
     DESCRIPTOR_PATH = /^\/(dev|proc\/self\/fd|proc\/\d+\/fd)\//;
     failed = (what, path, err2) => new AppError("PUSH_FAILED", `${what} ${path}: ${err2.message} (the push itself finished: see the report above)`);
@@ -39154,12 +39205,11 @@ function parseAnnotations(list2, flag) {
   return out2;
 }
 function specFromArgs(o2) {
-  const missing = ["platforms", "template", "target"].filter((k) => k === "template" ? !o2.template : k === "target" ? o2.target.length === 0 && !o2.tags.some((t) => splitTagEntries([t]).refs.length > 0) : o2[k].length === 0);
+  const targets = o2.target.length > 0 ? o2.target : splitTagEntries(o2.tags).refs.map((r) => r.text);
+  const missing = ["platforms", "template", "target"].filter((k) => k === "template" ? !o2.template : (k === "target" ? targets : o2[k]).length === 0);
   if (missing.length > 0)
     throw new AppError("USAGE", `from-args needs ${missing.map((m) => `--${m}`).join(", ")}`);
   const rewrite = rewriteSelector(o2.rewriteConfig, o2.platforms);
-  const extra = splitTagEntries(o2.tags);
-  const targetRefs = o2.target.length > 0 ? o2.target : extra.refs.map((r) => r.text);
   const manifests = o2.platforms.map((text) => {
     const p = parsePlatform(text);
     if (!p)
@@ -39168,15 +39218,8 @@ function specFromArgs(o2) {
     return { image: image3, platform: p, ...rewrite(p) ? { rewriteConfig: true } : {} };
   });
   const annotations = parseAnnotations(o2.annotations, "--annotations");
-  const groups = groupTargets(targetRefs, o2.target.length > 0 ? "--target" : "--tags");
-  const [image2, ...more] = groups;
-  const refTags = o2.target.length > 0 ? extra.refs.map((r) => {
-    const known = groups.some((g) => sameRepository(parseReference(g.repo), r.ref));
-    if (!known)
-      throw new AppError("USAGE", `--tags ${r.text}: ${r.ref.registry}/${r.ref.repository} is not a --target repository (${groups.map((g) => g.repo).join(", ")})`);
-    return r.ref.tag;
-  }) : [];
-  const tags = [.../* @__PURE__ */ new Set([...image2.tags.slice(1), ...extra.bare, ...refTags])];
+  const [image2, ...more] = groupTargets(targets, o2.target.length > 0 ? "--target" : "--tags");
+  const tags = image2.tags.slice(1);
   return asSpecText({
     image: `${image2.repo}:${image2.tags[0]}`,
     ...more.length ? { targets: more.map((t) => t.repo) } : {},
@@ -39400,13 +39443,13 @@ function minChildren(value) {
 function publishSpecs(opts, io) {
   const given = (k) => Array.isArray(opts[k]) ? opts[k].length > 0 : opts[k] !== void 0;
   const argsOptions = ["platforms", "template", "target", "tags", "annotations", "rewriteConfig"].filter(given);
-  const specOnlyNot = argsOptions.filter((k) => k !== "tags" && k !== "annotations");
+  const argsOnly = argsOptions.filter((k) => k !== "tags" && k !== "annotations");
   const flag = (k) => `--${k.replace(/[A-Z]/g, (c3) => `-${c3.toLowerCase()}`)}`;
   if (opts.fromSpec.length > 0) {
     if (opts.fromArgs)
       throw new AppError("USAGE", "give either --from-spec or --from-args, not both");
-    if (specOnlyNot.length > 0)
-      throw new AppError("USAGE", `${specOnlyNot.map(flag).join(", ")} belong${specOnlyNot.length === 1 ? "s" : ""} to --from-args, not --from-spec (the spec file gives them)`);
+    if (argsOnly.length > 0)
+      throw new AppError("USAGE", `${argsOnly.map(flag).join(", ")} belong${argsOnly.length === 1 ? "s" : ""} to --from-args, not --from-spec (the spec file gives them)`);
     if (opts.fromSpec.includes("-") && opts.passwordStdin)
       throw new AppError("USAGE", "--from-spec - and --password-stdin cannot both read standard input");
     const loaded = loadSpecFiles(opts.fromSpec, common(opts, io));
@@ -39414,8 +39457,10 @@ function publishSpecs(opts, io) {
       return loaded;
     return { ...loaded, specs: applyExtras(loaded.specs, opts) };
   }
-  if (opts.fromArgs)
-    return loadSpecText("<arguments>", specFromArgs(opts), common(opts, io));
+  if (opts.fromArgs) {
+    const loaded = loadSpecText("<arguments>", specFromArgs(opts), common(opts, io));
+    return { ...loaded, specs: applyExtras(loaded.specs, { tags: opts.tags, annotations: [] }) };
+  }
   if (argsOptions.length > 0)
     throw new AppError("USAGE", `${argsOptions.map(flag).join(", ")} need${argsOptions.length === 1 ? "s" : ""} --from-args`);
   throw new AppError("USAGE", "publish needs --from-spec FILE (or -) or --from-args");
@@ -39474,10 +39519,8 @@ async function runPublishSpecs(loaded, opts, io, typeExplicit) {
       ...outputs
     }, io);
   } finally {
-    outputs.digestFile?.close();
-    outputs.metadataFile?.close();
-    outputs.stepSummary?.close();
-    outputs.githubOutput?.close();
+    for (const f of Object.values(outputs))
+      f?.close();
   }
   if (outcome.failure)
     throw outcome.failure;
@@ -39589,71 +39632,8 @@ var init_validate_run = __esm({
 init_errors();
 init_escape();
 init_ci_annotations();
+init_io();
 import { resolve as resolve3 } from "node:path";
-
-// dist/src/cli/io.js
-init_errors();
-import { readSync, writeSync } from "node:fs";
-function fdWriter(fd) {
-  let closed = false;
-  return (text) => {
-    if (closed)
-      return;
-    const buf = Buffer.from(text);
-    for (let off = 0; off < buf.length; ) {
-      try {
-        off += writeSync(fd, buf, off);
-      } catch (err2) {
-        const code = err2.code;
-        if (code === "EAGAIN")
-          continue;
-        if (code === "EPIPE" || code === "EBADF") {
-          closed = true;
-          return;
-        }
-        throw err2;
-      }
-    }
-  };
-}
-var MAX_STDIN_BYTES = 16 * 1024 * 1024;
-var pause = new Int32Array(new SharedArrayBuffer(4));
-function readAllStdin() {
-  const chunks = [];
-  let total = 0;
-  const buf = Buffer.alloc(64 * 1024);
-  for (; ; ) {
-    let n2;
-    try {
-      n2 = readSync(0, buf, 0, buf.length, null);
-    } catch (err2) {
-      const code = err2.code;
-      if (code === "EAGAIN") {
-        Atomics.wait(pause, 0, 0, 10);
-        continue;
-      }
-      if (code === "EOF")
-        break;
-      throw err2;
-    }
-    if (n2 === 0)
-      break;
-    total += n2;
-    if (total > MAX_STDIN_BYTES)
-      throw new AppError("USAGE", `standard input is larger than ${MAX_STDIN_BYTES} bytes`);
-    chunks.push(Buffer.from(buf.subarray(0, n2)));
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-function processIo() {
-  return {
-    stdout: fdWriter(1),
-    stderr: fdWriter(2),
-    readStdin: readAllStdin,
-    env: process.env,
-    isTty: Boolean(process.stderr.isTTY)
-  };
-}
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -40069,7 +40049,7 @@ function actionCommand(env) {
 
 // dist/src/cli/action/main.js
 var out = (s) => void process.stdout.write(s);
-var quote = (w) => /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+var quote = (w) => /^[\w@%+=:,./-]+$/.test(w) ? w : shellQuote(w);
 var cmd;
 try {
   cmd = actionCommand(process.env);

@@ -11,6 +11,11 @@ export function escapeForeign(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, hex);
 }
 
+/** A word single-quoted for a POSIX shell (a `'` inside becomes `'\''`). */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 function hex(c: string): string {
   const code = c.charCodeAt(0);
   return code > 0xff

@@ -10,6 +10,27 @@ export interface Io {
   isTty: boolean;
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/** Blocks this thread for `ms` (a synchronous read or write waiting on a non-blocking pipe). */
+const sleepSync = (ms: number): void => void Atomics.wait(pause, 0, 0, ms);
+
+/**
+ * Writes all of `buf` to a descriptor, synchronously. A non-blocking pipe that is full (EAGAIN)
+ * is waited for, 10 ms at a time, up to `maxWaitMs` in all; then the error is thrown.
+ */
+export function writeAllSync(fd: number, buf: Buffer, maxWaitMs = Infinity): void {
+  let waited = 0;
+  for (let off = 0; off < buf.length;) {
+    try {
+      off += writeSync(fd, buf, off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || waited >= maxWaitMs) throw err;
+      sleepSync(10);
+      waited += 10;
+    }
+  }
+}
+
 /**
  * Writes all of `text` to a descriptor, synchronously. A reader that went away (EPIPE: `| head`)
  * ends output quietly: later writes are dropped, no error, no stack trace.
@@ -18,26 +39,18 @@ function fdWriter(fd: number): (text: string) => void {
   let closed = false;
   return (text) => {
     if (closed) return;
-    const buf = Buffer.from(text);
-    for (let off = 0; off < buf.length;) {
-      try {
-        off += writeSync(fd, buf, off);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue;
-        if (code === 'EPIPE' || code === 'EBADF') {
-          closed = true;
-          return;
-        }
-        throw err;
-      }
+    try {
+      writeAllSync(fd, Buffer.from(text));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPIPE' && code !== 'EBADF') throw err;
+      closed = true;
     }
   };
 }
 
 /** The most standard input manifold reads (a spec, a password): far above any real spec. */
 export const MAX_STDIN_BYTES = 16 * 1024 * 1024;
-const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Reads standard input to its end, synchronously. A pipe may be non-blocking and its writer
@@ -55,7 +68,7 @@ function readAllStdin(): string {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') {
-        Atomics.wait(pause, 0, 0, 10);
+        sleepSync(10);
         continue;
       }
       if (code === 'EOF') break;

@@ -30,10 +30,13 @@ import {
   renameSync,
   statSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AppError } from '../errors.js';
+import { writeAllSync } from './io.js';
+
+/** How long a write waits for a full pipe (a FIFO or descriptor whose reader is slow). */
+const FULL_PIPE_WAIT_MS = 10_000;
 
 export interface OutputFile {
   readonly path: string;
@@ -142,7 +145,7 @@ function fifoWriter(
   full: string,
   refuse: (why: string) => never,
 ): OutputFile {
-  let fd: number | undefined;
+  let fd: number;
   try {
     fd = openSync(full, constants.O_WRONLY | constants.O_NONBLOCK);
   } catch (err) {
@@ -150,20 +153,11 @@ function fifoWriter(
       refuse('is a FIFO with no reader (writing to it would hang the run after the push)');
     refuse((err as Error).message);
   }
-  return {
-    path,
-    write(text) {
-      try {
-        writeAll(fd!, Buffer.from(text));
-      } catch (err) {
-        throw failed(what, path, err);
-      }
-    },
-    close() {
-      if (fd !== undefined) closeSync(fd);
-      fd = undefined;
-    },
-  };
+  let open = true;
+  return descriptorWriter(path, what, fd, () => {
+    if (open) closeSync(fd);
+    open = false;
+  });
 }
 
 /** A device or descriptor path (/dev/stdout): written through, appended, never replaced. */
@@ -181,32 +175,25 @@ function throughWriter(path: string, what: string, full: string): OutputFile {
   };
 }
 
-/** One of this process's descriptors: written as it is, with the same bounded wait for a full pipe. */
-function descriptorWriter(path: string, what: string, fd: number): OutputFile {
+/**
+ * A descriptor (one of this process's, or a FIFO opened at the check): written as it is, with a
+ * bounded wait for a full pipe; `close` releases it, when it is ours to release.
+ */
+function descriptorWriter(
+  path: string,
+  what: string,
+  fd: number,
+  close: () => void = () => undefined,
+): OutputFile {
   return {
     path,
     write(text) {
       try {
-        writeAll(fd, Buffer.from(text));
+        writeAllSync(fd, Buffer.from(text), FULL_PIPE_WAIT_MS);
       } catch (err) {
         throw failed(what, path, err);
       }
     },
-    close: () => undefined,
+    close,
   };
-}
-
-/** Writes all of `buf` to a non-blocking descriptor: a full pipe is waited for, up to 10 s. */
-function writeAll(fd: number, buf: Buffer): void {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  let waited = 0;
-  for (let off = 0; off < buf.length;) {
-    try {
-      off += writeSync(fd, buf, off);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || waited >= 10_000) throw err;
-      Atomics.wait(pause, 0, 0, 10);
-      waited += 10;
-    }
-  }
 }

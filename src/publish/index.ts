@@ -172,12 +172,16 @@ async function prepare(spec: Spec, deps: PublishDeps): Promise<Prepared> {
   return { spec, client, plan, current, skipped: resolved.skipped, log };
 }
 
+/** How a report names a document's index: its target with its first tag. */
+const targetName = (s: Spec): string =>
+  formatReference({ ...s.target, tag: s.tags[0], digest: undefined });
+
 function baseResult(
   p: Prepared,
   dryRun: boolean,
 ): Omit<PublishResult, 'tags' | 'children' | 'status'> {
   return {
-    target: formatReference({ ...p.spec.target, tag: p.spec.tags[0], digest: undefined }),
+    target: targetName(p.spec),
     file: p.spec.file,
     document: p.spec.document,
     digest: p.plan.index.digest,
@@ -226,7 +230,7 @@ async function copyPhase(
     return {
       ...baseResult(p, false),
       status: 'failed',
-      tags: notAttemptedTags(p, 'a child could not be copied'),
+      tags: notAttemptedTags(p.plan.tags, 'a child could not be copied'),
       children: children(p.plan, copied, true),
       error: { code: err.code, message: err.message },
     };
@@ -270,8 +274,8 @@ async function tagPhase(
 }
 
 /** Every tag of a document that was not written, and why. */
-function notAttemptedTags(p: Prepared, why: string): TagResult[] {
-  return p.plan.tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: why }));
+function notAttemptedTags(tags: readonly string[], why: string): TagResult[] {
+  return tags.map((tag): TagResult => ({ tag, status: 'not-attempted', error: why }));
 }
 
 /** A document not written because another one's copies failed (its own copies are kept). */
@@ -280,7 +284,7 @@ function notAttempted(p: Prepared, copied: Set<string>, failedTarget: string): P
     ...baseResult(p, false),
     status: 'not-attempted',
     tags: notAttemptedTags(
-      p,
+      p.plan.tags,
       `copying the children of another index of this run failed: ${failedTarget}`,
     ),
     children: children(p.plan, copied, true),
@@ -324,18 +328,14 @@ async function prepareAll(
           `${errors.length} of ${specs.length} indexes could not be prepared; nothing was pushed:`,
         );
   const firstFailed = specs[settled.findIndex((r) => r.status === 'rejected')]!;
-  const failedName = formatReference({
-    ...firstFailed.target,
-    tag: firstFailed.tags[0],
-    digest: undefined,
-  });
+  const failedName = targetName(firstFailed);
   const results = settled.map((r, i): PublishResult => {
     if (r.status === 'fulfilled')
       return {
         ...baseResult(r.value, deps.dryRun),
         status: 'not-attempted',
         tags: notAttemptedTags(
-          r.value,
+          r.value.plan.tags,
           `another index of this run could not be prepared: ${failedName}`,
         ),
         children: children(r.value.plan, new Set(), true),
@@ -343,15 +343,11 @@ async function prepareAll(
     const spec = specs[i]!;
     const err = r.reason as AppError;
     return {
-      target: formatReference({ ...spec.target, tag: spec.tags[0], digest: undefined }),
+      target: targetName(spec),
       file: spec.file,
       document: spec.document,
       status: 'failed',
-      tags: spec.tags.map((tag) => ({
-        tag,
-        status: 'not-attempted',
-        error: 'this index could not be prepared',
-      })),
+      tags: notAttemptedTags(spec.tags, 'this index could not be prepared'),
       children: [],
       skipped: [],
       dryRun: deps.dryRun,

@@ -74,6 +74,15 @@ async function inTargetRepo(digest: string, deps: ResolveDeps): Promise<boolean>
   return (await deps.client.headManifest(deps.targetRepo, digest)) !== undefined;
 }
 
+/**
+ * Whether a manifest an entry reads is in the target repository already (the HEAD a copy would
+ * make, made while resolving): always, when the entry reads from the target repository itself.
+ */
+function presentInTarget(entry: SpecEntry, digest: string, deps: ResolveDeps): Promise<boolean> {
+  const sameRepo = entry.ref.repository === deps.targetRepo && entry.ref.host === deps.targetHost;
+  return sameRepo ? Promise.resolve(true) : inTargetRepo(digest, deps);
+}
+
 /** How a document checks its children's binaries (its `verify`, `unverified`, the budget). */
 export interface DocumentChecks {
   verify: VerifyMode;
@@ -95,12 +104,11 @@ async function resolveImage(
 ): Promise<ResolvedEntry[]> {
   const repo = entry.ref.repository;
   const manifest = parseImageManifest(m.bytes, label(entry));
-  const sameRepo = repo === deps.targetRepo && entry.ref.host === deps.targetHost;
   const source = deps.clientFor(entry.ref.host);
   // For a child from another repository, ask whether the target already has it while the config is fetched.
   const [config, inTarget] = await Promise.all([
     source.getBlob(repo, manifest.config.digest, MAX_CONFIG_BYTES),
-    sameRepo ? Promise.resolve(true) : inTargetRepo(m.digest, deps),
+    presentInTarget(entry, m.digest, deps),
   ]);
   const fromConfig = platformFromConfig(config, `${label(entry)} config ${manifest.config.digest}`);
   // Keys given without os/architecture apply to the config's os/architecture (manifest-tool's reading).
@@ -242,11 +250,9 @@ async function resolveIndex(
 ): Promise<ResolvedEntry[]> {
   const from = { path: entry.location.path, source: entry.source };
   const repo = entry.ref.repository;
-  const sameRepo = repo === deps.targetRepo && entry.ref.host === deps.targetHost;
-  // Whether each manifest is in the target already (the HEAD the copy would make, made now), so
-  // a dry run names only real copies and the copy skips what is there.
-  const present = (digest: string): Promise<boolean> =>
-    sameRepo ? Promise.resolve(true) : inTargetRepo(digest, deps);
+  // Whether each manifest is in the target already, so a dry run names only real copies and the
+  // copy skips what is there.
+  const present = (digest: string): Promise<boolean> => presentInTarget(entry, digest, deps);
   if (entry.index === 'nest') {
     const descriptor: Descriptor = { mediaType: m.mediaType, digest: m.digest, size: m.size };
     if (entry.platform) descriptor.platform = entry.platform;
@@ -414,15 +420,14 @@ export class StoppedError extends Error {
  * Resolves every child (at most `concurrency` at once). Once one has failed for good, no new
  * child is started, answers already on their way get FAILURE_SETTLE_MS, and the requests still
  * in flight are then aborted (their answers would not change the outcome); every failure seen
- * is thrown together. Returns entries in spec order
- * otherwise.
+ * is thrown together. Returns entries in spec order otherwise.
  */
 export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolved> {
   const doc = checksOf(spec, deps.verifyBudget ?? DEFAULT_VERIFY_BUDGET);
   const limit = pLimit(Math.max(1, deps.concurrency));
   const outcomes: Outcome[] = spec.manifests.map(() => undefined);
   const stop = new AbortController();
-  let stopping = false;
+  // Set once a child has failed for good: the timer that aborts what is still in flight.
   let settle: NodeJS.Timeout | undefined;
   const scoped = new Map<string, RegistryClient>();
   const clientFor = (host: string): RegistryClient => {
@@ -439,7 +444,7 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
   await Promise.all(
     spec.manifests.map((e, i) =>
       limit(async () => {
-        if (stopping) return void (outcomes[i] = { status: 'not-started' });
+        if (settle) return void (outcomes[i] = { status: 'not-started' });
         try {
           outcomes[i] = { status: 'fulfilled', value: await resolveEntry(e, childDeps, doc) };
           deps.progress?.('resolve', { done: 1 });
@@ -457,8 +462,7 @@ export async function resolveAll(spec: Spec, deps: ResolveDeps): Promise<Resolve
             return void (outcomes[i] = { status: 'not-started' });
           }
           outcomes[i] = { status: 'rejected', reason };
-          if (!skippable(reason, e, deps) && !stopping) {
-            stopping = true;
+          if (!skippable(reason, e, deps) && !settle) {
             settle = setTimeout(() => stop.abort(new StoppedError(label(e))), FAILURE_SETTLE_MS);
           }
         }

@@ -7,7 +7,7 @@ import type { Env } from './interpolate.js';
 import { parseSpecText, readSpecSource, type ParsedDocument } from './load.js';
 import { formatPath, locate, type PathSegment } from './locate.js';
 import { normalizeSpec } from './normalize.js';
-import { RULES, type RuleContext } from './rules.js';
+import { RULES, type Report, type RuleContext } from './rules.js';
 import type { RawSpec, Spec } from './types.js';
 import { validateAgainstSchema } from './validate.js';
 
@@ -47,11 +47,7 @@ function checkDocument(
   options: LoadOptions,
   issues: SpecIssue[],
 ): Spec | undefined {
-  const at = (
-    path: PathSegment[],
-    message: string,
-    o: { atKey?: boolean; warning?: boolean; settledByPublish?: boolean } = {},
-  ): void => {
+  const at: Report = (path, message, o = {}) => {
     const pos = locate(d.doc, d.lineCounter, path, { key: o.atKey });
     issues.push({
       file: d.file,

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { AppError, EXIT } from '../../errors.js';
-import { escapeControl } from '../../escape.js';
+import { escapeControl, shellQuote } from '../../escape.js';
 import { escapeData } from '../ci-annotations.js';
 import { processIo } from '../io.js';
 import { run } from '../main.js';
@@ -15,8 +15,7 @@ import { actionCommand, type ActionCommand } from './inputs.js';
 const out = (s: string): void => void process.stdout.write(s);
 
 /** A word as a shell would need it, for the command line the log shows. */
-const quote = (w: string): string =>
-  /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+const quote = (w: string): string => (/^[\w@%+=:,./-]+$/.test(w) ? w : shellQuote(w));
 
 let cmd: ActionCommand | undefined;
 try {

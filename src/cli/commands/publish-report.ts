@@ -3,8 +3,7 @@
  * GITHUB_OUTPUT. Every outcome — success, partial, failure — goes through here, so the reports
  * agree with each other and with the exit code.
  */
-import type { AppError } from '../../errors.js';
-import { exitCodeFor, type ErrorCode } from '../../errors.js';
+import { exitCodeFor, type AppError, type ErrorCode } from '../../errors.js';
 import { escapeControl } from '../../escape.js';
 import { tagLanded, type PublishResult } from '../../publish/index.js';
 import { interruptExitCode, interruptedBy } from '../interrupt.js';
@@ -97,12 +96,13 @@ function metadataOf(r: PublishResult): Record<string, unknown> {
   return {
     'containerimage.digest': r.digest,
     'containerimage.descriptor': { mediaType: r.mediaType, digest: r.digest, size: r.size },
-    'image.name': r.tags
-      .filter((t) => tagLanded(t.status))
-      .map((t) => `${repositoryOf(r)}:${t.tag}`)
-      .join(','),
+    'image.name': landedNames(r).join(','),
   };
 }
+
+/** The references (registry/repository:tag) an index landed under. */
+const landedNames = (r: PublishResult): string[] =>
+  r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`);
 
 const cell = (s: string): string => escapeControl(s).replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 
@@ -154,13 +154,9 @@ export function emitReport(
       ? `DIGEST=${done[0]!.digest}\n${done.length > 1 ? `DIGESTS=${done.map((r) => r.digest).join(',')}\n` : ''}`
       : done.map((r) => `${r.digest}\n`).join(''),
   );
-  o.metadataFile?.write(`${JSON.stringify(metadataOf(done[0]!), null, 2)}\n`);
-  if (o.githubOutput) {
-    const tags = done.flatMap((r) =>
-      r.tags.filter((t) => tagLanded(t.status)).map((t) => `${repositoryOf(r)}:${t.tag}`),
-    );
-    o.githubOutput.write(
-      `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${tags.join(',')}\nmetadata=${JSON.stringify(metadataOf(done[0]!))}\n`,
-    );
-  }
+  const metadata = metadataOf(done[0]!);
+  o.metadataFile?.write(`${JSON.stringify(metadata, null, 2)}\n`);
+  o.githubOutput?.write(
+    `digest=${done[0]!.digest}\ndigests=${done.map((r) => r.digest).join(' ')}\ntags=${done.flatMap(landedNames).join(',')}\nmetadata=${JSON.stringify(metadata)}\n`,
+  );
 }

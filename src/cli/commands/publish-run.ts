@@ -84,15 +84,15 @@ export function publishSpecs(
     ['platforms', 'template', 'target', 'tags', 'annotations', 'rewriteConfig'] as const
   ).filter(given);
   // --tags and --annotations also apply to spec files (every document); the rest are from-args'.
-  const specOnlyNot = argsOptions.filter((k) => k !== 'tags' && k !== 'annotations');
+  const argsOnly = argsOptions.filter((k) => k !== 'tags' && k !== 'annotations');
   const flag = (k: string): string => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   if (opts.fromSpec.length > 0) {
     if (opts.fromArgs)
       throw new AppError('USAGE', 'give either --from-spec or --from-args, not both');
-    if (specOnlyNot.length > 0)
+    if (argsOnly.length > 0)
       throw new AppError(
         'USAGE',
-        `${specOnlyNot.map(flag).join(', ')} belong${specOnlyNot.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`,
+        `${argsOnly.map(flag).join(', ')} belong${argsOnly.length === 1 ? 's' : ''} to --from-args, not --from-spec (the spec file gives them)`,
       );
     if (opts.fromSpec.includes('-') && opts.passwordStdin)
       throw new AppError(
@@ -103,7 +103,10 @@ export function publishSpecs(
     if (!given('tags') && !given('annotations')) return loaded;
     return { ...loaded, specs: applyExtras(loaded.specs, opts) };
   }
-  if (opts.fromArgs) return loadSpecText('<arguments>', specFromArgs(opts), common(opts, io));
+  if (opts.fromArgs) {
+    const loaded = loadSpecText('<arguments>', specFromArgs(opts), common(opts, io));
+    return { ...loaded, specs: applyExtras(loaded.specs, { tags: opts.tags, annotations: [] }) };
+  }
   if (argsOptions.length > 0)
     throw new AppError(
       'USAGE',
@@ -209,10 +212,7 @@ export async function runPublishSpecs(
       io,
     );
   } finally {
-    outputs.digestFile?.close();
-    outputs.metadataFile?.close();
-    outputs.stepSummary?.close();
-    outputs.githubOutput?.close();
+    for (const f of Object.values(outputs)) f?.close();
   }
   if (outcome.failure) throw outcome.failure;
   return EXIT.OK;

@@ -54,19 +54,15 @@ export function parseAnnotations(list: string[], flag: string): Record<string, s
  * without a variant, VARIANT becomes the empty string.
  */
 export function specFromArgs(o: FromArgsInput): string {
+  // Without --target, full references in --tags (docker/metadata-action's `tags`) are the
+  // targets. Extra tags join the spec afterwards, as beside --from-spec (`applyExtras`).
+  const targets = o.target.length > 0 ? o.target : splitTagEntries(o.tags).refs.map((r) => r.text);
   const missing = (['platforms', 'template', 'target'] as const).filter((k) =>
-    k === 'template'
-      ? !o.template
-      : k === 'target'
-        ? o.target.length === 0 && !o.tags.some((t) => splitTagEntries([t]).refs.length > 0)
-        : o[k].length === 0,
+    k === 'template' ? !o.template : (k === 'target' ? targets : o[k]).length === 0,
   );
   if (missing.length > 0)
     throw new AppError('USAGE', `from-args needs ${missing.map((m) => `--${m}`).join(', ')}`);
   const rewrite = rewriteSelector(o.rewriteConfig, o.platforms);
-  const extra = splitTagEntries(o.tags);
-  // Without --target, full references in --tags (docker/metadata-action's `tags`) are the targets.
-  const targetRefs = o.target.length > 0 ? o.target : extra.refs.map((r) => r.text);
   const manifests = o.platforms.map((text) => {
     const p = parsePlatform(text);
     if (!p) throw new AppError('USAGE', `--platforms: "${text}" is not os/arch[/variant]`);
@@ -77,21 +73,8 @@ export function specFromArgs(o: FromArgsInput): string {
     return { image, platform: p, ...(rewrite(p) ? { rewriteConfig: true } : {}) };
   });
   const annotations = parseAnnotations(o.annotations, '--annotations');
-  const groups = groupTargets(targetRefs, o.target.length > 0 ? '--target' : '--tags');
-  const [image, ...more] = groups;
-  const refTags =
-    o.target.length > 0
-      ? extra.refs.map((r) => {
-          const known = groups.some((g) => sameRepository(parseReference(g.repo), r.ref));
-          if (!known)
-            throw new AppError(
-              'USAGE',
-              `--tags ${r.text}: ${r.ref.registry}/${r.ref.repository} is not a --target repository (${groups.map((g) => g.repo).join(', ')})`,
-            );
-          return r.ref.tag!;
-        })
-      : [];
-  const tags = [...new Set([...image!.tags.slice(1), ...extra.bare, ...refTags])];
+  const [image, ...more] = groupTargets(targets, o.target.length > 0 ? '--target' : '--tags');
+  const tags = image!.tags.slice(1);
   return asSpecText({
     image: `${image!.repo}:${image!.tags[0]}`,
     ...(more.length ? { targets: more.map((t) => t.repo) } : {}),
@@ -254,7 +237,8 @@ const sameRepository = (a: ImageRef, b: ImageRef): boolean =>
   a.registry === b.registry && a.repository === b.repository;
 
 /**
- * `--tags` and `--annotations` beside `--from-spec`: every document gets the bare tags, a full
+ * `--tags` (from-args, or beside `--from-spec`) and `--annotations` beside `--from-spec`: every
+ * document gets the bare tags, a full
  * reference's tag goes to the documents that publish its repository (as `image` or in `targets`),
  * and the annotations are added to every document's (the command line wins a key both set).
  */
